@@ -1,0 +1,50 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Database } from "./db/client";
+import type { ApiKeyType, Role } from "./db/schema";
+import { badRequest } from "./lib/errors";
+
+export interface UserActor {
+  kind: "user";
+  id: string;
+  role: Role;
+  email: string;
+  sessionId: string;
+}
+
+export interface ApiKeyActor {
+  kind: "api_key";
+  id: string;
+  type: ApiKeyType;
+  scopes: string[];
+}
+
+export type Actor = UserActor | ApiKeyActor;
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    db: Database;
+    actor: Actor | null;
+  };
+}
+
+/**
+ * The one router factory: every module builds its routes with it, so every route
+ * shares the env types and turns zod failures into the same 400 problem+json.
+ */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw badRequest(
+          "The request is not valid.",
+          result.error.issues.map((issue) => ({
+            path: issue.path.join(".") || result.target,
+            message: issue.message,
+          })),
+        );
+      }
+    },
+  });
+}

@@ -1,0 +1,98 @@
+import { and, eq, isNull, type SQL } from "drizzle-orm";
+import type { UserActor } from "../../context";
+import type { Database } from "../../db/client";
+import { refreshTokens, sessions, users } from "../../db/schema";
+import { randomToken, sha256Hex } from "../../lib/crypto";
+import { newId } from "../../lib/ids";
+import { isoInSeconds, nowIso } from "../../lib/time";
+import type { RequestMeta } from "../audit/service";
+import {
+  ACCESS_TOKEN_SECONDS,
+  REFRESH_TOKEN_SECONDS,
+  signAccessToken,
+  type TokenConfig,
+  verifyAccessToken,
+} from "./tokens";
+
+export interface TokenPair {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  refresh_token: string;
+}
+
+/** A refresh token is `rt_` + 32 random bytes; only its SHA-256 is stored. */
+export async function mintRefreshToken(db: Database, sessionId: string) {
+  const token = `rt_${randomToken(32)}`;
+  const insert = db.insert(refreshTokens).values({
+    id: newId("rtk"),
+    sessionId,
+    tokenHash: await sha256Hex(token),
+    expiresAt: isoInSeconds(REFRESH_TOKEN_SECONDS),
+    createdAt: nowIso(),
+  });
+  return { token, insert };
+}
+
+/** A new session with its first refresh token: the statements go into the caller's batch. */
+export async function openSession(db: Database, userId: string, meta: RequestMeta, userAgent: string | null) {
+  const sessionId = newId("ses");
+  const openInsert = db.insert(sessions).values({
+    id: sessionId,
+    userId,
+    createdAt: nowIso(),
+    expiresAt: isoInSeconds(REFRESH_TOKEN_SECONDS),
+    ip: meta.ip,
+    userAgent: userAgent?.slice(0, 256) ?? null,
+  });
+  const refresh = await mintRefreshToken(db, sessionId);
+  return { sessionId, refreshToken: refresh.token, statements: [openInsert, refresh.insert] as const };
+}
+
+export async function tokenPair(
+  config: TokenConfig,
+  user: { id: string; role: UserActor["role"] },
+  sessionId: string,
+  refreshToken: string,
+): Promise<TokenPair> {
+  return {
+    access_token: await signAccessToken(config, { sub: user.id, role: user.role, sid: sessionId }),
+    token_type: "Bearer",
+    expires_in: ACCESS_TOKEN_SECONDS,
+    refresh_token: refreshToken,
+  };
+}
+
+export function revokeSession(db: Database, sessionId: string, reason: string) {
+  return db
+    .update(sessions)
+    .set({ revokedAt: nowIso(), revokedReason: reason })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+/** Closes every open session of a user; `onlyIf` ties it to a guarded change in the same batch. */
+export function revokeUserSessions(db: Database, userId: string, reason: string, onlyIf?: SQL) {
+  return db
+    .update(sessions)
+    .set({ revokedAt: nowIso(), revokedReason: reason })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), onlyIf));
+}
+
+/**
+ * The user behind an access token, or null. Besides the signature this checks, on
+ * every request, that the session is still open and the user still active, so logout,
+ * password changes and deactivation take effect at once rather than after 15 minutes.
+ * The role comes from the database, not the token, so a demotion is immediate too.
+ */
+export async function resolveAccessToken(db: Database, config: TokenConfig, token: string): Promise<UserActor | null> {
+  const claims = await verifyAccessToken(config, token);
+  if (!claims) return null;
+  const [row] = await db
+    .select({ id: users.id, role: users.role, email: users.email, status: users.status, revokedAt: sessions.revokedAt })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, claims.sid))
+    .limit(1);
+  if (!row || row.id !== claims.sub || row.revokedAt !== null || row.status !== "active") return null;
+  return { kind: "user", id: row.id, role: row.role, email: row.email, sessionId: claims.sid };
+}
