@@ -1,0 +1,52 @@
+import { env } from "cloudflare:workers";
+import { createDb } from "../../src/db/client";
+import { type Role, users } from "../../src/db/schema";
+import { newId } from "../../src/lib/ids";
+import { hashPassword } from "../../src/modules/auth/passwords";
+import { call } from "./http";
+
+export const TEST_PASSWORD = "Correct-Horse-42";
+let passwordHash: Promise<string> | undefined;
+
+export interface SignedIn {
+  id: string;
+  email: string;
+  role: Role;
+  token: string;
+  refreshToken: string;
+}
+
+export function uniqueEmail(label = "user"): string {
+  return `${label}-${crypto.randomUUID().slice(0, 12)}@example.com`;
+}
+
+/**
+ * A user of any role, inserted straight into D1 (there is no admin to create the
+ * first one through the API), then signed in through the real login endpoint.
+ */
+export async function signInAs(role: Role, email = uniqueEmail(role)): Promise<SignedIn> {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  const now = new Date().toISOString();
+  const id = newId("usr");
+  await createDb(env.DB)
+    .insert(users)
+    .values({ id, email, name: `Test ${role}`, passwordHash: await passwordHash, role, createdAt: now, updatedAt: now });
+  const res = await call<{ access_token: string; refresh_token: string }>("POST", "/v1/auth/login", {
+    body: { email, password: TEST_PASSWORD },
+  });
+  if (res.status !== 200) throw new Error(`login failed for ${email}: ${res.status} ${res.text}`);
+  return { id, email, role, token: res.body.access_token, refreshToken: res.body.refresh_token };
+}
+
+/** A secret or publishable API key created by an admin through the API. */
+export async function createApiKey(
+  admin: SignedIn,
+  input: { type?: "secret" | "publishable"; scopes?: string[]; name?: string } = {},
+): Promise<{ id: string; secret: string }> {
+  const res = await call<{ id: string; secret: string }>("POST", "/v1/api-keys", {
+    token: admin.token,
+    body: { name: input.name ?? "test key", type: input.type ?? "secret", scopes: input.scopes ?? [] },
+  });
+  if (res.status !== 201) throw new Error(`api key creation failed: ${res.status} ${res.text}`);
+  return res.body;
+}
