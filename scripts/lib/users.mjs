@@ -1,0 +1,35 @@
+// Builds the SQL that creates an admin account, hashed exactly as the worker hashes
+// passwords (src/modules/auth/passwords.ts): pbkdf2$<iterations>$<salt>$<hash>.
+import { pbkdf2Sync, randomBytes } from "node:crypto";
+import { ulid } from "ulidx";
+
+const ITERATIONS = 100_000;
+
+export function hashPassword(password) {
+  const salt = randomBytes(16);
+  const hash = pbkdf2Sync(password, salt, ITERATIONS, 32, "sha256");
+  return `pbkdf2$${ITERATIONS}$${salt.toString("base64url")}$${hash.toString("base64url")}`;
+}
+
+export function generatePassword() {
+  // 18 random bytes in base64url: 24 characters, mixed case and digits.
+  return `${randomBytes(18).toString("base64url")}-7a`;
+}
+
+export const quote = (value) => (value === null ? "NULL" : `'${String(value).replaceAll("'", "''")}'`);
+
+export function newId(prefix) {
+  return `${prefix}_${ulid().toLowerCase()}`;
+}
+
+/** INSERT statements for one user and the audit row recording who created it. */
+export function createUserSql({ email, name, password, role }) {
+  const id = newId("usr");
+  const now = new Date().toISOString();
+  const user = `INSERT INTO users (id, email, name, password_hash, role, status, version, created_at, updated_at)
+VALUES (${quote(id)}, ${quote(email.trim().toLowerCase())}, ${quote(name)}, ${quote(hashPassword(password))}, ${quote(role)}, 'active', 1, ${quote(now)}, ${quote(now)});`;
+  const after = JSON.stringify({ id, email, name, role, status: "active" });
+  const audit = `INSERT INTO audit_logs (id, actor_type, actor_id, action, entity_type, entity_id, before, after, request_id, ip, created_at)
+VALUES (${quote(newId("aud"))}, 'system', NULL, 'user.created', 'user', ${quote(id)}, NULL, ${quote(after)}, NULL, NULL, ${quote(now)});`;
+  return { id, sql: `${user}\n${audit}\n` };
+}
