@@ -2,7 +2,7 @@ import { createApp } from "./app";
 import { handleScheduled } from "./jobs";
 import { handleQueue } from "./queues";
 
-export { InventoryDO } from "./durable/inventory";
+export { InventoryDO } from "./durable/inventory/object";
 
 const app = createApp();
 
