@@ -8,9 +8,25 @@ import { corsFromAllowList, limitBody, requireJsonBody, securityHeaders } from "
 import { apiKeyRoutes } from "./modules/api-keys/routes";
 import { auditRoutes } from "./modules/audit/routes";
 import { authRoutes } from "./modules/auth/routes";
+import { categoryRoutes } from "./modules/categories/routes";
+import { customerRoutes } from "./modules/customers/routes";
 import { docsRoutes } from "./modules/docs/routes";
+import { publishOutboxAfterCommit } from "./modules/events/middleware";
+import { registerWebhookDocs } from "./modules/events/openapi";
+import { eventRoutes, eventTypeRoutes } from "./modules/events/routes";
 import { healthRoutes } from "./modules/health/routes";
+import { imageRoutes, productImageRoutes } from "./modules/images/routes";
+import { inventoryRoutes } from "./modules/inventory/routes";
+import { invoiceRoutes } from "./modules/invoices/routes";
+import { orderRoutes } from "./modules/orders/routes";
+import { productRoutes } from "./modules/products/routes";
+import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
+import { settingsRoutes } from "./modules/settings/routes";
+import { storefrontRoutes } from "./modules/storefront/routes";
+import { streamRoutes } from "./modules/stream/routes";
 import { userRoutes } from "./modules/users/routes";
+import { webhookDeliveryRoutes } from "./modules/webhooks/deliveries/routes";
+import { webhookRoutes } from "./modules/webhooks/routes";
 
 export function createApp() {
   const app = createRouter();
@@ -18,6 +34,8 @@ export function createApp() {
   app.use("*", requestContext, securityHeaders, corsFromAllowList);
   // Order matters: cheap refusals first, then who is calling, then how often, then may they.
   app.use("/v1/*", limitBody, requireJsonBody, authenticate, apiRateLimit, authorize);
+  // Events committed by a successful mutation go to the EVENTS queue after the response.
+  app.use("/v1/*", publishOutboxAfterCommit);
 
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
@@ -25,6 +43,25 @@ export function createApp() {
   app.route("/v1/users", userRoutes);
   app.route("/v1/api-keys", apiKeyRoutes);
   app.route("/v1/audit-logs", auditRoutes);
+  app.route("/v1/categories", categoryRoutes);
+  // Reviews first: GET /v1/products/by-barcode/reviews matches both it and
+  // /{id}/reviews, and the first mounted handler answers (a harmless 404 this way).
+  app.route("/v1/products", productReviewRoutes);
+  app.route("/v1/products", productRoutes);
+  app.route("/v1/products", productImageRoutes);
+  app.route("/v1/images", imageRoutes);
+  app.route("/v1/store", storefrontRoutes);
+  app.route("/v1/reviews", reviewRoutes);
+  app.route("/v1/events", eventRoutes);
+  app.route("/v1/event-types", eventTypeRoutes);
+  app.route("/v1/webhooks", webhookRoutes);
+  app.route("/v1/webhook-deliveries", webhookDeliveryRoutes);
+  app.route("/v1/inventory", inventoryRoutes);
+  app.route("/v1/stream", streamRoutes);
+  app.route("/v1/settings", settingsRoutes);
+  app.route("/v1/orders", orderRoutes);
+  app.route("/v1/invoices", invoiceRoutes);
+  app.route("/v1/customers", customerRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -36,6 +73,7 @@ export function createApp() {
     in: "header",
     name: "X-API-Key",
   });
+  registerWebhookDocs(app.openAPIRegistry);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

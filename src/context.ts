@@ -39,10 +39,15 @@ export function createRouter() {
       if (!result.success) {
         throw badRequest(
           "The request is not valid.",
-          result.error.issues.map((issue) => ({
-            path: issue.path.join(".") || result.target,
-            message: issue.message,
-          })),
+          result.error.issues.flatMap((issue) => {
+            // zod reports unknown fields once, on their parent; name each field instead.
+            const paths =
+              issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+            return paths.map((path) => ({
+              path: path.map(String).join(".") || result.target,
+              message: issue.code === "unrecognized_keys" ? "Unknown field" : issue.message,
+            }));
+          }),
         );
       }
     },

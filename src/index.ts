@@ -3,6 +3,7 @@ import { handleScheduled } from "./jobs";
 import { handleQueue } from "./queues";
 
 export { InventoryDO } from "./durable/inventory/object";
+export { StockStreamDO } from "./durable/stream/object";
 
 const app = createApp();
 

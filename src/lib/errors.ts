@@ -16,6 +16,7 @@ export type ErrorCode =
   | "RATE_LIMITED"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
+  | "UPGRADE_REQUIRED"
   | "SERVICE_UNAVAILABLE"
   | "INTERNAL";
 
@@ -39,6 +40,7 @@ const TITLES: Record<ErrorCode, string> = {
   RATE_LIMITED: "Too many requests",
   PAYLOAD_TOO_LARGE: "Payload too large",
   UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
+  UPGRADE_REQUIRED: "Upgrade required",
   SERVICE_UNAVAILABLE: "Service unavailable",
   INTERNAL: "Internal server error",
 };

@@ -22,6 +22,7 @@ const PROBLEM_DESCRIPTIONS = {
   412: "If-Match did not match the current version",
   413: "Body too large",
   415: "Unsupported media type",
+  426: "Connect with a WebSocket upgrade",
   428: "If-Match is required",
   429: "Rate limited",
   503: "A dependency is unavailable",

@@ -5,7 +5,8 @@ import { authenticateApiKey } from "../modules/api-keys/service";
 import { resolveAccessToken } from "../modules/auth/sessions";
 
 /**
- * Reads `Authorization: Bearer <jwt | sk_… | pk_…>` or `X-API-Key` and sets the actor.
+ * Reads `Authorization: Bearer <jwt | sk_… | pk_…>` or `X-API-Key` (or, for WebSocket
+ * upgrades only, `?access_token=`) and sets the actor.
  * No credentials means an anonymous caller (the permission table decides); presented
  * credentials that do not check out are always a 401, even on public endpoints.
  */
@@ -17,8 +18,12 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match?.[1]) throw unauthenticated("The Authorization header must be `Bearer <token>`.");
     credential = match[1];
-  } else {
-    credential = apiKeyHeader?.trim();
+  } else if (apiKeyHeader !== undefined) {
+    credential = apiKeyHeader.trim();
+    if (!/^(sk|pk)_/.test(credential)) throw unauthenticated("X-API-Key takes an API key (sk_… or pk_…).");
+  } else if (c.req.header("upgrade")?.toLowerCase() === "websocket") {
+    // Browsers cannot set headers on a WebSocket, so upgrades may carry the token in the query.
+    credential = c.req.query("access_token");
   }
   if (credential === undefined || credential === "") return next();
 

@@ -37,6 +37,9 @@ export const SCOPES = SCOPE_RESOURCES.flatMap((r) => [`${r}:read`, `${r}:write`]
 
 const ADMIN = ["admin"] as const satisfies Role[];
 const EVERYONE = ROLES;
+const STAFF = ["admin", "manager", "operator"] as const satisfies Role[];
+
+const CATALOG_EDITORS = ["admin", "manager"] as const satisfies Role[];
 
 const PUBLIC: Rule = { roles: EVERYONE, anyKey: true, publishable: true, anonymous: true };
 
@@ -64,6 +67,80 @@ export const PERMISSIONS: Record<string, Rule> = {
   "DELETE /v1/api-keys/:id": { roles: ADMIN },
 
   "GET /v1/audit-logs": { roles: ADMIN, scope: "audit:read" },
+
+  // Events and webhooks: staff read the event log; admins and managers read endpoints and deliveries;
+  // only admins change them (an endpoint decides where every event goes).
+  "GET /v1/event-types": { roles: ["admin", "manager", "operator"], anyKey: true },
+  "GET /v1/events": { roles: ["admin", "manager", "operator"], scope: "events:read" },
+  "GET /v1/events/:id": { roles: ["admin", "manager", "operator"], scope: "events:read" },
+  "GET /v1/webhooks": { roles: ["admin", "manager"], scope: "webhooks:read" },
+  "POST /v1/webhooks": { roles: ADMIN, scope: "webhooks:write" },
+  "GET /v1/webhooks/:id": { roles: ["admin", "manager"], scope: "webhooks:read" },
+  "PATCH /v1/webhooks/:id": { roles: ADMIN, scope: "webhooks:write" },
+  "DELETE /v1/webhooks/:id": { roles: ADMIN, scope: "webhooks:write" },
+  "POST /v1/webhooks/:id/rotate-secret": { roles: ADMIN, scope: "webhooks:write" },
+  "POST /v1/webhooks/:id/test": { roles: ADMIN, scope: "webhooks:write" },
+  "POST /v1/webhooks/:id/replay": { roles: ADMIN, scope: "webhooks:write" },
+  "GET /v1/webhooks/:id/deliveries": { roles: ["admin", "manager"], scope: "webhooks:read" },
+  "GET /v1/webhook-deliveries/:id": { roles: ["admin", "manager"], scope: "webhooks:read" },
+  "POST /v1/webhook-deliveries/:id/replay": { roles: ADMIN, scope: "webhooks:write" },
+
+  "GET /v1/inventory": { roles: STAFF, scope: "inventory:read" },
+  "GET /v1/inventory/available": { roles: STAFF, scope: "inventory:read" },
+  "POST /v1/inventory/check": { roles: STAFF, scope: "inventory:read" },
+  "POST /v1/inventory/adjustments:batch": { roles: STAFF, scope: "inventory:write" },
+  "GET /v1/inventory/:product_id": { roles: STAFF, scope: "inventory:read" },
+  "PUT /v1/inventory/:product_id": { roles: STAFF, scope: "inventory:write" },
+  "POST /v1/inventory/:product_id/adjustments": { roles: STAFF, scope: "inventory:write" },
+  "GET /v1/inventory/:product_id/movements": { roles: STAFF, scope: "inventory:read" },
+  "GET /v1/stream": { roles: EVERYONE, scope: "inventory:read", publishable: true },
+  // Catalog: staff read, admins and managers write; the storefront, image bytes and
+  // approved reviews are public; customers write reviews, and edit or delete their own.
+  "GET /v1/categories": { roles: STAFF, scope: "products:read" },
+  "POST /v1/categories": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "GET /v1/categories/:id": { roles: STAFF, scope: "products:read" },
+  "PATCH /v1/categories/:id": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "DELETE /v1/categories/:id": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "GET /v1/products": { roles: STAFF, scope: "products:read" },
+  "POST /v1/products": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "GET /v1/products/by-barcode/:code": { roles: STAFF, scope: "products:read" },
+  "GET /v1/products/:id": { roles: STAFF, scope: "products:read" },
+  "PATCH /v1/products/:id": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "DELETE /v1/products/:id": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "POST /v1/products/:id/publish": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "POST /v1/products/:id/unpublish": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "POST /v1/products/:id/archive": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "POST /v1/products/:id/restore": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "POST /v1/products/:id/images": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "PATCH /v1/products/:id/images/:image_id": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "DELETE /v1/products/:id/images/:image_id": { roles: CATALOG_EDITORS, scope: "products:write" },
+  "GET /v1/images/:key": PUBLIC,
+  "GET /v1/store/products": PUBLIC,
+  "GET /v1/store/products/:id_or_slug": PUBLIC,
+  "GET /v1/store/categories": PUBLIC,
+  "GET /v1/products/:id/reviews": PUBLIC,
+  "POST /v1/products/:id/reviews": { roles: ["customer"] },
+  "GET /v1/reviews": { roles: STAFF, scope: "products:read" },
+  "PATCH /v1/reviews/:id": { roles: CATALOG_EDITORS, own: ["customer"], scope: "products:write" },
+  "DELETE /v1/reviews/:id": { roles: CATALOG_EDITORS, own: ["customer"], scope: "products:write" },
+  // Settings, orders, payments, invoices and customers (issue 5). Customers' `own` is enforced by the services.
+  "GET /v1/settings": { roles: STAFF, scope: "settings:read" },
+  "PUT /v1/settings": { roles: ADMIN, scope: "settings:write" },
+  "POST /v1/orders": { roles: STAFF, own: ["customer"], scope: "orders:write" },
+  "GET /v1/orders": { roles: STAFF, own: ["customer"], scope: "orders:read" },
+  "GET /v1/orders/:id": { roles: STAFF, own: ["customer"], scope: "orders:read" },
+  "PATCH /v1/orders/:id": { roles: STAFF, scope: "orders:write" },
+  "POST /v1/orders/:id/pay": { roles: STAFF, own: ["customer"], scope: "orders:write" },
+  "POST /v1/orders/:id/fulfil": { roles: STAFF, scope: "orders:write" },
+  "POST /v1/orders/:id/cancel": { roles: STAFF, own: ["customer"], scope: "orders:write" },
+  "POST /v1/orders/:id/refund": { roles: ["admin", "manager"], scope: "orders:write" },
+  "GET /v1/invoices": { roles: STAFF, own: ["customer"], scope: "invoices:read" },
+  "POST /v1/invoices": { roles: STAFF, scope: "invoices:write" },
+  "GET /v1/invoices/:id{[^/]+\\.html}": { roles: STAFF, own: ["customer"], scope: "invoices:read" },
+  "GET /v1/invoices/:id": { roles: STAFF, own: ["customer"], scope: "invoices:read" },
+  "POST /v1/invoices/:id/void": { roles: ["admin", "manager"], scope: "invoices:write" },
+  "GET /v1/customers": { roles: STAFF, scope: "customers:read" },
+  "GET /v1/customers/:id": { roles: STAFF, scope: "customers:read" },
 };
 
 export function isAllowed(rule: Rule, actor: Actor | null): boolean {

@@ -3,9 +3,19 @@
  * consumer. A queue without a consumer throws, so its messages are retried and end
  * in the dead-letter queue instead of being acknowledged and lost.
  */
+import { consumeEvents, consumeEventsDeadLetters } from "./events";
+import { consumeJobs } from "./jobs";
+import { consumeWebhooks, consumeWebhooksDeadLetters } from "./webhooks";
+
 type Consumer = (batch: MessageBatch, env: Env, ctx: ExecutionContext) => Promise<void>;
 
-const consumers: Record<string, Consumer> = {};
+const consumers: Record<string, Consumer> = {
+  "stockroom-events": consumeEvents,
+  "stockroom-events-dlq": consumeEventsDeadLetters,
+  "stockroom-webhooks": consumeWebhooks,
+  "stockroom-webhooks-dlq": consumeWebhooksDeadLetters,
+  "stockroom-jobs": consumeJobs,
+};
 
 export async function handleQueue(batch: MessageBatch, env: Env, ctx: ExecutionContext): Promise<void> {
   const baseName = batch.queue.replace(/-(preview|staging)$/, "");

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { decodeJwt } from "jose";
 import { createDb } from "../../src/db/client";
 import { type Role, users } from "../../src/db/schema";
 import { newId } from "../../src/lib/ids";
@@ -30,7 +31,15 @@ export async function signInAs(role: Role, email = uniqueEmail(role)): Promise<S
   const id = newId("usr");
   await createDb(env.DB)
     .insert(users)
-    .values({ id, email, name: `Test ${role}`, passwordHash: await passwordHash, role, createdAt: now, updatedAt: now });
+    .values({
+      id,
+      email,
+      name: `Test ${role}`,
+      passwordHash: await passwordHash,
+      role,
+      createdAt: now,
+      updatedAt: now,
+    });
   const res = await call<{ access_token: string; refresh_token: string }>("POST", "/v1/auth/login", {
     body: { email, password: TEST_PASSWORD },
   });
@@ -49,4 +58,29 @@ export async function createApiKey(
   });
   if (res.status !== 201) throw new Error(`api key creation failed: ${res.status} ${res.text}`);
   return res.body;
+}
+
+export interface SessionBody {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  refresh_token: string;
+  user: { id: string; email: string; name: string; role: Role; status: string; version: number };
+}
+
+/** Signs in through the real endpoint and returns the raw answer (for error cases too). */
+export function login(email: string, password = TEST_PASSWORD, headers: Record<string, string> = {}) {
+  return call<SessionBody>("POST", "/v1/auth/login", { body: { email, password }, headers });
+}
+
+/** The session id (`sid` claim) an access token belongs to. */
+export function sessionIdOf(accessToken: string): string {
+  const sid = decodeJwt(accessToken).sid;
+  if (typeof sid !== "string") throw new Error("access token without sid");
+  return sid;
+}
+
+/** The actor the API builds for a signed-in user, for comparing with `isAllowed`. */
+export function userActorOf(user: SignedIn) {
+  return { kind: "user" as const, id: user.id, role: user.role, email: user.email, sessionId: sessionIdOf(user.token) };
 }

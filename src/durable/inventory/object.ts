@@ -1,4 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
+import { createDb } from "../../db/client";
+import { flushOutbox } from "../../modules/events/publisher";
 import { writeProjection } from "./projection";
 import { StockStorage } from "./storage";
 import type {
@@ -20,6 +22,8 @@ const FLUSH_BATCH = 200;
 const FLUSH_SAFETY_MS = 5_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 const EXPIRE_BATCH = 500;
+/** Live-stock pushes coalesce over this window: watchers get the latest level, not every step. */
+const PUBLISH_COALESCE_MS = 25;
 
 /**
  * One object per product (`idFromName(product_id)`): the only writer of that
@@ -34,6 +38,9 @@ export class InventoryDO extends DurableObject<Env> {
   private flushing: Promise<void> | null = null;
   private flushAgain = false;
   private alarmAt: number | null = null;
+  /** While D1 is failing, changes leave the retry to the alarm's backoff instead of hammering it. */
+  private retryNotBefore = 0;
+  private publishTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -71,7 +78,8 @@ export class InventoryDO extends DurableObject<Env> {
   async setCount(input: SetCountInput): Promise<MovementResult> {
     const replay = this.replayMovement(input.product_id, input.movement_id);
     if (replay) return replay;
-    if (!Number.isSafeInteger(input.on_hand) || input.on_hand < 0) return invalid("on_hand must be a whole number >= 0");
+    if (!Number.isSafeInteger(input.on_hand) || input.on_hand < 0)
+      return invalid("on_hand must be a whole number >= 0");
     const result = this.ctx.storage.transactionSync((): MovementResult => {
       const level = this.store.level(input.product_id);
       if (input.expected_version != null && input.expected_version !== level.version) {
@@ -128,14 +136,23 @@ export class InventoryDO extends DurableObject<Env> {
         reservationId: input.reservation_id,
         reference: input.order_id ?? null,
       });
-      return { ok: true, reservation: this.mustReservation(input.reservation_id), level: this.store.level(input.product_id), replayed: false };
+      return {
+        ok: true,
+        reservation: this.mustReservation(input.reservation_id),
+        level: this.store.level(input.product_id),
+        replayed: false,
+      };
     });
     if (result.ok) await this.armAlarm(expiresAt);
     return this.changed(result);
   }
 
   /** A sale: the held units leave the shelf, so on_hand and reserved both go down. */
-  async commit(input: { product_id: string; reservation_id: string; actor?: string | null }): Promise<ReservationResult> {
+  async commit(input: {
+    product_id: string;
+    reservation_id: string;
+    actor?: string | null;
+  }): Promise<ReservationResult> {
     const result = this.ctx.storage.transactionSync((): ReservationResult => {
       const reservation = this.store.reservation(input.reservation_id);
       if (!reservation) return { ok: false, code: "RESERVATION_NOT_FOUND" };
@@ -157,7 +174,12 @@ export class InventoryDO extends DurableObject<Env> {
         reference: reservation.order_id,
         actor: input.actor ?? null,
       });
-      return { ok: true, reservation: this.mustReservation(reservation.id), level: this.store.level(input.product_id), replayed: false };
+      return {
+        ok: true,
+        reservation: this.mustReservation(reservation.id),
+        level: this.store.level(input.product_id),
+        replayed: false,
+      };
     });
     return this.changed(result);
   }
@@ -166,12 +188,21 @@ export class InventoryDO extends DurableObject<Env> {
    * Gives held units back. Releasing an unknown id leaves a released tombstone, so a
    * reserve delayed past the saga's rollback cannot create a hold nobody will release.
    */
-  async release(input: { product_id: string; reservation_id: string; reason?: string | null }): Promise<ReservationResult> {
+  async release(input: {
+    product_id: string;
+    reservation_id: string;
+    reason?: string | null;
+  }): Promise<ReservationResult> {
     const result = this.ctx.storage.transactionSync((): ReservationResult => {
       const reservation = this.store.reservation(input.reservation_id);
       if (!reservation) {
         this.store.insertReservation(input.reservation_id, null, 0, "released", Date.now());
-        return { ok: true, reservation: this.mustReservation(input.reservation_id), level: this.store.level(input.product_id), replayed: false };
+        return {
+          ok: true,
+          reservation: this.mustReservation(input.reservation_id),
+          level: this.store.level(input.product_id),
+          replayed: false,
+        };
       }
       if (reservation.state === "committed") return { ok: false, code: "RESERVATION_NOT_HELD", state: "committed" };
       if (reservation.state !== "held") {
@@ -186,7 +217,12 @@ export class InventoryDO extends DurableObject<Env> {
         reference: reservation.order_id,
         note: input.reason ?? null,
       });
-      return { ok: true, reservation: this.mustReservation(reservation.id), level: this.store.level(input.product_id), replayed: false };
+      return {
+        ok: true,
+        reservation: this.mustReservation(reservation.id),
+        level: this.store.level(input.product_id),
+        replayed: false,
+      };
     });
     return this.changed(result);
   }
@@ -211,16 +247,38 @@ export class InventoryDO extends DurableObject<Env> {
     const now = Date.now();
     const productId = this.store.productId();
     let expired = 0;
+    const orderHolds: { order_id: string; reservation_id: string }[] = [];
     this.ctx.storage.transactionSync(() => {
       for (const hold of this.store.dueHolds(now, EXPIRE_BATCH)) {
         this.expireHold(productId, hold.id, hold.qty);
+        if (hold.order_id) orderHolds.push({ order_id: hold.order_id, reservation_id: hold.id });
         expired++;
       }
     });
+    await this.notifyExpiredOrders(orderHolds);
     await this.flush();
     const next = this.store.earliestHoldExpiry();
     if (expired === EXPIRE_BATCH) await this.armAlarm(Date.now());
     else if (next !== null) await this.armAlarm(next);
+  }
+
+  /**
+   * Tells the orders module that holds of these orders expired (a JOBS message each),
+   * so pending orders are cancelled at once rather than at the next minute's sweep.
+   * Best effort: the sweep is the guarantee, so a failed send is only logged.
+   */
+  private async notifyExpiredOrders(holds: { order_id: string; reservation_id: string }[]): Promise<void> {
+    try {
+      for (let i = 0; i < holds.length; i += 100) {
+        await this.env.JOBS.sendBatch(
+          holds
+            .slice(i, i + 100)
+            .map((h) => ({ body: { type: "reservation.expired", ...h }, contentType: "json" as const })),
+        );
+      }
+    } catch (err) {
+      console.error(JSON.stringify({ level: "warn", message: "expired-hold notice failed", error: String(err) }));
+    }
   }
 
   private expireHold(productId: string, reservationId: string, qty: number): void {
@@ -251,12 +309,43 @@ export class InventoryDO extends DurableObject<Env> {
     if (this.store.takeDirty()) {
       await this.armAlarm(Date.now() + FLUSH_SAFETY_MS);
       this.scheduleFlush();
+      this.schedulePublish();
     }
     return result;
   }
 
   private scheduleFlush(): void {
-    this.ctx.waitUntil(this.flush());
+    if (Date.now() >= this.retryNotBefore) this.ctx.waitUntil(this.flush());
+  }
+
+  private schedulePublish(): void {
+    if (this.publishTimer) return;
+    this.publishTimer = setTimeout(() => {
+      this.publishTimer = null;
+      this.ctx.waitUntil(this.publishLevel());
+    }, PUBLISH_COALESCE_MS);
+  }
+
+  /** Pushes the current level to every live-stock hub; a missed push is healed by the next change. */
+  private async publishLevel(): Promise<void> {
+    const level = this.store.level(this.store.productId());
+    const shards = Math.max(1, Number(this.env.STREAM_SHARDS) || 1);
+    try {
+      await Promise.all(
+        Array.from({ length: shards }, (_, i) =>
+          this.env.STOCK_STREAM.get(this.env.STOCK_STREAM.idFromName(`stream-${i}`)).publish(level),
+        ),
+      );
+    } catch (err) {
+      console.error(
+        JSON.stringify({
+          level: "warn",
+          message: "live stock push failed",
+          product_id: level.product_id,
+          error: String(err),
+        }),
+      );
+    }
   }
 
   /** Only moves the alarm earlier; the alarm handler re-arms for whatever comes next. */
@@ -290,11 +379,23 @@ export class InventoryDO extends DurableObject<Env> {
       } catch (err) {
         const failures = this.store.abandonProjection(batch);
         const backoff = Math.min(1000 * 2 ** failures, MAX_BACKOFF_MS);
-        console.error(JSON.stringify({ level: "warn", message: "stock projection failed", product_id: productId, failures, error: String(err) }));
+        this.retryNotBefore = Date.now() + backoff;
+        console.error(
+          JSON.stringify({
+            level: "warn",
+            message: "stock projection failed",
+            product_id: productId,
+            failures,
+            error: String(err),
+          }),
+        );
         await this.armAlarm(Date.now() + backoff);
         return;
       }
       this.store.completeProjection(batch);
+      this.retryNotBefore = 0;
+      // The stock events are in the D1 outbox now; put them on the queue without waiting for the sweep.
+      if (batch.events.length > 0) this.ctx.waitUntil(flushOutbox(createDb(this.env.DB), this.env.EVENTS));
       if (batch.movements.length === FLUSH_BATCH) this.flushAgain = true;
     } while (this.flushAgain);
   }

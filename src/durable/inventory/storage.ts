@@ -1,12 +1,5 @@
 import { newId } from "../../lib/ids";
-import type {
-  LedgerQuery,
-  Movement,
-  MovementReason,
-  Reservation,
-  ReservationState,
-  StockLevel,
-} from "./types";
+import type { LedgerQuery, Movement, MovementReason, Reservation, ReservationState, StockLevel } from "./types";
 
 /*
  * The object's own SQLite schema. The CHECK constraints restate the invariant
@@ -200,7 +193,13 @@ export class StockStorage {
       now,
     )?.seq as number;
 
-    const level = { product_id: productId, ...after, available, low_stock_threshold: before.low_stock_threshold, updated_at: now };
+    const level = {
+      product_id: productId,
+      ...after,
+      available,
+      low_stock_threshold: before.low_stock_threshold,
+      updated_at: now,
+    };
     this.queueStockChanged(level, movement.reason, now);
     if (isLow && before.is_low === 0) {
       this.queueEvent("stock.low", { ...level, threshold: before.low_stock_threshold }, now);
@@ -219,7 +218,11 @@ export class StockStorage {
   }
 
   /** Bursts coalesce: an unsent `stock.changed` is brought up to date instead of adding another. */
-  private queueStockChanged(level: Omit<StockLevel, "low_stock_threshold"> & Record<string, unknown>, reason: string, now: string) {
+  private queueStockChanged(
+    level: Omit<StockLevel, "low_stock_threshold"> & Record<string, unknown>,
+    reason: string,
+    now: string,
+  ) {
     const data = JSON.stringify({ ...level, reason });
     const updated = this.sql.exec(
       "UPDATE pending_events SET data = ?, created_at = ? WHERE type = 'stock.changed' AND flush_id IS NULL",
@@ -318,18 +321,29 @@ export class StockStorage {
   }
 
   setReservationState(id: string, state: ReservationState): void {
-    this.sql.exec("UPDATE reservations SET state = ?, updated_at = ? WHERE id = ?", state, new Date().toISOString(), id);
+    this.sql.exec(
+      "UPDATE reservations SET state = ?, updated_at = ? WHERE id = ?",
+      state,
+      new Date().toISOString(),
+      id,
+    );
   }
 
   /** Held reservations whose time is up, oldest first. */
   dueHolds(now: number, limit: number): { id: string; qty: number; order_id: string | null }[] {
     return this.sql
-      .exec<ReservationRow>("SELECT * FROM reservations WHERE state = 'held' AND expires_at <= ? ORDER BY expires_at LIMIT ?", now, limit)
+      .exec<ReservationRow>(
+        "SELECT * FROM reservations WHERE state = 'held' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+        now,
+        limit,
+      )
       .toArray();
   }
 
   earliestHoldExpiry(): number | null {
-    return this.one<{ t: number | null }>("SELECT min(expires_at) AS t FROM reservations WHERE state = 'held'")?.t ?? null;
+    return (
+      this.one<{ t: number | null }>("SELECT min(expires_at) AS t FROM reservations WHERE state = 'held'")?.t ?? null
+    );
   }
 
   private meta(key: string): string | undefined {
@@ -337,7 +351,11 @@ export class StockStorage {
   }
 
   private setMeta(key: string, value: string | number): void {
-    this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, String(value));
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      key,
+      String(value),
+    );
   }
 
   /**
@@ -347,7 +365,9 @@ export class StockStorage {
    */
   takeProjectionBatch(productId: string, limit: number): ProjectionBatch | null {
     const projectedSeq = Number(this.meta("projected_seq") ?? 0);
-    const rows = this.sql.exec<Row>("SELECT * FROM movements WHERE seq > ? ORDER BY seq LIMIT ?", projectedSeq, limit).toArray();
+    const rows = this.sql
+      .exec<Row>("SELECT * FROM movements WHERE seq > ? ORDER BY seq LIMIT ?", projectedSeq, limit)
+      .toArray();
     const flushId = crypto.randomUUID();
     this.sql.exec("UPDATE pending_events SET flush_id = ? WHERE flush_id IS NULL", flushId);
     const events = this.sql

@@ -64,9 +64,7 @@ export type Refusal =
   | { ok: false; code: "INVALID"; detail: string };
 
 export type MovementResult = { ok: true; movement: Movement; level: StockLevel; replayed: boolean } | Refusal;
-export type ReservationResult =
-  | { ok: true; reservation: Reservation; level: StockLevel; replayed: boolean }
-  | Refusal;
+export type ReservationResult = { ok: true; reservation: Reservation; level: StockLevel; replayed: boolean } | Refusal;
 
 export interface AdjustInput {
   product_id: string;

@@ -5,7 +5,7 @@
  * request because every request looks the key up. `last_used_at` is refreshed at
  * most once a minute so that hot keys do not turn every read into a write.
  */
-import { and, desc, eq, isNull, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { ApiKeyActor } from "../../context";
 import type { Database } from "../../db/client";
 import { type ApiKeyType, apiKeys } from "../../db/schema";
@@ -72,16 +72,24 @@ export async function revokeApiKey(db: Database, id: string, meta: RequestMeta) 
   if (!row) throw notFound("API key");
   if (row.revokedAt !== null) return toApiKeyResponse(row);
   const revoked = { ...row, revokedAt: nowIso() };
-  await db.batch([
-    db.update(apiKeys).set({ revokedAt: revoked.revokedAt }).where(eq(apiKeys.id, id)),
-    auditInsert(db, meta, {
-      action: "api_key.revoked",
-      entityType: "api_key",
-      entityId: id,
-      before: toApiKeyResponse(row),
-      after: toApiKeyResponse(revoked),
-    }),
+  // Guarded, so that of two concurrent revocations only one writes its time and audit row.
+  const stillActive = and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt));
+  const [, updated] = await db.batch([
+    auditInsert(
+      db,
+      meta,
+      {
+        action: "api_key.revoked",
+        entityType: "api_key",
+        entityId: id,
+        before: toApiKeyResponse(row),
+        after: toApiKeyResponse(revoked),
+      },
+      sql`EXISTS (SELECT 1 FROM ${apiKeys} WHERE ${stillActive})`,
+    ),
+    db.update(apiKeys).set({ revokedAt: revoked.revokedAt }).where(stillActive).returning({ id: apiKeys.id }),
   ]);
+  if (updated.length === 0) return revokeApiKey(db, id, meta); // lost the race: answer the winner's revocation
   return toApiKeyResponse(revoked);
 }
 

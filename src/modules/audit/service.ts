@@ -4,7 +4,7 @@
  * of secrets. The row is built here but executed by the caller inside the same D1
  * batch as the change, so there is never a change without its audit row or the reverse.
  */
-import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
 import { auditLogs } from "../../db/schema";
@@ -37,12 +37,14 @@ function scrub(image: Record<string, unknown> | null | undefined): Record<string
 /**
  * The insert for one audit row, to run in the caller's batch. With `onlyIf`, the row
  * is written only when that condition holds inside the batch, which lets a guarded
- * update and its audit row succeed or fail together.
+ * update and its audit row succeed or fail together. Test something only this change
+ * can make true: e.g. put the row before the update with the update's own WHERE as the
+ * condition, since "the version is now N + 1" also holds after a concurrent writer's update.
  */
 export function auditInsert(db: Database, meta: RequestMeta, entry: AuditEntry, onlyIf?: SQL) {
-  const row = {
+  const row: typeof auditLogs.$inferSelect = {
     id: newId("aud"),
-    actorType: meta.actor ? meta.actor.kind : ("system" as const),
+    actorType: meta.actor ? meta.actor.kind : "system",
     actorId: meta.actor?.id ?? null,
     action: entry.action,
     entityType: entry.entityType,
@@ -54,11 +56,13 @@ export function auditInsert(db: Database, meta: RequestMeta, entry: AuditEntry, 
     createdAt: nowIso(),
   };
   if (!onlyIf) return db.insert(auditLogs).values(row);
-  const json = (v: Record<string, unknown> | null) => (v === null ? null : JSON.stringify(v));
-  return db.run(sql`INSERT INTO audit_logs (id, actor_type, actor_id, action, entity_type, entity_id, before, after, request_id, ip, created_at)
-    SELECT ${row.id}, ${row.actorType}, ${row.actorId}, ${row.action}, ${row.entityType}, ${row.entityId},
-      ${json(row.before)}, ${json(row.after)}, ${row.requestId}, ${row.ip}, ${row.createdAt}
-    WHERE ${onlyIf}`);
+  // INSERT … SELECT <row> WHERE <condition>: the values are listed in the table's column
+  // order and encoded by each column, exactly as a plain insert would. (A raw `db.run`
+  // cannot be used here: drizzle cannot put it in a D1 batch.)
+  const values = Object.entries(getTableColumns(auditLogs)).map(([key, column]) =>
+    sql.param(row[key as keyof typeof row], column),
+  );
+  return db.insert(auditLogs).select(sql`SELECT ${sql.join(values, sql`, `)} WHERE ${onlyIf}`);
 }
 
 export interface AuditFilter {

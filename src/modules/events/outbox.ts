@@ -1,7 +1,9 @@
+import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { events } from "../../db/schema";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
+import { eventDefinition, isEventType } from "./catalog";
 
 export interface OutboxEvent {
   type: string;
@@ -11,18 +13,47 @@ export interface OutboxEvent {
 }
 
 /**
+ * The event as it will be stored: a type and payload the catalog does not describe
+ * is a programming error, refused here, before the caller's batch runs, so a
+ * consumer never receives an event the documentation does not promise.
+ */
+function outboxRow(event: OutboxEvent) {
+  if (!isEventType(event.type)) throw new Error(`Unknown event type ${event.type}; add it to the event catalog.`);
+  const parsed = eventDefinition(event.type).data.safeParse(event.data);
+  if (!parsed.success) {
+    throw new Error(`Event ${event.type} does not match its catalog schema: ${parsed.error.message}`);
+  }
+  return {
+    id: newId("evt"),
+    type: event.type,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    data: parsed.data,
+    createdAt: nowIso(),
+  };
+}
+
+/**
  * The outbox row for an event, to run in the same D1 batch as the change it
  * describes (DESIGN.md section 5): the change and its event commit together or not at all.
  */
 export function eventInsert(db: Database, event: OutboxEvent) {
-  const id = newId("evt");
-  const statement = db.insert(events).values({
-    id,
-    type: event.type,
-    resourceType: event.resourceType,
-    resourceId: event.resourceId,
-    data: event.data,
-    createdAt: nowIso(),
-  });
-  return { id, statement };
+  const row = outboxRow(event);
+  return { id: row.id, statement: db.insert(events).values(row) };
+}
+
+/**
+ * Like `eventInsert`, but the row is written only if `onlyIf` holds when the
+ * statement runs inside the batch: the event of a guarded update is recorded
+ * exactly when that update landed.
+ */
+export function eventInsertIf(db: Database, event: OutboxEvent, onlyIf: SQL) {
+  const row: typeof events.$inferSelect = { ...outboxRow(event), sentAt: null, sendAttempts: 0 };
+  // INSERT … SELECT <row> WHERE <condition>, each value encoded by its column (as in
+  // auditInsert): a raw `db.run` cannot go in a D1 batch.
+  const values = Object.entries(getTableColumns(events)).map(([key, column]) =>
+    sql.param(row[key as keyof typeof row], column),
+  );
+  const statement = db.insert(events).select(sql`SELECT ${sql.join(values, sql`, `)} WHERE ${onlyIf}`);
+  return { id: row.id, statement };
 }

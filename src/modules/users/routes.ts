@@ -94,6 +94,5 @@ userRoutes.openapi(
     request: { params },
     responses: { 200: jsonContent(UserSchema, "The deactivated user"), ...problems(404, 409) },
   }),
-  async (c) =>
-    c.json(await users.deactivateUser(c.get("db"), actorOf(c), c.req.valid("param").id, requestMeta(c)), 200),
+  async (c) => c.json(await users.deactivateUser(c.get("db"), c.req.valid("param").id, requestMeta(c)), 200),
 );

@@ -2,14 +2,15 @@
  * User administration: admins create, edit and deactivate accounts; anyone else may
  * only read themselves. Deleting deactivates, so history and audit keep their
  * references. Deactivating a user, or changing their role, closes their sessions.
+ * Nobody can deactivate their own account, by DELETE or by PATCH.
  * There is always at least one active admin: the guard is part of the UPDATE itself,
  * so two admins demoting each other at once cannot both succeed.
  */
-import { and, desc, eq, like, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
 import { type Role, users } from "../../db/schema";
-import { AppError, badRequest, conflict, forbidden, notFound, preconditionFailed } from "../../lib/errors";
+import { badRequest, conflict, forbidden, notFound, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
@@ -31,7 +32,12 @@ export async function listUsers(
   const where: SQL[] = [];
   if (filter.role) where.push(eq(users.role, filter.role));
   if (filter.status) where.push(eq(users.status, filter.status));
-  if (filter.email) where.push(like(users.email, `${filter.email.toLowerCase().replace(/[%_\\]/g, "\\$&")}%`));
+  if (filter.email) {
+    // SQLite's LIKE has no default escape character, so the ESCAPE clause is what makes
+    // `_` and `%` in the filter literal.
+    const prefix = `${filter.email.toLowerCase().replace(/[%_\\]/g, "\\$&")}%`;
+    where.push(sql`${users.email} LIKE ${prefix} ESCAPE '\\'`);
+  }
   if (filter.cursor) where.push(lt(users.id, String(decodeCursor(filter.cursor, 1)[0])));
   const rows = await db
     .select()
@@ -98,6 +104,10 @@ export async function updateUser(
   expectedVersion: number | null,
   meta: RequestMeta,
 ) {
+  // Checked here rather than only in deactivateUser, so that PATCH cannot get around it.
+  if (input.status === "deactivated" && meta.actor?.id === id) {
+    throw conflict("You cannot deactivate your own account.");
+  }
   const user = await loadUser(db, id);
   if (expectedVersion !== null && expectedVersion !== user.version) throw preconditionFailed();
   const next = {
@@ -113,15 +123,13 @@ export async function updateUser(
   const lastAdminGuard = removesAdmin
     ? sql`(SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active' AND id != ${id}) > 0`
     : undefined;
-  // Both follow-up statements run only if this exact update landed.
-  const applied = sql`EXISTS (SELECT 1 FROM users WHERE id = ${id} AND version = ${next.version})`;
+  const guard = and(eq(users.id, id), eq(users.version, user.version), lastAdminGuard);
+  // The audit row and the session revocation run first, each only if the update's own
+  // guard holds; nothing in between can change it inside the batch's transaction. (Testing
+  // "version is now next.version" afterwards would also match a concurrent writer's update.)
+  const lands = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${guard})`;
   const losesAccess = next.status !== "active" || next.role !== user.role;
-  const [updated] = await db.batch([
-    db
-      .update(users)
-      .set(next)
-      .where(and(eq(users.id, id), eq(users.version, user.version), lastAdminGuard))
-      .returning({ id: users.id }),
+  const [, , updated] = await db.batch([
     auditInsert(
       db,
       meta,
@@ -132,14 +140,10 @@ export async function updateUser(
         before: toUserResponse(user),
         after: toUserResponse(after),
       },
-      applied,
+      lands,
     ),
-    revokeUserSessions(
-      db,
-      id,
-      next.status !== "active" ? "deactivated" : "role_changed",
-      losesAccess ? applied : sql`0`,
-    ),
+    revokeUserSessions(db, id, next.status !== "active" ? "deactivated" : "role_changed", losesAccess ? lands : sql`0`),
+    db.update(users).set(next).where(guard).returning({ id: users.id }),
   ]);
   if (updated.length === 0) {
     const current = await loadUser(db, id);
@@ -149,7 +153,6 @@ export async function updateUser(
   return toUserResponse(after);
 }
 
-export async function deactivateUser(db: Database, actor: Actor, id: string, meta: RequestMeta) {
-  if (actor.id === id) throw new AppError(409, "CONFLICT", "You cannot deactivate your own account.");
+export async function deactivateUser(db: Database, id: string, meta: RequestMeta) {
   return updateUser(db, id, { status: "deactivated" }, null, meta);
 }

@@ -10,7 +10,12 @@ function stockObject() {
 }
 
 async function receive(stub: ReturnType<typeof stockObject>["stub"], productId: string, qty: number) {
-  const result = await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: qty, reason: "received" });
+  const result = await stub.adjust({
+    product_id: productId,
+    movement_id: newId("mov"),
+    delta: qty,
+    reason: "received",
+  });
   if (!result.ok) throw new Error(`receive failed: ${JSON.stringify(result)}`);
   return result;
 }
@@ -35,7 +40,12 @@ describe("InventoryDO", () => {
     const { productId, stub } = stockObject();
     await receive(stub, productId, 3);
     const before = await stub.snapshot(productId);
-    const refused = await stub.reserve({ product_id: productId, reservation_id: newId("rsv"), qty: 4, ttl_seconds: 60 });
+    const refused = await stub.reserve({
+      product_id: productId,
+      reservation_id: newId("rsv"),
+      qty: 4,
+      ttl_seconds: 60,
+    });
     expect(refused).toMatchObject({ ok: false, code: "INSUFFICIENT_STOCK", requested: 4, available: 3 });
     expect(await stub.snapshot(productId)).toEqual(before);
   });
@@ -52,7 +62,10 @@ describe("InventoryDO", () => {
     await stub.reserve(hold);
     expect(await stub.reserve(hold)).toMatchObject({ ok: true, replayed: true });
     await stub.commit({ product_id: productId, reservation_id: reservationId });
-    expect(await stub.commit({ product_id: productId, reservation_id: reservationId })).toMatchObject({ ok: true, replayed: true });
+    expect(await stub.commit({ product_id: productId, reservation_id: reservationId })).toMatchObject({
+      ok: true,
+      replayed: true,
+    });
 
     const restockId = newId("mov");
     await stub.restock({ product_id: productId, movement_id: restockId, qty: 1 });
@@ -84,11 +97,15 @@ describe("InventoryDO", () => {
     const { productId, stub } = stockObject();
     await receive(stub, productId, 5);
     await stub.reserve({ product_id: productId, reservation_id: newId("rsv"), qty: 3, ttl_seconds: 60 });
-    expect(await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: -3, reason: "damaged" })).toMatchObject({
+    expect(
+      await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: -3, reason: "damaged" }),
+    ).toMatchObject({
       ok: false,
       code: "INSUFFICIENT_STOCK",
     });
-    expect(await stub.setCount({ product_id: productId, movement_id: newId("mov"), on_hand: 9, expected_version: 1 })).toMatchObject({
+    expect(
+      await stub.setCount({ product_id: productId, movement_id: newId("mov"), on_hand: 9, expected_version: 1 }),
+    ).toMatchObject({
       ok: false,
       code: "VERSION_MISMATCH",
       version: 2,
@@ -125,17 +142,23 @@ describe("InventoryDO", () => {
     const { productId, stub } = stockObject();
     await receive(stub, productId, 100);
     const first = await Promise.all(
-      Array.from({ length: 30 }, () => stub.reserve({ product_id: productId, reservation_id: newId("rsv"), qty: 1, ttl_seconds: 900 })),
+      Array.from({ length: 30 }, () =>
+        stub.reserve({ product_id: productId, reservation_id: newId("rsv"), qty: 1, ttl_seconds: 900 }),
+      ),
     );
     await evictDurableObject(stub);
     const second = await Promise.all(
-      Array.from({ length: 30 }, () => stub.reserve({ product_id: productId, reservation_id: newId("rsv"), qty: 1, ttl_seconds: 900 })),
+      Array.from({ length: 30 }, () =>
+        stub.reserve({ product_id: productId, reservation_id: newId("rsv"), qty: 1, ttl_seconds: 900 }),
+      ),
     );
     expect([...first, ...second].every((r) => r.ok)).toBe(true);
     expect(await stub.snapshot(productId)).toMatchObject({ on_hand: 100, reserved: 60, version: 61 });
     expect(await stub.ledger({ limit: 200 })).toHaveLength(61);
-    const held = await runInDurableObject(stub, (_: InventoryDO, state) =>
-      state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM reservations WHERE state = 'held'").one().n,
+    const held = await runInDurableObject(
+      stub,
+      (_: InventoryDO, state) =>
+        state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM reservations WHERE state = 'held'").one().n,
     );
     expect(held).toBe(60);
   });

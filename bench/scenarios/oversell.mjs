@@ -1,0 +1,70 @@
+// The correctness gate: 2,000 one-unit orders race for 500 units. Exactly 500 may
+// win, and afterwards the object, its ledger and the D1 projection must agree.
+import { receiveStock, stockAgreementChecks } from "../lib/stock.mjs";
+
+export async function oversellRace(ctx, { label, stock, attempts, connections, request }) {
+  const admin = await ctx.adminToken();
+  const [product] = await ctx.scenarioProducts(1, label);
+  await receiveStock(ctx.api, admin, product.id, stock);
+  const load = await ctx.load({ label, connections, amount: attempts, request: (i) => request(product, i) });
+  const won = load.statuses[201] ?? 0;
+  const refused = load.statuses[409] ?? 0;
+  const agreement = await stockAgreementChecks(ctx.api, ctx.db, admin, product.id);
+  return {
+    product,
+    load,
+    won,
+    checks: [
+      {
+        name: `exactly ${stock} succeed`,
+        ok: won === stock && refused === attempts - stock,
+        detail: `${won} × 201, ${refused} × 409 of ${attempts}`,
+      },
+      ctx.checkStatuses(load, [201, 409]),
+      ...agreement.checks,
+    ],
+    level: agreement.level,
+  };
+}
+
+export default {
+  name: "oversell",
+  title: "2,000 one-unit orders against stock 500, 128 concurrent: exactly 500 succeed (gate)",
+  needs: () => [["POST", "/v1/orders"]],
+  async run(ctx) {
+    const tokens = await ctx.customerTokens(32);
+    const run = ctx.runTag();
+    const race = await oversellRace(ctx, {
+      label: "oversell",
+      stock: 500,
+      attempts: 2_000,
+      connections: 128,
+      request: (product, i) => ({
+        method: "POST",
+        path: "/v1/orders",
+        headers: {
+          authorization: `Bearer ${tokens[i % tokens.length]}`,
+          "content-type": "application/json",
+          "idempotency-key": `${run}-${i}`,
+        },
+        body: JSON.stringify({ lines: [{ product_id: product.id, qty: 1 }] }),
+      }),
+    });
+    const { level } = race;
+    return [
+      {
+        name: "oversell",
+        load: race.load,
+        target: { kind: "gate" },
+        checks: [
+          ...race.checks,
+          {
+            name: "all 500 units held, none available",
+            ok: level.on_hand === 500 && level.reserved === 500 && level.available === 0,
+            detail: `on_hand ${level.on_hand} reserved ${level.reserved} available ${level.available}`,
+          },
+        ],
+      },
+    ];
+  },
+};

@@ -1,0 +1,180 @@
+import { DurableObject } from "cloudflare:workers";
+import type { StockLevel } from "../inventory/types";
+
+export const MAX_SUBSCRIPTIONS = 200;
+export const MAX_MESSAGE_BYTES = 8 * 1024;
+
+/** What a socket remembers across hibernation: who it is and what it watches. */
+interface Attachment {
+  actorId: string;
+  staff: boolean;
+  all: boolean;
+  products: string[];
+}
+
+export interface StockMessage {
+  type: "stock";
+  product_id: string;
+  on_hand: number;
+  reserved: number;
+  available: number;
+  version: number;
+  at: string;
+}
+
+/**
+ * A hub of live-stock WebSockets (seed 003 "real-time updates"). Sockets are
+ * hibernatable: an idle connection costs no memory or CPU, and its subscriptions live
+ * in its attachment. InventoryDO objects push each product's latest level here;
+ * the hub forwards it to the sockets watching that product, or watching everything.
+ * Watchers scale by sharding hubs (STREAM_SHARDS); see README "Live stock".
+ */
+export class StockStreamDO extends DurableObject<Env> {
+  /** product id → sockets; rebuilt from attachments after hibernation. */
+  private index: Map<string, Set<WebSocket>> | null = null;
+
+  override async fetch(request: Request): Promise<Response> {
+    const pair = new WebSocketPair();
+    const attachment: Attachment = {
+      actorId: request.headers.get("x-stream-actor") ?? "unknown",
+      staff: request.headers.get("x-stream-staff") === "true",
+      all: false,
+      products: [],
+    };
+    this.ctx.acceptWebSocket(pair[1]);
+    pair[1].serializeAttachment(attachment);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  /** Called by a product's InventoryDO with its latest level. */
+  async publish(level: StockLevel): Promise<number> {
+    const message: StockMessage = {
+      type: "stock",
+      product_id: level.product_id,
+      on_hand: level.on_hand,
+      reserved: level.reserved,
+      available: level.available,
+      version: level.version,
+      at: level.updated_at ?? new Date().toISOString(),
+    };
+    const text = JSON.stringify(message);
+    const index = this.subscriptions();
+    const targets = new Set([...(index.get(level.product_id) ?? []), ...(index.get("*") ?? [])]);
+    for (const socket of targets) {
+      try {
+        socket.send(text);
+      } catch {
+        // A socket closing under us; its close handler tidies up.
+      }
+    }
+    return targets.size;
+  }
+
+  override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    const size = typeof raw === "string" ? new TextEncoder().encode(raw).byteLength : raw.byteLength;
+    if (size > MAX_MESSAGE_BYTES) {
+      socket.close(1009, "message too large");
+      return;
+    }
+    const attachment = socket.deserializeAttachment() as Attachment;
+    let request: { subscribe?: unknown; unsubscribe?: unknown };
+    try {
+      request = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
+    } catch {
+      return this.reply(socket, { type: "error", message: 'Send JSON such as {"subscribe": ["prd_…"]}.' });
+    }
+    const next = applyRequest(attachment, request);
+    if ("error" in next) return this.reply(socket, { type: "error", message: next.error });
+    socket.serializeAttachment(next);
+    this.index = null;
+    this.reply(socket, { type: "subscribed", all: next.all, product_ids: next.products });
+    await this.sendCurrentLevels(
+      socket,
+      next.products.filter((id) => !attachment.products.includes(id)),
+    );
+  }
+
+  override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
+    this.index = null;
+    socket.close(code === 1005 ? 1000 : code, "closing");
+  }
+
+  override async webSocketError(): Promise<void> {
+    this.index = null;
+  }
+
+  private reply(socket: WebSocket, body: Record<string, unknown>): void {
+    socket.send(JSON.stringify(body));
+  }
+
+  /** A new subscriber gets the current level at once instead of waiting for the next change. */
+  private async sendCurrentLevels(socket: WebSocket, productIds: string[]): Promise<void> {
+    const levels = await Promise.all(
+      productIds.map((id) => this.env.INVENTORY.get(this.env.INVENTORY.idFromName(id)).snapshot(id)),
+    );
+    for (const level of levels) {
+      if (level.version === 0) continue;
+      socket.send(
+        JSON.stringify({
+          type: "stock",
+          product_id: level.product_id,
+          on_hand: level.on_hand,
+          reserved: level.reserved,
+          available: level.available,
+          version: level.version,
+          at: level.updated_at ?? new Date().toISOString(),
+        } satisfies StockMessage),
+      );
+    }
+  }
+
+  private subscriptions(): Map<string, Set<WebSocket>> {
+    if (this.index) return this.index;
+    const index = new Map<string, Set<WebSocket>>();
+    for (const socket of this.ctx.getWebSockets()) {
+      const attachment = socket.deserializeAttachment() as Attachment | null;
+      if (!attachment) continue;
+      for (const key of attachment.all ? ["*"] : attachment.products) {
+        if (!index.has(key)) index.set(key, new Set());
+        index.get(key)?.add(socket);
+      }
+    }
+    this.index = index;
+    return index;
+  }
+}
+
+const PRODUCT_ID = /^prd_[0-9a-z]{10,60}$/;
+
+/** Validates one subscribe/unsubscribe message against the socket's current state. */
+function applyRequest(
+  current: Attachment,
+  request: { subscribe?: unknown; unsubscribe?: unknown },
+): Attachment | { error: string } {
+  const products = new Set(current.products);
+  let all = current.all;
+  for (const [field, add] of [
+    ["subscribe", true],
+    ["unsubscribe", false],
+  ] as const) {
+    const value = request[field];
+    if (value === undefined) continue;
+    if (value === "*") {
+      if (add && !current.staff) return { error: "Only staff may subscribe to every product." };
+      all = add;
+      continue;
+    }
+    if (!Array.isArray(value) || !value.every((id) => typeof id === "string" && PRODUCT_ID.test(id))) {
+      return { error: `"${field}" takes an array of product ids, or "*".` };
+    }
+    for (const id of value) {
+      if (add) products.add(id);
+      else products.delete(id);
+    }
+  }
+  if (request.subscribe === undefined && request.unsubscribe === undefined) {
+    return { error: 'Expected "subscribe" or "unsubscribe".' };
+  }
+  if (products.size > MAX_SUBSCRIPTIONS) return { error: `At most ${MAX_SUBSCRIPTIONS} products per connection.` };
+  return { ...current, all, products: [...products] };
+}

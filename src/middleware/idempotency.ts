@@ -1,0 +1,132 @@
+import { and, eq, lt } from "drizzle-orm";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../context";
+import type { Database } from "../db/client";
+import { idempotencyKeys } from "../db/schema";
+import { sha256Hex } from "../lib/crypto";
+import { AppError, badRequest, conflict } from "../lib/errors";
+import { isoInSeconds, nowIso } from "../lib/time";
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const KEEP_SECONDS = 24 * 60 * 60;
+const WAIT_FOR_TWIN_MS = 15_000;
+const POLL_MS = 50;
+
+type Row = typeof idempotencyKeys.$inferSelect;
+
+function replay(row: Row): Response {
+  return new Response(row.responseBody, {
+    status: row.responseStatus ?? 200,
+    headers: { "content-type": row.responseType ?? "application/json", "Idempotent-Replayed": "true" },
+  });
+}
+
+async function claim(db: Database, actorKey: string, key: string, requestHash: string): Promise<boolean> {
+  const inserted = await db
+    .insert(idempotencyKeys)
+    .values({
+      actorKey,
+      key,
+      requestHash,
+      state: "in_progress",
+      createdAt: nowIso(),
+      expiresAt: isoInSeconds(KEEP_SECONDS),
+    })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+  return inserted.length > 0;
+}
+
+const find = async (db: Database, actorKey: string, key: string) =>
+  (
+    await db
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.actorKey, actorKey), eq(idempotencyKeys.key, key)))
+  )[0];
+
+/**
+ * `Idempotency-Key` for POSTs with money or stock effects. The first request with a key
+ * claims it and runs; its response (2xx or 4xx) is stored and replayed for repeats with
+ * the same body; a different body is 409 IDEMPOTENCY_CONFLICT; a twin arriving while the
+ * first still runs waits for it and gets the same answer, so concurrent retries do the
+ * work once. A 5xx releases the key, so a retry runs again.
+ */
+export function idempotent(options: { required: boolean }) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const key = c.req.header("idempotency-key");
+    if (key === undefined) {
+      if (options.required) {
+        throw badRequest("This request needs an Idempotency-Key header.", [
+          { path: "Idempotency-Key", message: "Required" },
+        ]);
+      }
+      return next();
+    }
+    if (!KEY_PATTERN.test(key)) {
+      throw badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.", [
+        { path: "Idempotency-Key", message: "Invalid" },
+      ]);
+    }
+    const db = c.get("db");
+    const actorKey = c.get("actor")?.id ?? "anonymous";
+    const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
+
+    if (!(await claim(db, actorKey, key, requestHash))) {
+      const answer = await awaitTwin(db, actorKey, key, requestHash);
+      if (answer) return answer;
+      if (!(await claim(db, actorKey, key, requestHash))) {
+        throw conflict("A request with this Idempotency-Key is still being processed; retry shortly.");
+      }
+    }
+    await next();
+    await remember(c, db, actorKey, key);
+  });
+}
+
+/** Waits for the first request with this key and returns its stored answer, or null if the key was freed. */
+async function awaitTwin(db: Database, actorKey: string, key: string, requestHash: string): Promise<Response | null> {
+  const deadline = Date.now() + WAIT_FOR_TWIN_MS;
+  for (;;) {
+    const row = await find(db, actorKey, key);
+    if (!row || row.expiresAt <= nowIso()) {
+      if (row)
+        await db
+          .delete(idempotencyKeys)
+          .where(and(eq(idempotencyKeys.actorKey, actorKey), eq(idempotencyKeys.key, key)));
+      return null;
+    }
+    if (row.requestHash !== requestHash) {
+      throw new AppError(409, "IDEMPOTENCY_CONFLICT", "This Idempotency-Key was used with a different request.");
+    }
+    if (row.state === "done") return replay(row);
+    if (Date.now() > deadline) {
+      throw conflict("A request with this Idempotency-Key is still being processed; retry shortly.");
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+async function remember(c: Context<AppEnv>, db: Database, actorKey: string, key: string): Promise<void> {
+  const where = and(eq(idempotencyKeys.actorKey, actorKey), eq(idempotencyKeys.key, key));
+  if (c.res.status >= 500) {
+    await db.delete(idempotencyKeys).where(where);
+    return;
+  }
+  const body = await c.res.clone().text();
+  await db
+    .update(idempotencyKeys)
+    .set({
+      state: "done",
+      responseStatus: c.res.status,
+      responseBody: body,
+      responseType: c.res.headers.get("content-type"),
+    })
+    .where(where);
+}
+
+/** Cron: forget keys past their 24 hours. */
+export async function pruneIdempotencyKeys(db: Database): Promise<void> {
+  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, nowIso()));
+}

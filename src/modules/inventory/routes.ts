@@ -1,0 +1,204 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { type AppEnv, createRouter } from "../../context";
+import { AppError } from "../../lib/errors";
+import { ifMatchVersion, versionEtag } from "../../lib/etag";
+import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/openapi";
+import { actorOf } from "../../middleware/actor";
+import { idempotent } from "../../middleware/idempotency";
+import { listCurrentInventory } from "./current-inventory";
+import {
+  AdjustmentResultSchema,
+  AdjustmentSchema,
+  BatchAdjustmentSchema,
+  BatchResultSchema,
+  CheckResultSchema,
+  CheckSchema,
+  InventoryListQuery,
+  InventoryPage,
+  ManyProductsQuery,
+  MovementPage,
+  MovementsQuery,
+  SetCountSchema,
+  StockLevelSchema,
+} from "./schemas";
+import * as inventory from "./service";
+
+const tags = ["Inventory"];
+const params = z.object({
+  product_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "product_id", in: "path" }, description: "Product id (`prd_…`)" }),
+});
+const idempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .openapi({ description: "Required. Repeats with the same body replay the first answer." }),
+});
+
+/** The caller and the request's Idempotency-Key (already checked by the idempotency middleware). */
+function stockActor(c: Context<AppEnv>): inventory.StockActor {
+  return { id: actorOf(c).id, idempotencyKey: c.req.header("idempotency-key") ?? "" };
+}
+
+export const inventoryRoutes = createRouter();
+
+inventoryRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags,
+    summary: "Current inventory of every product, from the projection",
+    security: bearerSecurity,
+    request: { query: InventoryListQuery },
+    responses: { 200: jsonContent(InventoryPage, "A page of stock levels"), ...problems() },
+  }),
+  async (c) => c.json(await listCurrentInventory(c.get("db"), c.req.valid("query")), 200),
+);
+
+// Static paths go before `/{product_id}` so that they are not taken for a product id.
+inventoryRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/available",
+    tags,
+    summary: "Authoritative availability of many products at once",
+    security: bearerSecurity,
+    request: { query: ManyProductsQuery },
+    responses: {
+      200: jsonContent(z.object({ data: z.array(StockLevelSchema.extend({ in_stock: z.boolean() })) }), "Levels"),
+      ...problems(404),
+    },
+  }),
+  async (c) =>
+    c.json(await inventory.getAvailability(c.get("db"), c.env.INVENTORY, c.req.valid("query").product_id), 200),
+);
+
+inventoryRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/check",
+    tags,
+    summary: "Could these lines be sold right now?",
+    security: bearerSecurity,
+    request: { body: jsonBody(CheckSchema) },
+    responses: { 200: jsonContent(CheckResultSchema, "Per-line availability"), ...problems(404) },
+  }),
+  async (c) => c.json(await inventory.checkAvailability(c.get("db"), c.env.INVENTORY, c.req.valid("json").lines), 200),
+);
+
+inventoryRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/adjustments:batch",
+    tags,
+    summary: "Up to 500 adjustments across products; each line succeeds or fails alone",
+    security: bearerSecurity,
+    middleware: [idempotent({ required: true })] as const,
+    request: { headers: idempotencyHeader, body: jsonBody(BatchAdjustmentSchema) },
+    responses: { 200: jsonContent(BatchResultSchema, "Per-line results"), ...problems(409) },
+  }),
+  async (c) =>
+    c.json(
+      await inventory.adjustStockBatch(c.get("db"), c.env.INVENTORY, c.req.valid("json").lines, stockActor(c)),
+      200,
+    ),
+);
+
+inventoryRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{product_id}",
+    tags,
+    summary: "A product's stock level, from its stock object",
+    security: bearerSecurity,
+    request: { params },
+    responses: { 200: jsonContent(StockLevelSchema, "The level"), ...problems(404) },
+  }),
+  async (c) => {
+    const level = await inventory.getStockLevel(c.get("db"), c.env.INVENTORY, c.req.valid("param").product_id);
+    c.header("ETag", versionEtag(level.version));
+    return c.json(level, 200);
+  },
+);
+
+inventoryRoutes.openapi(
+  createRoute({
+    method: "put",
+    path: "/{product_id}",
+    tags,
+    summary: "Set the counted on_hand (stock-take); needs If-Match or expected_version",
+    security: bearerSecurity,
+    middleware: [idempotent({ required: false })] as const,
+    request: { params, body: jsonBody(SetCountSchema) },
+    responses: { 200: jsonContent(AdjustmentResultSchema, "The count was recorded"), ...problems(404, 409, 412, 428) },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const expectedVersion = ifMatchVersion(c.req.header("if-match")) ?? body.expected_version;
+    if (expectedVersion === undefined) {
+      throw new AppError(
+        428,
+        "PRECONDITION_REQUIRED",
+        "Send If-Match or expected_version, so a count never overwrites changes you have not seen.",
+      );
+    }
+    const actor = { id: actorOf(c).id, idempotencyKey: c.req.header("idempotency-key") ?? crypto.randomUUID() };
+    const result = await inventory.countStock(
+      c.get("db"),
+      c.env.INVENTORY,
+      c.req.valid("param").product_id,
+      { ...body, expected_version: expectedVersion },
+      actor,
+    );
+    c.header("ETag", versionEtag(result.level.version));
+    return c.json(result, 200);
+  },
+);
+
+inventoryRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/{product_id}/adjustments",
+    tags,
+    summary: "Adjust on_hand by a delta with a reason",
+    security: bearerSecurity,
+    middleware: [idempotent({ required: true })] as const,
+    request: { params, headers: idempotencyHeader, body: jsonBody(AdjustmentSchema) },
+    responses: { 201: jsonContent(AdjustmentResultSchema, "The movement and the new level"), ...problems(404, 409) },
+  }),
+  async (c) => {
+    const result = await inventory.adjustStock(
+      c.get("db"),
+      c.env.INVENTORY,
+      c.req.valid("param").product_id,
+      c.req.valid("json"),
+      stockActor(c),
+    );
+    return c.json(result, 201);
+  },
+);
+
+inventoryRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{product_id}/movements",
+    tags,
+    summary: "The product's ledger, newest first",
+    security: bearerSecurity,
+    request: { params, query: MovementsQuery },
+    responses: { 200: jsonContent(MovementPage, "A page of movements"), ...problems(404) },
+  }),
+  async (c) =>
+    c.json(
+      await inventory.listMovements(
+        c.get("db"),
+        c.env.INVENTORY,
+        c.req.valid("param").product_id,
+        c.req.valid("query"),
+      ),
+      200,
+    ),
+);

@@ -1,0 +1,236 @@
+/*
+ * Inventory: every stock change goes to the product's InventoryDO, the only writer,
+ * which refuses anything that would let reserved exceed on_hand or on_hand go below
+ * zero. Reads that decide something (a level, a check) ask the objects; lists and
+ * filters read the D1 projection. Changes made through the API need an
+ * Idempotency-Key, and their movement ids are derived from it, so a retried request
+ * can never apply a movement twice even after its stored response is gone. Stock
+ * changes are audited by the ledger itself: every movement carries its actor.
+ */
+
+import type { Database } from "../../db/client";
+import type { InventoryDO } from "../../durable/inventory/object";
+import type { AdjustmentReason, LedgerQuery, MovementReason, StockLevel } from "../../durable/inventory/types";
+import { notFound } from "../../lib/errors";
+import { derivedId } from "../../lib/ids";
+import { decodeCursor, toPage } from "../../lib/pagination";
+import { findProductsForStock } from "../products/lookup";
+import { refusalError } from "./refusals";
+import { stockObject } from "./stock";
+
+type Objects = DurableObjectNamespace<InventoryDO>;
+
+export interface StockActor {
+  id: string;
+  /** Idempotency key of the request, from which movement ids are derived. */
+  idempotencyKey: string;
+}
+
+export function toLevelResponse(level: StockLevel) {
+  return {
+    product_id: level.product_id,
+    on_hand: level.on_hand,
+    reserved: level.reserved,
+    available: level.available,
+    version: level.version,
+    updated_at: level.updated_at,
+  };
+}
+
+async function requireProducts(db: Database, ids: string[]) {
+  const found = await findProductsForStock(db, ids);
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) throw notFound(`Product ${missing.join(", ")}`);
+  return found;
+}
+
+export async function getStockLevel(db: Database, objects: Objects, productId: string) {
+  await requireProducts(db, [productId]);
+  return toLevelResponse(await stockObject(objects, productId).snapshot(productId));
+}
+
+/** Authoritative levels of many products at once, read from their objects in parallel. */
+export async function getAvailability(db: Database, objects: Objects, productIds: string[]) {
+  const ids = [...new Set(productIds)];
+  await requireProducts(db, ids);
+  const levels = await Promise.all(ids.map((id) => stockObject(objects, id).snapshot(id)));
+  return { data: levels.map((level) => ({ ...toLevelResponse(level), in_stock: level.available > 0 })) };
+}
+
+export async function checkAvailability(db: Database, objects: Objects, lines: { product_id: string; qty: number }[]) {
+  await requireProducts(
+    db,
+    lines.map((l) => l.product_id),
+  );
+  const levels = await Promise.all(lines.map((l) => stockObject(objects, l.product_id).snapshot(l.product_id)));
+  const checked = lines.map((line, i) => {
+    const available = levels[i]?.available ?? 0;
+    return { product_id: line.product_id, requested: line.qty, available, ok: available >= line.qty };
+  });
+  return { lines: checked, ok: checked.every((l) => l.ok) };
+}
+
+export interface AdjustmentInput {
+  delta: number;
+  reason: AdjustmentReason;
+  note?: string | undefined;
+  reference?: string | undefined;
+}
+
+export async function adjustStock(
+  db: Database,
+  objects: Objects,
+  productId: string,
+  input: AdjustmentInput,
+  actor: StockActor,
+) {
+  await requireProducts(db, [productId]);
+  const result = await stockObject(objects, productId).adjust({
+    product_id: productId,
+    movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, productId),
+    delta: input.delta,
+    reason: input.reason,
+    note: input.note ?? null,
+    reference: input.reference ?? null,
+    actor: actor.id,
+  });
+  if (!result.ok) throw refusalError(result);
+  return { movement: result.movement, level: toLevelResponse(result.level) };
+}
+
+/** A stock-take: sets on_hand to what was counted, recording the difference as a cycle_count movement. */
+export async function countStock(
+  db: Database,
+  objects: Objects,
+  productId: string,
+  input: { on_hand: number; expected_version: number; note?: string | undefined },
+  actor: StockActor,
+) {
+  await requireProducts(db, [productId]);
+  const result = await stockObject(objects, productId).setCount({
+    product_id: productId,
+    movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, productId),
+    on_hand: input.on_hand,
+    expected_version: input.expected_version,
+    note: input.note ?? null,
+    actor: actor.id,
+  });
+  if (!result.ok) throw refusalError(result);
+  return { movement: result.movement, level: toLevelResponse(result.level) };
+}
+
+/**
+ * Up to 500 adjustments across products. Products are worked on in parallel, each
+ * product's lines in order; every line stands alone, so a refused line changes
+ * nothing and does not stop the others.
+ */
+export async function adjustStockBatch(
+  db: Database,
+  objects: Objects,
+  lines: (AdjustmentInput & { product_id: string })[],
+  actor: StockActor,
+) {
+  const known = await findProductsForStock(
+    db,
+    lines.map((l) => l.product_id),
+  );
+  const byProduct = new Map<string, number[]>();
+  lines.forEach((line, index) => {
+    byProduct.set(line.product_id, [...(byProduct.get(line.product_id) ?? []), index]);
+  });
+  type LineResult = {
+    index: number;
+    product_id: string;
+    ok: boolean;
+    movement_id: string | null;
+    level: ReturnType<typeof toLevelResponse> | null;
+    error: { code: string; detail: string } | null;
+  };
+  const results: LineResult[] = [];
+  await Promise.all(
+    [...byProduct].map(async ([productId, indexes]) => {
+      const stub = stockObject(objects, productId);
+      for (const index of indexes) {
+        const line = lines[index];
+        if (!line) continue;
+        if (!known.has(productId)) {
+          results.push({
+            index,
+            product_id: productId,
+            ok: false,
+            movement_id: null,
+            level: null,
+            error: { code: "NOT_FOUND", detail: "Product was not found." },
+          });
+          continue;
+        }
+        const movementId = await derivedId("mov", actor.id, actor.idempotencyKey, String(index));
+        const result = await stub.adjust({
+          product_id: productId,
+          movement_id: movementId,
+          delta: line.delta,
+          reason: line.reason,
+          note: line.note ?? null,
+          reference: line.reference ?? null,
+          actor: actor.id,
+        });
+        results.push(
+          result.ok
+            ? {
+                index,
+                product_id: productId,
+                ok: true,
+                movement_id: result.movement.id,
+                level: toLevelResponse(result.level),
+                error: null,
+              }
+            : {
+                index,
+                product_id: productId,
+                ok: false,
+                movement_id: null,
+                level: null,
+                error: { code: refusalError(result).code, detail: refusalError(result).message },
+              },
+        );
+      }
+    }),
+  );
+  results.sort((a, b) => a.index - b.index);
+  const applied = results.filter((r) => r.ok).length;
+  return { results, applied, failed: results.length - applied };
+}
+
+export async function listMovements(
+  db: Database,
+  objects: Objects,
+  productId: string,
+  query: {
+    limit: number;
+    cursor?: string | undefined;
+    reason?: MovementReason[] | undefined;
+    created_from?: string | undefined;
+    created_to?: string | undefined;
+  },
+) {
+  await requireProducts(db, [productId]);
+  const ledgerQuery: LedgerQuery = {
+    limit: query.limit + 1,
+    before_seq: query.cursor ? Number(decodeCursor(query.cursor, 1)[0]) : null,
+    reasons: query.reason ?? [],
+    from: query.created_from ?? null,
+    to: query.created_to ?? null,
+  };
+  const rows = await stockObject(objects, productId).ledger(ledgerQuery);
+  return toPage(
+    rows,
+    query.limit,
+    (m) => [m.seq],
+    ({ seq: _seq, ...movement }) => movement,
+  );
+}
+
+/** Keeps the object's low-stock threshold in step with the catalog's. */
+export async function syncLowStockThreshold(objects: Objects, productId: string, threshold: number | null) {
+  await stockObject(objects, productId).setLowStockThreshold(productId, threshold);
+}

@@ -1,0 +1,91 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { creditNoteLines, creditNotes, invoices, orderLines, refundLines, refunds } from "../../db/schema";
+import { newId } from "../../lib/ids";
+import { nowIso } from "../../lib/time";
+import { auditInsert, type RequestMeta } from "../audit/service";
+import { eventInsert } from "../events/outbox";
+import { isGuardFailure, isUniqueViolation, runBatch, writeGuard } from "../orders/batch";
+import { bumpCounter, numberSql, sequenceSql } from "./numbering";
+
+async function creditNoteOfRefund(db: Database, refundId: string) {
+  const [row] = await db.select().from(creditNotes).where(eq(creditNotes.refundId, refundId)).limit(1);
+  return row;
+}
+
+/**
+ * The credit note of a refund, issued now if it has none: one per refund, against
+ * the order's issued invoice (an order never invoiced, or whose invoice was voided,
+ * has nothing to credit), numbered from the year's `CRN` series in the same batch.
+ * Its lines and amounts are the refund's, at the prices of the sale.
+ */
+export async function ensureCreditNote(db: Database, refundId: string, meta: RequestMeta) {
+  const existing = await creditNoteOfRefund(db, refundId);
+  if (existing) return existing;
+  const [refund] = await db.select().from(refunds).where(eq(refunds.id, refundId)).limit(1);
+  if (!refund) return null;
+  const [invoice] = await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.orderId, refund.orderId), eq(invoices.status, "issued")))
+    .limit(1);
+  if (!invoice) return null;
+  const lines = await db
+    .select({ refund: refundLines, sold: orderLines })
+    .from(refundLines)
+    .innerJoin(orderLines, and(eq(orderLines.orderId, refund.orderId), eq(orderLines.productId, refundLines.productId)))
+    .where(eq(refundLines.refundId, refundId))
+    .orderBy(orderLines.position);
+  const id = newId("crn");
+  const now = nowIso();
+  const year = new Date(now).getUTCFullYear();
+  const statements = [
+    writeGuard(db, sql`EXISTS (SELECT 1 FROM invoices WHERE id = ${invoice.id} AND status = 'issued')`),
+    bumpCounter(db, "CRN", year),
+    db.run(sql`INSERT INTO credit_notes (id, number, year, sequence, invoice_id, order_id, refund_id, reason, currency,
+        subtotal, tax, total, issued_at)
+      VALUES (${id}, ${numberSql("CRN", year)}, ${year}, ${sequenceSql("CRN", year)}, ${invoice.id}, ${refund.orderId},
+        ${refundId}, ${refund.reason}, ${refund.currency}, ${refund.subtotal}, ${refund.tax}, ${refund.amount}, ${now})`),
+    ...lines.map(({ refund: r, sold }, position) =>
+      db.insert(creditNoteLines).values({
+        creditNoteId: id,
+        position,
+        productId: r.productId,
+        sku: sold.sku,
+        name: sold.name,
+        unitPrice: sold.unitPrice,
+        qty: r.qty,
+        lineTotal: r.amount,
+        restocked: r.restock,
+      }),
+    ),
+    eventInsert(db, {
+      type: "credit_note.issued",
+      resourceType: "credit_note",
+      resourceId: id,
+      data: {
+        id,
+        version: 1,
+        invoice_id: invoice.id,
+        order_id: refund.orderId,
+        refund_id: refundId,
+        total: refund.amount,
+        currency: refund.currency,
+      },
+    }).statement,
+    auditInsert(db, meta, {
+      action: "credit_note.issued",
+      entityType: "credit_note",
+      entityId: id,
+      after: { invoice_id: invoice.id, refund_id: refundId, total: refund.amount },
+    }),
+  ];
+  try {
+    await runBatch(db, statements);
+  } catch (err) {
+    if (isUniqueViolation(err, "credit_notes.refund_id")) return (await creditNoteOfRefund(db, refundId)) ?? null;
+    if (isGuardFailure(err)) return null;
+    throw err;
+  }
+  return (await creditNoteOfRefund(db, refundId)) ?? null;
+}

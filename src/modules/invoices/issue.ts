@@ -1,0 +1,101 @@
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { invoiceLines, invoices, orders, users } from "../../db/schema";
+import { newId } from "../../lib/ids";
+import { nowIso } from "../../lib/time";
+import { auditInsert, type RequestMeta } from "../audit/service";
+import { eventInsert } from "../events/outbox";
+import { chunks, isGuardFailure, isUniqueViolation, runBatch, writeGuard } from "../orders/batch";
+import { linesOf } from "../orders/store";
+import { bumpCounter, numberSql, sequenceSql } from "./numbering";
+import type { InvoiceDetail } from "./schemas";
+import { invoiceDetailOf } from "./views";
+
+/** Orders that were paid and not cancelled; a cancelled order is never invoiced afterwards. */
+const INVOICEABLE = sql`('processing', 'completed', 'refunded')`;
+
+async function invoiceOfOrder(db: Database, orderId: string) {
+  const [row] = await db.select().from(invoices).where(eq(invoices.orderId, orderId)).limit(1);
+  return row;
+}
+
+// Eight columns per line: twelve lines per insert stay under D1's 100 bound parameters.
+const LINES_PER_INSERT = 12;
+
+/**
+ * The order's invoice, issued now if it has none: one per order (unique index), for
+ * paid orders only (guarded in the batch, so a cancellation that wins the race
+ * leaves nothing issued), numbered from the year's `INV` series in the same batch.
+ * Returns null for an order that is not (or no longer) invoiceable.
+ */
+export async function ensureInvoice(db: Database, orderId: string, meta: RequestMeta): Promise<InvoiceDetail | null> {
+  const existing = await invoiceOfOrder(db, orderId);
+  if (existing) return invoiceDetailOf(db, existing);
+  const [order] = await db.select().from(orders).where(eq(orders.id, orderId)).limit(1);
+  if (!order || !["processing", "completed", "refunded"].includes(order.status)) return null;
+  const [lines, customer] = await Promise.all([
+    linesOf(db, orderId),
+    order.customerId
+      ? db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, order.customerId)).limit(1)
+      : Promise.resolve([]),
+  ]);
+  const id = newId("inv");
+  const now = nowIso();
+  const year = new Date(now).getUTCFullYear();
+  const statements = [
+    writeGuard(db, sql`EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND status IN ${INVOICEABLE})`),
+    bumpCounter(db, "INV", year),
+    db.run(sql`INSERT INTO invoices (id, number, year, sequence, order_id, customer_id, customer_name, customer_email,
+        billing_address, currency, subtotal, tax_rate_bps, tax, total, status, version, issued_at, updated_at)
+      VALUES (${id}, ${numberSql("INV", year)}, ${year}, ${sequenceSql("INV", year)}, ${orderId}, ${order.customerId},
+        ${customer[0]?.name ?? null}, ${customer[0]?.email ?? null},
+        ${order.billingAddress ? JSON.stringify(order.billingAddress) : null}, ${order.currency}, ${order.subtotal},
+        ${order.taxRateBps}, ${order.tax}, ${order.total}, 'issued', 1, ${now}, ${now})`),
+    ...chunks(lines, LINES_PER_INSERT).map((part) =>
+      db.insert(invoiceLines).values(
+        part.map((l) => ({
+          invoiceId: id,
+          position: l.position,
+          productId: l.productId,
+          sku: l.sku,
+          name: l.name,
+          unitPrice: l.unitPrice,
+          qty: l.qty,
+          lineTotal: l.lineTotal,
+        })),
+      ),
+    ),
+    eventInsert(db, {
+      type: "invoice.issued",
+      resourceType: "invoice",
+      resourceId: id,
+      data: {
+        id,
+        version: 1,
+        order_id: orderId,
+        customer_id: order.customerId,
+        total: order.total,
+        currency: order.currency,
+      },
+    }).statement,
+    auditInsert(db, meta, {
+      action: "invoice.issued",
+      entityType: "invoice",
+      entityId: id,
+      after: { order_id: orderId, total: order.total, currency: order.currency },
+    }),
+  ];
+  try {
+    await runBatch(db, statements);
+  } catch (err) {
+    if (isUniqueViolation(err, "invoices.order_id")) {
+      const winner = await invoiceOfOrder(db, orderId);
+      if (winner) return invoiceDetailOf(db, winner);
+    }
+    if (isGuardFailure(err)) return null;
+    throw err;
+  }
+  const issued = await invoiceOfOrder(db, orderId);
+  if (!issued) throw new Error(`invoice ${id} vanished after its batch`);
+  return invoiceDetailOf(db, issued);
+}

@@ -1,0 +1,26 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import type { Statement } from "../orders/batch";
+
+export type Series = "INV" | "CRN";
+
+/**
+ * Hands out the next number of a series for a year. It must run in the same batch
+ * as the insert that takes the number (`numberSql`/`sequenceSql`): if that batch
+ * fails, the bump is rolled back with it, so numbers never skip; D1 runs batches one
+ * at a time, so two issuers never read the same number.
+ */
+export function bumpCounter(db: Database, series: Series, year: number): Statement {
+  return db.run(sql`INSERT INTO document_counters (series, year, last_number) VALUES (${series}, ${year}, 1)
+    ON CONFLICT (series, year) DO UPDATE SET last_number = last_number + 1`);
+}
+
+/** The sequence just handed out, as a scalar subquery for the document's INSERT. */
+export function sequenceSql(series: Series, year: number): SQL {
+  return sql`(SELECT last_number FROM document_counters WHERE series = ${series} AND year = ${year})`;
+}
+
+/** `INV-2026-000123`: series, year and the sequence zero-padded to six digits (more once past 999,999). */
+export function numberSql(series: Series, year: number): SQL {
+  return sql`${`${series}-${year}-`} || printf('%06d', ${sequenceSql(series, year)})`;
+}

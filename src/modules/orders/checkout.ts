@@ -1,0 +1,168 @@
+/*
+ * Checkout, the saga of DESIGN.md section 4: (1) hold every line on its stock object,
+ * in parallel, with hold ids derived from the new order id; (2) if any line is
+ * refused, release them all and answer 409 with per-line availability, leaving no
+ * order behind; (3) write the order, its lines, its history, the `order.created`
+ * event and the audit row in one D1 batch; (4) if that batch fails, release the holds.
+ * A crash between (1) and (4) leaves holds without an order: their TTL frees them.
+ */
+import { sql } from "drizzle-orm";
+import type { Actor } from "../../context";
+import { type CaptureMode, orderLines, orderStatusHistory, orders } from "../../db/schema";
+import { forbidden } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { isoInSeconds } from "../../lib/time";
+import { auditInsert, type RequestMeta } from "../audit/service";
+import { orderingCustomer } from "../customers/service";
+import { eventInsert } from "../events/outbox";
+import { getSettings } from "../settings/service";
+import { chunks, runBatch, type Statement } from "./batch";
+import { holdId, insufficientStock, releaseHolds, reserveLines } from "./holds";
+import { priceLines } from "./lines";
+import { orderTotals } from "./money";
+import type { CheckoutInput, OrderDetail } from "./schemas";
+import { isCustomer, type LineRow, type OrderDeps, type OrderRow } from "./store";
+import { orderEventData, toLineView, toOrderView } from "./views";
+
+export interface PlaceOrderOptions {
+  source: "checkout" | "direct_sale";
+  /** Direct sales: `<actor> <Idempotency-Key>`; unique, so a concurrent twin cannot create a second order. */
+  saleKey?: string;
+  captureMode?: CaptureMode;
+}
+
+export async function placeOrder(
+  deps: OrderDeps,
+  actor: Actor,
+  input: CheckoutInput,
+  meta: RequestMeta,
+  options: PlaceOrderOptions = { source: "checkout" },
+): Promise<OrderDetail> {
+  const { db } = deps;
+  if (input.capture !== undefined && isCustomer(actor)) {
+    throw forbidden("Customers cannot choose how their order's payment is captured.");
+  }
+  const [customerId, settings, priced] = await Promise.all([
+    orderingCustomer(db, actor, input.customer_id, options.source === "checkout"),
+    getSettings(db),
+    priceLines(db, input.lines),
+  ]);
+  const totals = orderTotals(
+    priced.map((l) => l.lineTotal),
+    settings.tax_rate_bps,
+  );
+  const orderId = newId("ord");
+  const ttlSeconds = settings.reservation_ttl_minutes * 60;
+  const now = Date.now();
+  const createdAt = new Date(now).toISOString();
+
+  const outcome = await reserveLines(deps.objects, orderId, priced, ttlSeconds);
+  if ("shortage" in outcome) {
+    throw insufficientStock("Not enough stock for some lines; nothing was reserved.", outcome.shortage);
+  }
+
+  const order: OrderRow = {
+    id: orderId,
+    customerId,
+    status: "pending",
+    source: options.source,
+    saleKey: options.saleKey ?? null,
+    currency: settings.currency,
+    subtotal: totals.subtotal,
+    taxRateBps: settings.tax_rate_bps,
+    tax: totals.tax,
+    total: totals.total,
+    refundedSubtotal: 0,
+    refundedTax: 0,
+    refundedTotal: 0,
+    captureMode: input.capture ?? options.captureMode ?? (settings.order_auto_capture ? "automatic" : "manual"),
+    customerNote: input.customer_note ?? null,
+    staffNote: null,
+    metadata: {},
+    shippingAddress: input.shipping_address ?? null,
+    billingAddress: input.billing_address ?? null,
+    expiresAt: isoInSeconds(ttlSeconds, now),
+    paidAt: null,
+    completedAt: null,
+    cancelledAt: null,
+    cancelReason: null,
+    refundedAt: null,
+    version: 1,
+    createdAt,
+    updatedAt: createdAt,
+  };
+  const lines: LineRow[] = priced.map((l) => ({ orderId, ...l, refundedQty: 0 }));
+
+  try {
+    await runBatch(db, orderStatements(deps, order, lines, meta));
+  } catch (err) {
+    await releaseHolds(
+      deps.objects,
+      await Promise.all(
+        lines.map(async (l) => ({ productId: l.productId, reservationId: await holdId(orderId, l.productId) })),
+      ),
+      "checkout_failed",
+    );
+    throw err;
+  }
+
+  return {
+    ...toOrderView(order),
+    lines: lines.map(toLineView),
+    status_history: [
+      {
+        from: null,
+        to: "pending",
+        reason: "created",
+        actor_type: meta.actor?.kind ?? "system",
+        actor_id: meta.actor?.id ?? null,
+        at: createdAt,
+      },
+    ],
+    reservations: outcome.held.map((r) => ({
+      product_id: r.product_id,
+      reservation_id: r.id,
+      state: r.state,
+      qty: r.qty,
+      expires_at: r.expires_at,
+    })),
+    payments: [],
+    refunds: [],
+    invoices: [],
+  };
+}
+
+// Nine columns per line: ten lines per insert keeps under D1's 100 bound parameters.
+const LINES_PER_INSERT = 10;
+
+function orderStatements(deps: OrderDeps, order: OrderRow, lines: LineRow[], meta: RequestMeta): Statement[] {
+  const { db } = deps;
+  return [
+    db.insert(orders).values(order),
+    ...chunks(lines, LINES_PER_INSERT).map((part) => db.insert(orderLines).values(part)),
+    db.insert(orderStatusHistory).values({
+      orderId: order.id,
+      fromStatus: null,
+      toStatus: "pending",
+      reason: "created",
+      actorType: meta.actor?.kind ?? "system",
+      actorId: meta.actor?.id ?? null,
+      createdAt: order.createdAt,
+    }),
+    // The catalog lets a product be deleted only while nobody has ordered it.
+    db.run(sql`UPDATE products SET first_ordered_at = ${order.createdAt}
+      WHERE first_ordered_at IS NULL AND id IN (SELECT product_id FROM order_lines WHERE order_id = ${order.id})`),
+    eventInsert(db, {
+      type: "order.created",
+      resourceType: "order",
+      resourceId: order.id,
+      data: orderEventData(order, { lines: lines.length, source: order.source }),
+    }).statement,
+    auditInsert(db, meta, {
+      action: "order.created",
+      entityType: "order",
+      entityId: order.id,
+      after: { status: order.status, total: order.total, currency: order.currency, lines: lines.length },
+    }),
+  ];
+}

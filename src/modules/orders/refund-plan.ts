@@ -1,0 +1,128 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { orderLines, refundLines, refunds } from "../../db/schema";
+import { badRequest, conflict } from "../../lib/errors";
+import type { Statement } from "./batch";
+import { taxOn } from "./money";
+import type { LineRow, OrderRow } from "./store";
+
+export interface RefundPlanLine {
+  line: LineRow;
+  qty: number;
+  restock: boolean;
+  /** unit price × qty, before tax. */
+  amount: number;
+}
+
+export interface RefundPlan {
+  lines: RefundPlanLine[];
+  subtotal: number;
+  tax: number;
+  amount: number;
+  /** Nothing of the order is left to refund after this one. */
+  fully: boolean;
+}
+
+function finish(order: OrderRow, allLines: LineRow[], planned: RefundPlanLine[]): RefundPlan {
+  const subtotal = planned.reduce((sum, l) => sum + l.amount, 0);
+  const refundedQty = new Map(planned.map((l) => [l.line.productId, l.qty]));
+  const fully = allLines.every((l) => l.refundedQty + (refundedQty.get(l.productId) ?? 0) === l.qty);
+  // Rounded on the cumulative refunded subtotal, so the refunds' taxes add up to the order's tax exactly.
+  const taxAfter = fully ? order.tax : taxOn(order.refundedSubtotal + subtotal, order.taxRateBps);
+  const tax = taxAfter - order.refundedTax;
+  return { lines: planned, subtotal, tax, amount: subtotal + tax, fully };
+}
+
+/** The refund asked for, checked against what was sold and not yet refunded. */
+export function planRefund(
+  order: OrderRow,
+  lines: LineRow[],
+  requested: { product_id: string; qty: number; restock: boolean }[] | undefined,
+): RefundPlan {
+  if (requested === undefined) {
+    return planFullRefund(order, lines, () => false);
+  }
+  const byProduct = new Map(lines.map((l) => [l.productId, l]));
+  const seen = new Set<string>();
+  const problems: { path: string; message: string }[] = [];
+  const tooMany: { product_id: string; requested: number; refundable: number }[] = [];
+  const planned: RefundPlanLine[] = [];
+  for (const [i, r] of requested.entries()) {
+    const line = byProduct.get(r.product_id);
+    const refundable = line ? line.qty - line.refundedQty : 0;
+    if (!line) problems.push({ path: `lines.${i}.product_id`, message: "Not a line of this order" });
+    else if (seen.has(r.product_id)) problems.push({ path: `lines.${i}.product_id`, message: "Named twice" });
+    else if (r.qty > refundable) tooMany.push({ product_id: r.product_id, requested: r.qty, refundable });
+    else planned.push({ line, qty: r.qty, restock: r.restock, amount: line.unitPrice * r.qty });
+    seen.add(r.product_id);
+  }
+  if (problems.length > 0) throw badRequest("Some refund lines are not valid.", problems);
+  if (tooMany.length > 0) {
+    throw conflict("Some lines ask to refund more than was sold and not yet refunded.", { lines: tooMany });
+  }
+  return finish(order, lines, planned);
+}
+
+/** Everything not yet refunded; `restock` says which lines go back on the shelf. */
+export function planFullRefund(order: OrderRow, lines: LineRow[], restock: (line: LineRow) => boolean): RefundPlan {
+  const planned = lines
+    .filter((l) => l.qty > l.refundedQty)
+    .map((line) => {
+      const qty = line.qty - line.refundedQty;
+      return { line, qty, restock: restock(line), amount: line.unitPrice * qty };
+    });
+  return finish(order, lines, planned);
+}
+
+export interface RefundRecord {
+  refundId: string;
+  paymentId: string | null;
+  reason: string;
+  now: string;
+}
+
+/**
+ * The refund's rows (pending until settled) and the order's new refunded amounts,
+ * to go in the same batch as the order's transition.
+ */
+export function refundStatements(db: Database, order: OrderRow, plan: RefundPlan, record: RefundRecord) {
+  const statements: Statement[] = [
+    db.insert(refunds).values({
+      id: record.refundId,
+      orderId: order.id,
+      paymentId: record.paymentId,
+      reason: record.reason,
+      subtotal: plan.subtotal,
+      tax: plan.tax,
+      amount: plan.amount,
+      currency: order.currency,
+      status: "pending",
+      providerRef: null,
+      failureMessage: null,
+      createdAt: record.now,
+      updatedAt: record.now,
+    }),
+  ];
+  for (const l of plan.lines) {
+    statements.push(
+      db.insert(refundLines).values({
+        refundId: record.refundId,
+        productId: l.line.productId,
+        qty: l.qty,
+        restock: l.restock,
+        amount: l.amount,
+      }),
+      db
+        .update(orderLines)
+        .set({ refundedQty: sql`${orderLines.refundedQty} + ${l.qty}` })
+        .where(and(eq(orderLines.orderId, order.id), eq(orderLines.productId, l.line.productId))),
+    );
+  }
+  const set = {
+    refundedSubtotal: order.refundedSubtotal + plan.subtotal,
+    refundedTax: order.refundedTax + plan.tax,
+    refundedTotal: order.refundedTotal + plan.amount,
+    ...(plan.fully ? { refundedAt: record.now } : {}),
+  };
+  return { statements, set };
+}

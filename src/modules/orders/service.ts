@@ -1,0 +1,101 @@
+/*
+ * Orders. Rules enforced here and in the files this one gathers:
+ * - Checkout (checkout.ts) only sells published, priced products, at catalog prices,
+ *   1 to 1,000 of each, at most 100 lines (duplicates merged), with totals in minor
+ *   units and tax rounded half up (money.ts); it holds all lines or none, and never
+ *   leaves an order without holds or holds without a way back (their TTL).
+ * - Status changes follow the machine in transitions.ts; each is one D1 batch guarded
+ *   on the status and version read, with its history row, outbox event and audit row,
+ *   so racing actions (pay against cancel, two refunds) have exactly one winner.
+ * - Crash safety: D1 records the decision first (`paying`, `cancelled`, a pending
+ *   refund), then the stock objects and the payment provider are called with ids
+ *   derived from that decision, so repeating any step is harmless. What a crash leaves
+ *   half done is finished by the every-minute sweeps (stalled payments, expired
+ *   orders) and by the order pipeline reacting to the decision's event.
+ * - Customers see and act on their own orders only (others' are "not found"); they
+ *   may cancel while pending; money, fulfilment and refunds are for staff and keys.
+ */
+import { eq } from "drizzle-orm";
+import type { Actor } from "../../context";
+import { orders } from "../../db/schema";
+import { invalidTransition, preconditionFailed } from "../../lib/errors";
+import { nowIso } from "../../lib/time";
+import { auditInsert, type RequestMeta } from "../audit/service";
+import { isGuardFailure, orderGuard, runBatch } from "./batch";
+import { getOrderDetail } from "./reads";
+import { findOrder, loadOrder, type OrderDeps } from "./store";
+import { assertTransition, transitionStatements } from "./transitions";
+
+export { cancelOrder, expireOrder, expirePendingOrders } from "./cancel";
+export { placeOrder } from "./checkout";
+export { payOrder, resumeStalledPayments } from "./payment";
+export { getOrderDetail, listOrders } from "./reads";
+export { refundOrder } from "./refund";
+
+/** The goods left: `processing → completed`. */
+export async function fulfilOrder(deps: OrderDeps, orderId: string, actor: Actor | null, meta: RequestMeta) {
+  const { order } = await loadOrder(deps.db, orderId, actor);
+  assertTransition(order, "completed", "fulfilled");
+  const now = nowIso();
+  const { statements } = transitionStatements(
+    deps.db,
+    meta,
+    order,
+    {
+      to: "completed",
+      set: { completedAt: now },
+      reason: "fulfilled",
+      event: { type: "order.completed" },
+      auditAction: "order.completed",
+    },
+    now,
+  );
+  try {
+    await runBatch(deps.db, statements);
+  } catch (err) {
+    if (!isGuardFailure(err)) throw err;
+    const current = await findOrder(deps.db, orderId);
+    throw invalidTransition(`The order changed meanwhile (it is now ${current?.status}); it cannot be fulfilled.`);
+  }
+  return getOrderDetail(deps, orderId, null);
+}
+
+/** Staff notes and metadata; not a status change, so no event. `If-Match` is honoured when sent. */
+export async function updateOrderNotes(
+  deps: OrderDeps,
+  orderId: string,
+  input: {
+    staff_note?: string | null | undefined;
+    metadata?: Record<string, string | number | boolean | null> | undefined;
+  },
+  expectedVersion: number | null,
+  meta: RequestMeta,
+) {
+  const { order } = await loadOrder(deps.db, orderId, meta.actor);
+  if (expectedVersion !== null && expectedVersion !== order.version) throw preconditionFailed();
+  const now = nowIso();
+  const set = {
+    ...(input.staff_note !== undefined ? { staffNote: input.staff_note } : {}),
+    ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
+  };
+  try {
+    await runBatch(deps.db, [
+      orderGuard(deps.db, order),
+      deps.db
+        .update(orders)
+        .set({ ...set, version: order.version + 1, updatedAt: now })
+        .where(eq(orders.id, orderId)),
+      auditInsert(deps.db, meta, {
+        action: "order.updated",
+        entityType: "order",
+        entityId: orderId,
+        before: { staff_note: order.staffNote, metadata: order.metadata, version: order.version },
+        after: { ...input, version: order.version + 1 },
+      }),
+    ]);
+  } catch (err) {
+    if (isGuardFailure(err)) throw preconditionFailed();
+    throw err;
+  }
+  return getOrderDetail(deps, orderId, null);
+}

@@ -1,0 +1,59 @@
+import { asc, eq } from "drizzle-orm";
+import type { Actor } from "../../context";
+import type { Database } from "../../db/client";
+import { orderLines, orders } from "../../db/schema";
+import type { InventoryDO } from "../../durable/inventory/object";
+import { notFound } from "../../lib/errors";
+import type { RequestMeta } from "../audit/service";
+import type { PaymentProviders } from "../payments/provider";
+import { paymentProviders } from "../payments/registry";
+
+export type OrderRow = typeof orders.$inferSelect;
+export type LineRow = typeof orderLines.$inferSelect;
+
+/** What the order services work with: D1, the stock objects and the payment providers. */
+export interface OrderDeps {
+  db: Database;
+  objects: DurableObjectNamespace<InventoryDO>;
+  payments: PaymentProviders;
+}
+
+export interface LoadedOrder {
+  order: OrderRow;
+  lines: LineRow[];
+}
+
+export async function findOrder(db: Database, id: string): Promise<OrderRow | undefined> {
+  const [order] = await db.select().from(orders).where(eq(orders.id, id)).limit(1);
+  return order;
+}
+
+export async function linesOf(db: Database, orderId: string): Promise<LineRow[]> {
+  return db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.position));
+}
+
+/** Customers only ever see their own orders; anyone else's is "not found", so ids leak nothing. */
+export function assertVisible(actor: Actor | null, order: OrderRow | undefined): asserts order is OrderRow {
+  if (!order) throw notFound("Order");
+  if (actor?.kind === "user" && actor.role === "customer" && order.customerId !== actor.id) throw notFound("Order");
+}
+
+export async function loadOrder(db: Database, id: string, actor: Actor | null): Promise<LoadedOrder> {
+  const order = await findOrder(db, id);
+  assertVisible(actor, order);
+  return { order, lines: await linesOf(db, id) };
+}
+
+export function isCustomer(actor: Actor | null): boolean {
+  return actor?.kind === "user" && actor.role === "customer";
+}
+
+/** The meta of work the system does on its own (pipeline, sweeps): audit rows say `system`. */
+export function systemMeta(requestId: string): RequestMeta {
+  return { actor: null, requestId, ip: null };
+}
+
+/** The deps from the worker's bindings, for routes, queue consumers and crons alike. */
+export function orderDeps(env: Env, db: Database): OrderDeps {
+  return { db, objects: env.INVENTORY, payments: paymentProviders(env) };
+}

@@ -1,0 +1,36 @@
+import { inArray } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { type ProductStatus, products } from "../../db/schema";
+
+export interface ProductForStock {
+  id: string;
+  sku: string;
+  name: string;
+  status: ProductStatus;
+  price: number | null;
+  categoryId: string | null;
+  lowStockThreshold: number | null;
+}
+
+/** The catalog facts other modules (inventory, orders) need about products, by id. */
+export async function findProductsForStock(db: Database, ids: string[]): Promise<Map<string, ProductForStock>> {
+  const unique = [...new Set(ids)];
+  const found = new Map<string, ProductForStock>();
+  // D1 caps bound parameters per statement at 100.
+  for (let i = 0; i < unique.length; i += 90) {
+    const rows = await db
+      .select({
+        id: products.id,
+        sku: products.sku,
+        name: products.name,
+        status: products.status,
+        price: products.price,
+        categoryId: products.categoryId,
+        lowStockThreshold: products.lowStockThreshold,
+      })
+      .from(products)
+      .where(inArray(products.id, unique.slice(i, i + 90)));
+    for (const row of rows) found.set(row.id, row);
+  }
+  return found;
+}

@@ -1,0 +1,42 @@
+/*
+ * Reads of products for the staff API, the storefront and other modules. Responses
+ * carry their images, read for a whole page in one go.
+ */
+import { eq } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { type ProductStatus, products } from "../../db/schema";
+import { notFound } from "../../lib/errors";
+import { barcodeKey } from "./barcode";
+import type { ProductResponse } from "./schemas";
+import { imagesByProduct, imagesOf, loadProductRow, type ProductRow, toProductResponse } from "./view";
+
+export async function getProduct(db: Database, id: string, origin: string): Promise<ProductResponse> {
+  const row = await loadProductRow(db, id);
+  return toProductResponse(origin, row, await imagesOf(db, id));
+}
+
+/** Point-of-sale lookup: a UPC-A scan finds the product stored with its EAN-13, and so on. */
+export async function getProductByBarcode(db: Database, code: string, origin: string): Promise<ProductResponse> {
+  const [row] = await db
+    .select()
+    .from(products)
+    .where(eq(products.barcodeKey, barcodeKey(code.trim())))
+    .limit(1);
+  if (!row) throw notFound("Product with this barcode");
+  return toProductResponse(origin, row, await imagesOf(db, row.id));
+}
+
+/** Maps rows of a page to responses with their images, read in one go. */
+export async function withImages(db: Database, origin: string, rows: ProductRow[]): Promise<ProductResponse[]> {
+  const images = await imagesByProduct(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => toProductResponse(origin, row, images.get(row.id) ?? []));
+}
+
+/** A product's status, or null when there is no such product. */
+export async function productStatusOf(db: Database, id: string): Promise<ProductStatus | null> {
+  const [row] = await db.select({ status: products.status }).from(products).where(eq(products.id, id)).limit(1);
+  return row?.status ?? null;
+}

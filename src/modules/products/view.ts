@@ -1,0 +1,91 @@
+import { asc, eq, inArray } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { productImages, products } from "../../db/schema";
+import { notFound } from "../../lib/errors";
+import type { ProductResponse } from "./schemas";
+
+export type ProductRow = typeof products.$inferSelect;
+export type ImageRow = typeof productImages.$inferSelect;
+
+/** The public URL of an image: the `GET /v1/images/{key}` route on the caller's origin. */
+export function imageUrl(origin: string, key: string): string {
+  return `${origin}/v1/images/${key}`;
+}
+
+export function toImageResponse(origin: string, image: ImageRow) {
+  return {
+    id: image.id,
+    url: imageUrl(origin, image.key),
+    alt: image.alt,
+    width: image.width,
+    height: image.height,
+    position: image.position,
+  };
+}
+
+export function toProductResponse(origin: string, row: ProductRow, images: ImageRow[]): ProductResponse {
+  return {
+    id: row.id,
+    sku: row.sku,
+    barcode: row.barcode,
+    name: row.name,
+    slug: row.slug,
+    description: row.description,
+    price: row.price,
+    compare_at_price: row.compareAtPrice,
+    category_id: row.categoryId,
+    attributes: row.attributes,
+    low_stock_threshold: row.lowStockThreshold,
+    status: row.status,
+    version: row.version,
+    published_at: row.publishedAt,
+    first_published_at: row.firstPublishedAt,
+    rating_average: row.ratingAverage,
+    rating_count: row.ratingCount,
+    // Filled from the stock projection by the inventory module; unknown until then.
+    in_stock: null,
+    available: null,
+    images: images.map((image) => toImageResponse(origin, image)),
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+
+export async function loadProductRow(db: Database, id: string): Promise<ProductRow> {
+  const [row] = await db.select().from(products).where(eq(products.id, id)).limit(1);
+  if (!row) throw notFound("Product");
+  return row;
+}
+
+export async function imagesOf(db: Database, productId: string): Promise<ImageRow[]> {
+  return db
+    .select()
+    .from(productImages)
+    .where(eq(productImages.productId, productId))
+    .orderBy(asc(productImages.position), asc(productImages.id));
+}
+
+// D1 binds at most 100 parameters per statement.
+const IDS_PER_QUERY = 90;
+
+/** The images of a page of products, grouped by product id, in as few queries as D1 allows. */
+export async function imagesByProduct(db: Database, productIds: string[]): Promise<Map<string, ImageRow[]>> {
+  const grouped = new Map<string, ImageRow[]>();
+  const chunks: string[][] = [];
+  for (let i = 0; i < productIds.length; i += IDS_PER_QUERY) chunks.push(productIds.slice(i, i + IDS_PER_QUERY));
+  const results = await Promise.all(
+    chunks.map((ids) =>
+      db
+        .select()
+        .from(productImages)
+        .where(inArray(productImages.productId, ids))
+        .orderBy(asc(productImages.position), asc(productImages.id)),
+    ),
+  );
+  for (const row of results.flat()) {
+    const list = grouped.get(row.productId) ?? [];
+    list.push(row);
+    grouped.set(row.productId, list);
+  }
+  return grouped;
+}

@@ -1,0 +1,51 @@
+import { z } from "@hono/zod-openapi";
+
+/** ISO 4217 codes the runtime knows; the regex alone would accept "ABC". */
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
+/** The one schema of the store settings (seed 003 "Settings Service"): validated on every write. */
+export const SettingsSchema = z
+  .strictObject({
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "Must be an upper-case ISO 4217 code such as EUR")
+      .refine((code) => KNOWN_CURRENCIES.has(code), "Not an ISO 4217 currency code")
+      .openapi({ example: "EUR", description: "The store currency (ISO 4217); every amount is in its minor units." }),
+    tax_rate_bps: z.number().int().min(0).max(10_000).openapi({
+      example: 2000,
+      description: "Tax rate in basis points (2000 = 20 %), applied to the order subtotal.",
+    }),
+    reservation_ttl_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .openapi({ example: 15, description: "How long a pending order holds its stock." }),
+    low_stock_default: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .openapi({ example: 5, description: "Low-stock threshold for products that set none." }),
+    order_auto_capture: z.boolean().openapi({
+      description: "New orders ask for automatic capture: the order pipeline takes the payment right after checkout.",
+    }),
+  })
+  .openapi("SettingsInput");
+
+export type StoreSettings = z.infer<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: StoreSettings = {
+  currency: "USD",
+  tax_rate_bps: 0,
+  reservation_ttl_minutes: 15,
+  low_stock_default: 5,
+  order_auto_capture: false,
+};
+
+export const SettingsResponse = SettingsSchema.extend({
+  version: z.number().int().openapi({ description: "0 until the settings are first saved." }),
+  updated_at: z.string().nullable(),
+}).openapi("Settings");
+
+export type SettingsView = z.infer<typeof SettingsResponse>;

@@ -1,0 +1,64 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter } from "../../context";
+import { jsonContent, problems } from "../../lib/openapi";
+import { originOf } from "../catalog/http";
+import { cachedStoreJson } from "./cache";
+import { IdOrSlugParam, StoreCategoryTree, StoreProductPage, StoreProductSchema, StoreProductsQuery } from "./schemas";
+import * as store from "./service";
+
+const tags = ["Storefront"];
+const conditional = z.object({
+  "if-none-match": z.string().optional().openapi({ description: "An ETag from an earlier answer; 304 if unchanged." }),
+});
+const notModified = { 304: { description: "Unchanged since the ETag in If-None-Match" } };
+
+/** Public reads for shops: anonymous callers and publishable keys. Mounted at `/v1/store`. */
+export const storefrontRoutes = createRouter();
+
+storefrontRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/products",
+    tags,
+    summary: "Published products: search, filter, sort",
+    request: { query: StoreProductsQuery, headers: conditional },
+    responses: { 200: jsonContent(StoreProductPage, "A page of products"), ...notModified, ...problems() },
+  }),
+  async (c) => {
+    const query = c.req.valid("query");
+    return cachedStoreJson(c, "products", query, () => store.listStoreProducts(c.get("db"), query, originOf(c)));
+  },
+);
+
+storefrontRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/products/{id_or_slug}",
+    tags,
+    summary: "One published product, by id or slug",
+    request: { params: IdOrSlugParam, headers: conditional },
+    responses: { 200: jsonContent(StoreProductSchema, "The product"), ...notModified, ...problems(404) },
+  }),
+  async (c) => {
+    const { id_or_slug } = c.req.valid("param");
+    return cachedStoreJson(c, "product", { id_or_slug }, () =>
+      store.getStoreProduct(c.get("db"), id_or_slug, originOf(c)),
+    );
+  },
+);
+
+storefrontRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/categories",
+    tags,
+    summary: "The whole category tree",
+    request: { headers: conditional },
+    responses: {
+      200: jsonContent(StoreCategoryTree, "Top-level categories with their children"),
+      ...notModified,
+      ...problems(),
+    },
+  }),
+  async (c) => cachedStoreJson(c, "categories", {}, () => store.storeCategoryTree(c.get("db"))),
+);

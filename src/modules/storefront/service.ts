@@ -1,0 +1,78 @@
+/*
+ * The storefront: what anonymous shoppers and publishable keys may read. Only
+ * published products exist here (a draft or archived id or slug is simply not found),
+ * and only the shopper-facing fields leave (see StoreProductSchema). Filters and
+ * sorts are the staff ones minus status and updated_since.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { products } from "../../db/schema";
+import { notFound } from "../../lib/errors";
+import { allCategories, categoryIdBySlug } from "../categories/queries";
+import { buildTree, type TreeNode } from "../categories/tree";
+import { withImages } from "../products/queries";
+import type { ProductResponse } from "../products/schemas";
+import { searchProducts } from "../products/search";
+import type { StoreCategory, StoreProduct } from "./schemas";
+
+type StoreQuery = Omit<Parameters<typeof searchProducts>[1], "status" | "updated_since"> & {
+  category?: string | undefined;
+};
+
+function toStoreProduct(p: ProductResponse): StoreProduct {
+  return {
+    id: p.id,
+    slug: p.slug,
+    name: p.name,
+    description: p.description,
+    sku: p.sku,
+    price: p.price ?? 0, // publishing requires a price, and it cannot be cleared while published
+    compare_at_price: p.compare_at_price,
+    category_id: p.category_id,
+    attributes: p.attributes,
+    images: p.images,
+    rating_average: p.rating_average,
+    rating_count: p.rating_count,
+    in_stock: p.in_stock,
+    available: p.available,
+    published_at: p.published_at ?? p.updated_at,
+    updated_at: p.updated_at,
+  };
+}
+
+export async function listStoreProducts(db: Database, query: StoreQuery, origin: string) {
+  const { category, ...search } = query;
+  let categoryId = search.category_id;
+  if (category !== undefined) {
+    const id = await categoryIdBySlug(db, category);
+    if (id === null) return { data: [], next_cursor: null };
+    categoryId = id;
+  }
+  const page = await searchProducts(db, { ...search, category_id: categoryId, status: "published" });
+  const data = await withImages(db, origin, page.rows);
+  return { data: data.map(toStoreProduct), next_cursor: page.nextCursor };
+}
+
+export async function getStoreProduct(db: Database, idOrSlug: string, origin: string): Promise<StoreProduct> {
+  const key = idOrSlug.startsWith("prd_") ? eq(products.id, idOrSlug) : eq(products.slug, idOrSlug.toLowerCase());
+  const [row] = await db
+    .select()
+    .from(products)
+    .where(and(key, eq(products.status, "published")))
+    .limit(1);
+  if (!row) throw notFound("Product");
+  const [product] = await withImages(db, origin, [row]);
+  if (!product) throw notFound("Product");
+  return toStoreProduct(product);
+}
+
+export async function storeCategoryTree(db: Database): Promise<{ data: StoreCategory[] }> {
+  const toNode = (node: TreeNode<Awaited<ReturnType<typeof allCategories>>[number]>): StoreCategory => ({
+    id: node.item.id,
+    name: node.item.name,
+    slug: node.item.slug,
+    position: node.item.position,
+    children: node.children.map(toNode),
+  });
+  return { data: buildTree(await allCategories(db)).map(toNode) };
+}

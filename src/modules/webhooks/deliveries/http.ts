@@ -1,0 +1,86 @@
+/*
+ * One HTTP attempt of a delivery, exactly as Standard Webhooks describes it. The
+ * request never follows a redirect (a redirect could point anywhere, including at
+ * an internal address) and gives up after 10 s, body included. Only the first
+ * 1 KiB of the answer is read and kept.
+ */
+import { signWebhook } from "../verify";
+
+export const TIMEOUT_MS = 10_000;
+const EXCERPT_BYTES = 1024;
+export const USER_AGENT = "Stockroom-Webhooks/1";
+
+export interface SignedMessage {
+  id: string;
+  body: string;
+  /** Every secret that currently signs, newest first. */
+  secrets: string[];
+}
+
+export interface AttemptResult {
+  status: number | null;
+  error: string | null;
+  latencyMs: number;
+  excerpt: string | null;
+  retryAfter: string | null;
+}
+
+async function readExcerpt(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < EXCERPT_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
+  const bytes = new Uint8Array(Math.min(size, EXCERPT_BYTES));
+  let offset = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, bytes.byteLength - offset);
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
+    return `No answer within ${TIMEOUT_MS / 1000} s.`;
+  }
+  return err instanceof Error ? err.message.slice(0, 500) : String(err).slice(0, 500);
+}
+
+export async function signatureHeader(message: SignedMessage, timestamp: number): Promise<string> {
+  const signatures = await Promise.all(message.secrets.map((s) => signWebhook(s, message.id, timestamp, message.body)));
+  return signatures.join(" ");
+}
+
+export async function postWebhook(url: string, message: SignedMessage): Promise<AttemptResult> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const headers = {
+    "content-type": "application/json",
+    "user-agent": USER_AGENT,
+    "webhook-id": message.id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": await signatureHeader(message, timestamp),
+  };
+  const signal = AbortSignal.timeout(TIMEOUT_MS);
+  const started = Date.now();
+  try {
+    const response = await fetch(url, { method: "POST", headers, body: message.body, redirect: "manual", signal });
+    const excerpt = await readExcerpt(response).catch(() => null);
+    return {
+      status: response.status,
+      error: null,
+      latencyMs: Date.now() - started,
+      excerpt,
+      retryAfter: response.headers.get("retry-after"),
+    };
+  } catch (err) {
+    return { status: null, error: describe(err), latencyMs: Date.now() - started, excerpt: null, retryAfter: null };
+  }
+}

@@ -1,0 +1,57 @@
+import { createDb } from "../db/client";
+import { flushOutbox } from "../modules/events/publisher";
+import { backoffSeconds } from "../modules/webhooks/deliveries/backoff";
+import { type DeliveryDeps, deliver } from "../modules/webhooks/deliveries/deliver";
+import type { DeliveryMessage } from "../modules/webhooks/deliveries/dispatch";
+import { recordExhausted } from "../modules/webhooks/deliveries/outcome";
+import { isMessageOf, logMessageError } from "./messages";
+
+const isDeliveryMessage = isMessageOf<DeliveryMessage>({ delivery_id: "string", run: "number" });
+
+function deliveryDeps(env: Env): DeliveryDeps {
+  return {
+    db: createDb(env.DB),
+    encryptionKey: env.ENCRYPTION_KEY,
+    allowInsecureLocalhost: env.WEBHOOKS_ALLOW_INSECURE_LOCALHOST === "true",
+    webhooks: env.WEBHOOKS,
+    events: env.EVENTS,
+  };
+}
+
+/**
+ * WEBHOOKS: one HTTP attempt per message. The messages of a batch are delivered
+ * concurrently (a slow endpoint does not hold up the others; the runtime caps open
+ * connections), and each is acknowledged or retried on its own.
+ */
+export async function consumeWebhooks(batch: MessageBatch, env: Env): Promise<void> {
+  const deps = deliveryDeps(env);
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      if (!isDeliveryMessage(message.body)) {
+        logMessageError(batch.queue, message, "malformed message dropped");
+        message.ack();
+        return;
+      }
+      try {
+        const decision = await deliver(deps, message.body, message.attempts);
+        if (decision.action === "ack") message.ack();
+        else message.retry(decision.delaySeconds === undefined ? {} : { delaySeconds: decision.delaySeconds });
+      } catch (err) {
+        // Our own failure (D1, crypto), not the receiver's: try again later.
+        logMessageError(batch.queue, message, err);
+        message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+      }
+    }),
+  );
+}
+
+/** WEBHOOKS dead letters: the delivery used its 8 attempts and is marked failed. */
+export async function consumeWebhooksDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
+  const db = createDb(env.DB);
+  for (const message of batch.messages) {
+    if (isDeliveryMessage(message.body)) {
+      if (await recordExhausted(db, message.body.delivery_id, message.body.run)) await flushOutbox(db, env.EVENTS);
+    }
+    message.ack();
+  }
+}

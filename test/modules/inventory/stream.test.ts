@@ -1,0 +1,78 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { signInAs } from "../../support/auth";
+import { call } from "../../support/http";
+import { insertProduct } from "../../support/products";
+
+/** Opens a live-stock socket through the worker, as a browser would. */
+async function openStream(token: string, origin?: string) {
+  const headers: Record<string, string> = { upgrade: "websocket" };
+  if (origin) headers.origin = origin;
+  const response = await exports.default.fetch(
+    new Request(`https://stockroom.test/v1/stream?access_token=${encodeURIComponent(token)}`, { headers }),
+  );
+  return response;
+}
+
+function collect(socket: WebSocket) {
+  const received: Record<string, unknown>[] = [];
+  socket.addEventListener("message", (event) => {
+    received.push(JSON.parse(event.data as string));
+  });
+  return {
+    received,
+    async waitFor(predicate: (m: Record<string, unknown>) => boolean, timeoutMs = 2000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const hit = received.find(predicate);
+        if (hit) return hit;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`no matching message; got ${JSON.stringify(received)}`);
+    },
+  };
+}
+
+describe("live stock stream", () => {
+  it("pushes a change to a subscriber", async () => {
+    const product = await insertProduct();
+    const customer = await signInAs("customer");
+    const manager = await signInAs("manager");
+    const response = await openStream(customer.token, "http://localhost:3000");
+    expect(response.status).toBe(101);
+    const socket = response.webSocket as WebSocket;
+    socket.accept();
+    const inbox = collect(socket);
+    socket.send(JSON.stringify({ subscribe: [product.id] }));
+    await inbox.waitFor((m) => m.type === "subscribed");
+
+    await call("POST", `/v1/inventory/${product.id}/adjustments`, {
+      token: manager.token,
+      headers: { "idempotency-key": crypto.randomUUID() },
+      body: { delta: 9, reason: "received" },
+    });
+    const message = await inbox.waitFor((m) => m.type === "stock" && m.product_id === product.id);
+    expect(message).toMatchObject({ on_hand: 9, reserved: 0, available: 9, version: 1 });
+    socket.close(1000, "done");
+  });
+
+  it("lets staff watch everything but not customers", async () => {
+    const customer = await signInAs("customer");
+    const socket = (await openStream(customer.token)).webSocket as WebSocket;
+    socket.accept();
+    const inbox = collect(socket);
+    socket.send(JSON.stringify({ subscribe: "*" }));
+    expect(await inbox.waitFor((m) => m.type === "error")).toMatchObject({ message: expect.stringContaining("staff") });
+    socket.send("not json");
+    await inbox.waitFor((m) => m.type === "error" && String(m.message).includes("JSON"));
+    socket.close(1000, "done");
+  });
+
+  it("refuses a foreign Origin, a missing token and a plain GET", async () => {
+    const customer = await signInAs("customer");
+    expect((await openStream(customer.token, "https://evil.example")).status).toBe(403);
+    expect((await openStream("not-a-token")).status).toBe(401);
+    const plain = await call("GET", "/v1/stream", { token: customer.token });
+    expect(plain.status).toBe(426);
+  });
+});

@@ -1,0 +1,39 @@
+import { beforeAll, describe, it } from "vitest";
+import type { ReviewResponse } from "../../../src/modules/reviews/schemas";
+import { call } from "../../support/http";
+import {
+  type AccessRow,
+  type Credentials,
+  EVERYONE,
+  expectAccess,
+  STAFF_READ,
+  signInCallers,
+} from "../products/access";
+import { publishedProduct } from "../products/support";
+
+let credentials: Credentials;
+const rows: AccessRow[] = [];
+
+beforeAll(async () => {
+  credentials = await signInCallers();
+  const product = await publishedProduct(credentials.users.admin.token);
+  // The matrix customer's own review: the only one a customer may touch.
+  const own = await call<ReviewResponse>("POST", `/v1/products/${product.id}/reviews`, {
+    token: credentials.users.customer.token,
+    body: { rating: 3, title: "Fine" },
+  });
+  const moderators = ["admin", "manager", "products:write", "customer"] as const;
+  rows.push(
+    { method: "GET", path: `/v1/products/${product.id}/reviews`, allowed: EVERYONE },
+    { method: "POST", path: `/v1/products/${product.id}/reviews`, body: {}, allowed: ["customer"] },
+    { method: "GET", path: "/v1/reviews", allowed: STAFF_READ },
+    { method: "PATCH", path: `/v1/reviews/${own.body.id}`, body: {}, allowed: moderators },
+    { method: "DELETE", path: "/v1/reviews/rev_nope", allowed: moderators },
+  );
+});
+
+describe("review access", () => {
+  it("lets anyone read, customers write, authors and staff edit", async () => {
+    for (const row of rows) await expectAccess(row, credentials.tokens);
+  });
+});

@@ -1,0 +1,221 @@
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { events, webhookDeliveries, webhookEndpoints } from "../../../src/db/schema";
+import { type DeliveryMessage, sweepUndispatched } from "../../../src/modules/webhooks/deliveries/dispatch";
+import { type SignedIn, signInAs } from "../../support/auth";
+import { call } from "../../support/http";
+import { expectProblem } from "../../support/problem";
+import {
+  captureQueue,
+  cleanupEndpoints,
+  createEndpoint,
+  db,
+  deliveryRow,
+  fanOutByHand,
+  mockReceivers,
+  type Receivers,
+  runQueue,
+} from "./support";
+
+let admin: SignedIn;
+let receivers: Receivers;
+
+beforeAll(async () => {
+  admin = await signInAs("admin");
+  receivers = mockReceivers();
+});
+afterEach(cleanupEndpoints);
+afterAll(() => receivers.restore());
+
+interface Page {
+  data: { id: string; status: string; event_type: string; run: number }[];
+  next_cursor: string | null;
+}
+
+async function deliverOnce(type: string, version: number) {
+  const { messages, eventId } = await fanOutByHand(type, { id: "prd_list", version });
+  const message = messages[0] as DeliveryMessage;
+  await runQueue("stockroom-webhooks", [{ body: message }]);
+  return { message, eventId };
+}
+
+describe("delivery log", () => {
+  it("lists an endpoint's deliveries newest first, filtered by status and event type, with a cursor", async () => {
+    let fail = true;
+    const url = receivers.add(() => new Response(null, { status: fail ? 410 : 200 }));
+    const endpoint = await createEndpoint(admin, { url, event_types: ["product.updated", "product.archived"] });
+    await db.update(webhookEndpoints).set({ enabled: true }).where(eq(webhookEndpoints.id, endpoint.id));
+    const gone = await deliverOnce("product.updated", 1); // 410: failed, endpoint disabled
+    await db.update(webhookEndpoints).set({ enabled: true }).where(eq(webhookEndpoints.id, endpoint.id));
+    fail = false;
+    const ok = await deliverOnce("product.archived", 2);
+    const ok2 = await deliverOnce("product.updated", 3);
+
+    const list = (query: string) =>
+      call<Page>("GET", `/v1/webhooks/${endpoint.id}/deliveries${query}`, { token: admin.token });
+    const all = await list("");
+    expect(all.body.data.map((d) => d.id)).toEqual([
+      ok2.message.delivery_id,
+      ok.message.delivery_id,
+      gone.message.delivery_id,
+    ]);
+    expect((await list("?status=failed")).body.data.map((d) => d.id)).toEqual([gone.message.delivery_id]);
+    expect((await list("?event_type=product.updated")).body.data.map((d) => d.id)).toEqual([
+      ok2.message.delivery_id,
+      gone.message.delivery_id,
+    ]);
+    expect((await list("?status=succeeded&event_type=product.archived")).body.data).toHaveLength(1);
+
+    const first = await list("?limit=2");
+    expect(first.body.data).toHaveLength(2);
+    const second = await list(`?limit=2&cursor=${first.body.next_cursor}`);
+    expect(second.body.data.map((d) => d.id)).toEqual([gone.message.delivery_id]);
+    expect(second.body.next_cursor).toBeNull();
+
+    expectProblem(await list("?status=lost"), 400, "VALIDATION_FAILED");
+    expectProblem(await call("GET", "/v1/webhooks/whk_nope/deliveries", { token: admin.token }), 404, "NOT_FOUND");
+    expectProblem(await call("GET", "/v1/webhook-deliveries/dlv_nope", { token: admin.token }), 404, "NOT_FOUND");
+  });
+
+  it("replays every failed delivery since a time, each with its own webhook-id, through the real queue", async () => {
+    let healthy = false;
+    const url = receivers.add(() => new Response(null, { status: healthy ? 200 : 500 }));
+    const endpoint = await createEndpoint(admin, { url, event_types: ["order.cancelled"] });
+    const before = new Date(Date.now() - 1000).toISOString();
+    const failed: { id: string; eventId: string }[] = [];
+    for (const version of [1, 2]) {
+      const { messages, eventId } = await fanOutByHand("order.cancelled", { id: "ord_r", version });
+      const message = messages[0] as DeliveryMessage;
+      await runQueue("stockroom-webhooks-dlq", [{ body: message }]);
+      failed.push({ id: message.delivery_id, eventId });
+    }
+    const succeeded = await fanOutByHand("order.cancelled", { id: "ord_r", version: 3 });
+    healthy = true;
+    await runQueue("stockroom-webhooks", [{ body: succeeded.messages[0] as DeliveryMessage }]);
+    expect(receivers.received(url)).toHaveLength(1);
+
+    const future = await call(
+      "POST",
+      `/v1/webhooks/${endpoint.id}/replay?since=${new Date(Date.now() + 60_000).toISOString()}`,
+      {
+        token: admin.token,
+      },
+    );
+    expect(future.body).toEqual({ replayed: 0 });
+
+    const res = await call("POST", `/v1/webhooks/${endpoint.id}/replay?since=${encodeURIComponent(before)}`, {
+      token: admin.token,
+    });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ replayed: 2 });
+    await vi.waitFor(
+      async () => {
+        for (const f of failed) expect((await deliveryRow(f.id)).status).toBe("succeeded");
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+    const ids = receivers.received(url).map((r) => r.headers.get("webhook-id"));
+    expect(ids.slice(1).sort()).toEqual(failed.map((f) => f.eventId).sort());
+    expect((await deliveryRow(failed[0]?.id ?? "")).run).toBe(2);
+    expect((await deliveryRow(succeeded.messages[0]?.delivery_id ?? "")).run).toBe(1);
+
+    expectProblem(
+      await call("POST", `/v1/webhooks/${endpoint.id}/replay`, { token: admin.token }),
+      400,
+      "VALIDATION_FAILED",
+    );
+    expectProblem(
+      await call("POST", `/v1/webhooks/${endpoint.id}/replay?since=yesterday`, { token: admin.token }),
+      400,
+      "VALIDATION_FAILED",
+    );
+  });
+
+  it("refuses to replay to a disabled endpoint or an event past retention", async () => {
+    const url = receivers.add(() => new Response(null, { status: 500 }));
+    const endpoint = await createEndpoint(admin, { url, event_types: ["invoice.issued"] });
+    const { messages, eventId } = await fanOutByHand("invoice.issued", { id: "inv_1", version: 1 });
+    const message = messages[0] as DeliveryMessage;
+    await runQueue("stockroom-webhooks-dlq", [{ body: message }]);
+
+    await call("PATCH", `/v1/webhooks/${endpoint.id}`, { token: admin.token, body: { enabled: false } });
+    const replay = () => call("POST", `/v1/webhook-deliveries/${message.delivery_id}/replay`, { token: admin.token });
+    expectProblem(await replay(), 409, "CONFLICT");
+    expectProblem(
+      await call("POST", `/v1/webhooks/${endpoint.id}/replay?since=2020-01-01T00:00:00Z`, { token: admin.token }),
+      409,
+      "CONFLICT",
+    );
+
+    await call("PATCH", `/v1/webhooks/${endpoint.id}`, { token: admin.token, body: { enabled: true } });
+    await db.delete(events).where(eq(events.id, eventId));
+    expectProblem(await replay(), 409, "CONFLICT");
+    expectProblem(
+      await call("POST", "/v1/webhook-deliveries/dlv_nope/replay", { token: admin.token }),
+      404,
+      "NOT_FOUND",
+    );
+  });
+
+  it("re-sends deliveries that were written but never handed to the queue (crash before enqueue)", async () => {
+    const url = receivers.add();
+    const endpoint = await createEndpoint(admin, { url, event_types: ["order.completed"] });
+    const { messages } = await fanOutByHand("order.completed", { id: "ord_c", version: 1 });
+    const message = messages[0] as DeliveryMessage;
+    const old = new Date(Date.now() - 120_000).toISOString();
+    await db
+      .update(webhookDeliveries)
+      .set({ enqueuedAt: null, updatedAt: old })
+      .where(eq(webhookDeliveries.id, message.delivery_id));
+
+    const webhooks = captureQueue<DeliveryMessage>();
+    await sweepUndispatched(db, webhooks.queue);
+    expect(webhooks.sent.map((s) => s.body)).toContainEqual({ delivery_id: message.delivery_id, run: 1 });
+    expect((await deliveryRow(message.delivery_id)).enqueuedAt).not.toBeNull();
+
+    // A fresh one (written seconds ago) is left to the writer that is still sending it.
+    const fresh = await fanOutByHand("order.completed", { id: "ord_c", version: 2 });
+    const freshId = fresh.messages[0]?.delivery_id ?? "";
+    await db.update(webhookDeliveries).set({ enqueuedAt: null }).where(eq(webhookDeliveries.id, freshId));
+    const again = captureQueue<DeliveryMessage>();
+    await sweepUndispatched(db, again.queue);
+    expect(again.sent.map((s) => s.body.delivery_id)).not.toContain(freshId);
+    expect(endpoint.id).toMatch(/^whk_/);
+  });
+});
+
+describe("per-endpoint rate limit", () => {
+  it("sends up to the limit at once and defers the rest to later seconds, without spending attempts", async () => {
+    const url = receivers.add();
+    const endpoint = await createEndpoint(admin, { url, event_types: ["stock.low"], rate_limit_per_second: 2 });
+    const messages: DeliveryMessage[] = [];
+    for (let i = 0; i < 5; i++) {
+      const fanned = await fanOutByHand("stock.low", { product_id: "prd_rl", version: i, available: 1 });
+      messages.push(fanned.messages[0] as DeliveryMessage);
+    }
+    const webhooks = captureQueue<DeliveryMessage>();
+    const { result, ids } = await runQueue(
+      "stockroom-webhooks",
+      messages.map((body) => ({ body })),
+      { WEBHOOKS: webhooks.queue },
+    );
+    expect(result.explicitAcks.sort()).toEqual([...ids].sort());
+    expect(receivers.received(url)).toHaveLength(2);
+    const deferred = webhooks.sent.map((s) => s.delaySeconds).sort();
+    expect(deferred).toEqual([1, 2, 2]);
+    expect(webhooks.sent.every((s) => s.body.paced === true)).toBe(true);
+
+    // A deferred message comes back paced: it is sent at once, as its first attempt.
+    const back = webhooks.sent[0]?.body as DeliveryMessage;
+    await runQueue("stockroom-webhooks", [{ body: back }], { WEBHOOKS: captureQueue<DeliveryMessage>().queue });
+    expect(receivers.received(url)).toHaveLength(3);
+    expect((await deliveryRow(back.delivery_id)).attemptCount).toBe(1);
+
+    // Without a limit nothing is deferred.
+    await call("PATCH", `/v1/webhooks/${endpoint.id}`, { token: admin.token, body: { rate_limit_per_second: null } });
+    const more = await fanOutByHand("stock.low", { product_id: "prd_rl", version: 9, available: 0 });
+    await runQueue("stockroom-webhooks", [{ body: more.messages[0] as DeliveryMessage }], { WEBHOOKS: env.WEBHOOKS });
+    expect(receivers.received(url)).toHaveLength(4);
+  });
+});

@@ -1,0 +1,128 @@
+import { env } from "cloudflare:workers";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { flushOutbox } from "../../../src/modules/events/publisher";
+import { verifyWebhook } from "../../../src/modules/webhooks/verify";
+import { type SignedIn, signInAs } from "../../support/auth";
+import { call } from "../../support/http";
+import {
+  cleanupEndpoints,
+  createEndpoint,
+  db,
+  deliveriesOfEvent,
+  mockReceivers,
+  type Receivers,
+  runQueue,
+  specSignature,
+  writeEvent,
+} from "./support";
+
+let admin: SignedIn;
+let receivers: Receivers;
+
+beforeAll(async () => {
+  admin = await signInAs("admin");
+  receivers = mockReceivers();
+});
+afterEach(cleanupEndpoints);
+afterAll(() => receivers.restore());
+
+const WAIT = { timeout: 20_000, interval: 100 };
+
+describe("end to end through the real queues", () => {
+  it("delivers one product.published, signed per Standard Webhooks, exactly once", async () => {
+    const url = receivers.add();
+    const endpoint = await createEndpoint(admin, { url, event_types: ["product.*"] });
+    const productId = `prd_${crypto.randomUUID().slice(0, 8)}`;
+
+    // What the catalog does on publish: the event row in its batch, then the flush.
+    const eventId = await writeEvent(
+      "product.published",
+      { id: productId, version: 3, sku: "SKU-1", status: "published" },
+      productId,
+    );
+    await flushOutbox(db, env.EVENTS);
+
+    await vi.waitFor(async () => {
+      const [delivery] = await deliveriesOfEvent(eventId);
+      expect(delivery?.status).toBe("succeeded");
+    }, WAIT);
+
+    // A duplicate EVENTS message (at-least-once) must not produce a second delivery.
+    const duplicate = await runQueue("stockroom-events", [{ body: { event_id: eventId } }]);
+    expect(duplicate.result.explicitAcks).toEqual(duplicate.ids);
+    expect(await deliveriesOfEvent(eventId)).toHaveLength(1);
+
+    const requests = receivers.received(url);
+    expect(requests).toHaveLength(1);
+    const [request] = requests;
+    if (!request) throw new Error("no request");
+    expect(request.headers.get("content-type")).toBe("application/json");
+    expect(request.headers.get("user-agent")).toBe("Stockroom-Webhooks/1");
+    expect(request.headers.get("webhook-id")).toBe(eventId);
+    const timestamp = request.headers.get("webhook-timestamp") ?? "";
+    expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(60);
+
+    // The spec's algorithm, computed here independently, gives the header exactly.
+    expect(request.headers.get("webhook-signature")).toBe(
+      await specSignature(endpoint.secret, eventId, timestamp, request.body),
+    );
+    const payload = await verifyWebhook(endpoint.secret, request.headers, request.body);
+    expect(payload).toEqual({
+      id: eventId,
+      type: "product.published",
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      data: { id: productId, version: 3, sku: "SKU-1", status: "published" },
+    });
+    expect(Object.keys(JSON.parse(request.body))).toEqual(["id", "type", "created_at", "data"]);
+  });
+
+  it("fans out only to enabled endpoints subscribed to the type", async () => {
+    const exact = receivers.add();
+    const wildcard = receivers.add();
+    const other = receivers.add();
+    const disabled = receivers.add();
+    await createEndpoint(admin, { url: exact, event_types: ["order.paid"] });
+    await createEndpoint(admin, { url: wildcard, event_types: ["order.*", "product.updated"] });
+    await createEndpoint(admin, { url: other, event_types: ["order.created"] });
+    await createEndpoint(admin, { url: disabled, event_types: ["order.paid"], enabled: false });
+
+    const eventId = await writeEvent("order.paid", { id: "ord_1", version: 2, status: "paid" }, "ord_1");
+    await flushOutbox(db, env.EVENTS, { eventIds: [eventId] });
+
+    await vi.waitFor(async () => {
+      const deliveries = await deliveriesOfEvent(eventId);
+      expect(deliveries.map((d) => d.status)).toEqual(["succeeded", "succeeded"]);
+    }, WAIT);
+    expect(receivers.received(exact)).toHaveLength(1);
+    expect(receivers.received(wildcard)).toHaveLength(1);
+    expect(receivers.received(other)).toHaveLength(0);
+    expect(receivers.received(disabled)).toHaveLength(0);
+  });
+
+  it("makes exactly 8 attempts, then the dead-letter queue marks the delivery failed", async () => {
+    // 503 with Retry-After: 0 keeps the real queue's retries immediate.
+    const url = receivers.add(() => new Response("busy", { status: 503, headers: { "retry-after": "0" } }));
+    await createEndpoint(admin, { url, event_types: ["stock.changed"] });
+    const eventId = await writeEvent("stock.changed", { product_id: "prd_dlq", version: 7, on_hand: 3 }, "prd_dlq");
+    await flushOutbox(db, env.EVENTS, { eventIds: [eventId] });
+
+    await vi.waitFor(
+      async () => {
+        const [delivery] = await deliveriesOfEvent(eventId);
+        expect(delivery?.status).toBe("failed");
+      },
+      { timeout: 28_000, interval: 200 },
+    );
+    const [delivery] = await deliveriesOfEvent(eventId);
+    expect(delivery?.attemptCount).toBe(8);
+    expect(receivers.received(url)).toHaveLength(8);
+
+    const detail = await call<{ attempts: { number: number; status_code: number; response_excerpt: string }[] }>(
+      "GET",
+      `/v1/webhook-deliveries/${delivery?.id}`,
+      { token: admin.token },
+    );
+    expect(detail.body.attempts.map((a) => a.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(detail.body.attempts.every((a) => a.status_code === 503 && a.response_excerpt === "busy")).toBe(true);
+  }, 30_000);
+});

@@ -1,0 +1,171 @@
+import { createExecutionContext, createMessageBatch, getQueueResult, type QueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq, inArray } from "drizzle-orm";
+import { vi } from "vitest";
+import { createDb } from "../../../src/db/client";
+import { events, webhookDeliveries, webhookEndpoints } from "../../../src/db/schema";
+import worker from "../../../src/index";
+import { eventInsert } from "../../../src/modules/events/outbox";
+import type { DeliveryMessage } from "../../../src/modules/webhooks/deliveries/dispatch";
+import { fanOutEvent } from "../../../src/modules/webhooks/deliveries/fan-out";
+import type { SignedIn } from "../../support/auth";
+import { call } from "../../support/http";
+
+export const db = createDb(env.DB);
+
+export interface Received {
+  url: string;
+  headers: Headers;
+  body: string;
+}
+
+type Answer = (request: Received, count: number) => Response | Promise<Response>;
+
+/**
+ * Receivers at the network edge: `fetch` calls to a registered URL are answered by
+ * the test instead of leaving the worker; every other call goes through untouched.
+ * The worker under test shares this isolate, so its queue consumers are covered too.
+ */
+export function mockReceivers() {
+  const answers = new Map<string, Answer>();
+  const received = new Map<string, Received[]>();
+  const original = globalThis.fetch;
+  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const request = new Request(input, init);
+    const answer = answers.get(request.url);
+    if (!answer) return original(input, init);
+    const entry = { url: request.url, headers: request.headers, body: await request.text() };
+    const list = received.get(request.url) ?? [];
+    list.push(entry);
+    received.set(request.url, list);
+    return answer(entry, list.length);
+  });
+  return {
+    /** A fresh receiver URL answered by `answer` (default: 204). */
+    add(answer: Answer = () => new Response(null, { status: 204 })): string {
+      const url = `https://hooks.example.com/${crypto.randomUUID()}`;
+      answers.set(url, answer);
+      return url;
+    },
+    answer(url: string, answer: Answer) {
+      answers.set(url, answer);
+    },
+    received(url: string): Received[] {
+      return received.get(url) ?? [];
+    },
+    restore() {
+      spy.mockRestore();
+    },
+  };
+}
+
+export type Receivers = ReturnType<typeof mockReceivers>;
+
+const created: string[] = [];
+
+/** Creates an endpoint through the API; `cleanupEndpoints` deletes them after the test. */
+export async function createEndpoint(
+  admin: SignedIn,
+  body: Record<string, unknown>,
+): Promise<{ id: string; secret: string; version: number; url: string }> {
+  const res = await call<{ id: string; secret: string; version: number; url: string }>("POST", "/v1/webhooks", {
+    token: admin.token,
+    body,
+  });
+  if (res.status !== 201) throw new Error(`endpoint creation failed: ${res.status} ${res.text}`);
+  created.push(res.body.id);
+  return res.body;
+}
+
+/** Removes this file's endpoints so other tests' events are not fanned out to them. */
+export async function cleanupEndpoints(): Promise<void> {
+  const ids = created.splice(0);
+  if (ids.length > 0) await db.delete(webhookEndpoints).where(inArray(webhookEndpoints.id, ids));
+}
+
+/** Writes an event the way a module does: `eventInsert` in a D1 batch. */
+export async function writeEvent(type: string, data: Record<string, unknown>, resourceId = "prd_test") {
+  const event = eventInsert(db, { type, resourceType: type.split(".")[0] ?? "x", resourceId, data });
+  await db.batch([event.statement]);
+  return event.id;
+}
+
+/** A queue producer that keeps what is sent instead of delivering it. */
+export function captureQueue<T>() {
+  const sent: { body: T; delaySeconds?: number | undefined }[] = [];
+  const queue = {
+    async send(body: T, options?: QueueSendOptions) {
+      sent.push({ body, delaySeconds: options?.delaySeconds });
+    },
+    async sendBatch(messages: Iterable<MessageSendRequest<T>>) {
+      for (const m of messages) sent.push({ body: m.body, delaySeconds: m.delaySeconds });
+    },
+  } as unknown as Queue<T>;
+  return { queue, sent };
+}
+
+/**
+ * An event whose deliveries the test drives by hand: it is marked published (so no
+ * flush or sweep sends it to the real queues too) and fanned out with the producer
+ * captured. Returns the WEBHOOKS message bodies the fan-out produced.
+ */
+export async function fanOutByHand(type: string, data: Record<string, unknown>) {
+  const eventId = await writeEvent(type, data);
+  await db.update(events).set({ sentAt: new Date().toISOString() }).where(eq(events.id, eventId));
+  const webhooks = captureQueue<DeliveryMessage>();
+  await fanOutEvent(db, webhooks.queue, eventId);
+  return { eventId, messages: webhooks.sent.map((s) => s.body) };
+}
+
+/**
+ * Runs the worker's queue handler on a hand-made batch, as the runtime would.
+ * `retries` holds the options each message was retried with (the harness's
+ * `getQueueResult` does not report `delaySeconds`).
+ */
+export async function runQueue<T>(
+  queue: string,
+  messages: { body: T; attempts?: number }[],
+  bindings: Partial<Env> = {},
+): Promise<{ result: QueueResult; ids: string[]; retries: Map<string, QueueRetryOptions | undefined> }> {
+  const ids = messages.map(() => crypto.randomUUID());
+  const batch = createMessageBatch<T>(
+    queue,
+    messages.map((m, i) => ({ id: ids[i] ?? "", timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
+  );
+  const retries = new Map<string, QueueRetryOptions | undefined>();
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    message.retry = (options?: QueueRetryOptions) => {
+      retries.set(message.id, options);
+      retry(options);
+    };
+  }
+  const ctx = createExecutionContext();
+  await worker.queue(batch as MessageBatch, { ...env, ...bindings }, ctx);
+  return { result: await getQueueResult(batch, ctx), ids, retries };
+}
+
+export async function deliveryRow(id: string) {
+  const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
+  if (!row) throw new Error(`no delivery ${id}`);
+  return row;
+}
+
+export async function deliveriesOfEvent(eventId: string) {
+  return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventId, eventId));
+}
+
+/** The spec's signature, computed independently of the code under test. */
+export async function specSignature(secret: string, id: string, timestamp: string, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    Uint8Array.from(atob(secret.replace(/^whsec_/, "")), (c) => c.charCodeAt(0)),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = new Uint8Array(
+    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestamp}.${body}`)),
+  );
+  return `v1,${btoa(String.fromCharCode(...mac))}`;
+}
