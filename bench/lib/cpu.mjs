@@ -60,6 +60,22 @@ export function cpuMs(pids) {
   return (ticks * 1000) / clockTicks();
 }
 
+/**
+ * Waits until workerd has gone quiet (under `threshold` of one core over `windowMs`),
+ * so one scenario's background work (queue consumers, projection flushes) is not
+ * measured as the next one's cost. Returns the milliseconds waited.
+ */
+export async function waitForQuiet(pids, { threshold = 0.05, windowMs = 500, timeoutMs = 60_000 } = {}) {
+  const started = Date.now();
+  if (cpuMs(pids) === null) return 0;
+  for (;;) {
+    const before = cpuMs(pids);
+    await new Promise((r) => setTimeout(r, windowMs));
+    const used = cpuMs(pids) - before;
+    if (used / windowMs < threshold || Date.now() - started > timeoutMs) return Date.now() - started;
+  }
+}
+
 /** Starts a CPU stopwatch over workerd and this Node process (the load generator). */
 export function cpuStopwatch(pids) {
   const workerdStart = cpuMs(pids);

@@ -113,9 +113,9 @@ export function printTable(measurements, baseline, out = console.log) {
   }
 }
 
-export function writeResults(dir, report) {
+export function writeResults(dir, stamp, report) {
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${report.started_at.replaceAll(":", "-").replace(/\.\d+Z$/, "Z")}.json`);
+  const file = path.join(dir, `${stamp}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
 }

@@ -12,7 +12,28 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const DIRECT_SOCKET = [{ host: "127.0.0.1", port: 0 }];
-const BASELINE_SCRIPT = 'export default { fetch() { return new Response("ok"); } };';
+// "/" is the baseline: 200 ok and nothing else. The other paths add exactly one call to
+// one local binding, which shows what each of Miniflare's simulators costs per call.
+const BASELINE_SCRIPT = `
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  ping() { return 1; }
+}
+const CACHED = "https://bench.invalid/cached";
+export default {
+  async fetch(request, env) {
+    const path = new URL(request.url).pathname;
+    if (path === "/d1") await env.DB.prepare("SELECT 1").first();
+    else if (path === "/ratelimit") await env.RATE_LIMIT.limit({ key: "bench" });
+    else if (path === "/do") await env.COUNTER.get(env.COUNTER.idFromName("bench")).ping();
+    else if (path === "/cache") {
+      const hit = await caches.default.match(CACHED);
+      if (hit) await hit.text();
+      else await caches.default.put(CACHED, new Response("x".repeat(2048), { headers: { "cache-control": "max-age=3600" } }));
+    }
+    return new Response("ok");
+  },
+};`;
 // The bench's rate limits: out of the way, like vitest.config.ts's API limit.
 const BENCH_RATE_LIMIT = 1_000_000_000;
 
@@ -77,12 +98,24 @@ export function baselineWorkerOptions(wranglerConfig) {
     script: BASELINE_SCRIPT,
     compatibilityDate: wranglerConfig.workerOptions.compatibilityDate,
     compatibilityFlags: wranglerConfig.workerOptions.compatibilityFlags,
+    d1Databases: { DB: "bench-baseline" },
+    ratelimits: { RATE_LIMIT: { namespace_id: "9001", simple: { limit: BENCH_RATE_LIMIT, period: 60 } } },
+    durableObjects: { COUNTER: { className: "Counter", useSQLite: true } },
     unsafeDirectSockets: DIRECT_SOCKET,
   };
 }
 
-function sharedOptions({ persistDir, onLog }) {
+/** The baseline worker's one-binding-call paths, for the "binding ceilings" lines. */
+export const BINDING_PROBES = [
+  ["d1", "/d1", "D1 SELECT 1"],
+  ["ratelimit", "/ratelimit", "rate limit .limit()"],
+  ["cache", "/cache", "caches.default.match (hit)"],
+  ["do", "/do", "Durable Object RPC"],
+];
+
+function sharedOptions({ persistDir, onLog, inspect = false }) {
   return {
+    ...(inspect ? { inspectorPort: 0 } : {}),
     logRequests: false,
     resourcePersistencePath: persistDir,
     handleStructuredLogs: onLog ?? (() => {}),
@@ -138,15 +171,19 @@ export async function measureStartup({ app, baseline, persistDir, reps }) {
   };
 }
 
-/** The bench runtime: the app (first, so it is also Miniflare's entry) and the baseline, in one workerd. */
-export async function startRuntime({ app, baseline, persistDir, onLog }) {
+/**
+ * The bench runtime: the app (first, so it is also Miniflare's entry) and the baseline,
+ * in one workerd. `inspect` opens workerd's V8 inspector, for --profile only.
+ */
+export async function startRuntime({ app, baseline, persistDir, onLog, inspect }) {
   const started = performance.now();
   const mf = new Miniflare(
-    convertV4MiniflareOptions({ ...sharedOptions({ persistDir, onLog }), workers: [app, baseline] }),
+    convertV4MiniflareOptions({ ...sharedOptions({ persistDir, onLog, inspect }), workers: [app, baseline] }),
   );
   const appUrl = await mf.unsafeGetDirectURL("stockroom");
   const baselineUrl = await mf.unsafeGetDirectURL("baseline");
   await firstResponse(new URL("/health", appUrl), 200);
   await firstResponse(baselineUrl, 200);
-  return { mf, appUrl, baselineUrl, readyMs: performance.now() - started };
+  const readyMs = performance.now() - started;
+  return { mf, appUrl, baselineUrl, readyMs, inspectorUrl: inspect ? await mf.getInspectorURL() : null };
 }

@@ -18,7 +18,7 @@ export default {
     const load = await ctx.load({
       label: "hot-sku-adjust",
       connections: 256,
-      amount: ctx.quick ? 3_000 : 20_000,
+      amount: ctx.quick ? 500 : 5_000,
       request: (i) => ({
         method: "POST",
         path,

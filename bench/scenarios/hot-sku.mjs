@@ -17,7 +17,7 @@ export default {
     const load = await ctx.load({
       label: "hot-sku",
       connections: 256,
-      amount: ctx.quick ? 3_000 : 20_000,
+      amount: ctx.quick ? 500 : 5_000,
       request: (i) => ({
         method: "POST",
         path: "/v1/orders",

@@ -25,7 +25,7 @@ export default {
     const load = await ctx.load({
       label: "login",
       connections: 4,
-      amount: ctx.quick ? 60 : 300,
+      amount: ctx.quick ? 40 : 300,
       request: (i) => ({ method: "POST", path: "/v1/auth/login", headers, body: bodies[i % bodies.length] }),
     });
     const stored = ctx.dataset.passwordHash.split("$")[1];

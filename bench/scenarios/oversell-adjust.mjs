@@ -1,10 +1,10 @@
 // The oversell gate on routes that exist today: 2,000 adjustments of -1 race for 500
 // units on hand; exactly 500 may apply (on_hand never goes below zero).
-import { oversellRace } from "./oversell.mjs";
+import { oversellRace, QUICK_STOCK } from "./oversell.mjs";
 
 export default {
   name: "oversell-adjust",
-  title: "2,000 adjustments of -1 against on_hand 500, 128 concurrent: exactly 500 apply (gate)",
+  title: "2,000 adjustments of -1 against on_hand 500 (quick: 400 vs 100), 128 concurrent: exactly the stock applies (gate)",
   needs: () => [["POST", "/v1/inventory/prd_probe/adjustments"]],
   async run(ctx) {
     const admin = await ctx.adminToken();
@@ -12,8 +12,8 @@ export default {
     const body = JSON.stringify({ delta: -1, reason: "damaged", reference: "bench oversell-adjust" });
     const race = await oversellRace(ctx, {
       label: "oversell-adjust",
-      stock: 500,
-      attempts: 2_000,
+      stock: ctx.quick ? QUICK_STOCK : 500,
+      attempts: ctx.quick ? QUICK_STOCK * 4 : 2_000,
       connections: 128,
       request: (product, i) => ({
         method: "POST",

@@ -8,7 +8,7 @@ export default {
   async run(ctx) {
     // Page 1 and page 2 (through the real next_cursor) of every category × sort, with a
     // price band on every third; top-level categories include their descendants.
-    const categories = ctx.dataset.categories.slice(0, ctx.quick ? 40 : ctx.dataset.categories.length);
+    const categories = ctx.dataset.categories.slice(0, ctx.quick ? 20 : ctx.dataset.categories.length);
     const urls = [];
     for (const [i, category] of categories.entries()) {
       for (const sort of SORTS) {

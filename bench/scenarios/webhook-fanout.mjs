@@ -24,7 +24,7 @@ export default {
   needs: () => [["POST", "/v1/webhooks"]],
   async run(ctx) {
     const admin = await ctx.adminToken();
-    const events = ctx.quick ? 300 : 1_000;
+    const events = ctx.quick ? 100 : 1_000;
     const receiver = await startReceiver();
     const endpointIds = [];
     try {

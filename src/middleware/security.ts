@@ -29,16 +29,23 @@ export const corsFromAllowList = createMiddleware<AppEnv>((c, next) => {
 });
 
 // The docs page loads its script and styles from our own origin only.
-export const securityHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    imgSrc: ["'self'", "data:"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    scriptSrc: ["'self'"],
-    connectSrc: ["'self'"],
-    frameAncestors: ["'none'"],
-  },
-});
+const contentSecurityPolicy = {
+  defaultSrc: ["'self'"],
+  imgSrc: ["'self'", "data:"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  scriptSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+const sameOriginHeaders = secureHeaders({ contentSecurityPolicy });
+// Product images are embedded by shops on other origins (`<img src>`), which a
+// same-origin Cross-Origin-Resource-Policy would make browsers refuse.
+const crossOriginHeaders = secureHeaders({ contentSecurityPolicy, crossOriginResourcePolicy: "cross-origin" });
+const CROSS_ORIGIN_RESOURCES = new Set(["GET /v1/images/:key"]);
+
+export const securityHeaders = createMiddleware<AppEnv>((c, next) =>
+  (CROSS_ORIGIN_RESOURCES.has(endpointOf(c) ?? "") ? crossOriginHeaders : sameOriginHeaders)(c, next),
+);
 
 interface BodyPolicy {
   /** Largest body accepted, in bytes. */

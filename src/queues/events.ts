@@ -2,34 +2,48 @@ import { eq } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { events } from "../db/schema";
 import type { EventMessage } from "../modules/events/publisher";
-import { backoffSeconds } from "../modules/webhooks/deliveries/backoff";
 import { markOrderPipelineDead, runOrderPipelineForEvent } from "../modules/orders/pipeline";
-import { fanOutEvent } from "../modules/webhooks/deliveries/fan-out";
+import { backoffSeconds } from "../modules/webhooks/deliveries/backoff";
+import { fanOutEvents } from "../modules/webhooks/deliveries/fan-out";
 import { isMessageOf, logMessageError } from "./messages";
 
 const isEventMessage = isMessageOf<EventMessage>({ event_id: "string" });
 
 /**
- * EVENTS: the fan-out of each published event (today: webhook deliveries). The
- * events of a batch are fanned out concurrently, and each message is acknowledged or
- * retried on its own, so one failing event does not hold back the rest.
+ * EVENTS: the work each published event triggers: webhook deliveries (fanned out
+ * for the whole batch at once), then the order pipeline. Each message is
+ * acknowledged or retried on its own; both steps are idempotent by event id, so a
+ * retried message repeats nothing that already happened.
  */
 export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void> {
   const db = createDb(env.DB);
+  const messages = batch.messages.filter((message): message is Message<EventMessage> => {
+    if (isEventMessage(message.body)) return true;
+    logMessageError(batch.queue, message, "malformed message dropped");
+    message.ack();
+    return false;
+  });
+  const retry = (message: Message, err: unknown) => {
+    logMessageError(batch.queue, message, err);
+    message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+  };
+  try {
+    await fanOutEvents(
+      db,
+      env.WEBHOOKS,
+      messages.map((m) => m.body.event_id),
+    );
+  } catch (err) {
+    for (const message of messages) retry(message, err);
+    return;
+  }
   await Promise.all(
-    batch.messages.map(async (message) => {
-      if (!isEventMessage(message.body)) {
-        logMessageError(batch.queue, message, "malformed message dropped");
-        message.ack();
-        return;
-      }
+    messages.map(async (message) => {
       try {
-        await fanOutEvent(db, env.WEBHOOKS, message.body.event_id);
         await runOrderPipelineForEvent(env, message.body.event_id);
         message.ack();
       } catch (err) {
-        logMessageError(batch.queue, message, err);
-        message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+        retry(message, err);
       }
     }),
   );

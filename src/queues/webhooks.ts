@@ -1,7 +1,7 @@
 import { createDb } from "../db/client";
 import { flushOutbox } from "../modules/events/publisher";
 import { backoffSeconds } from "../modules/webhooks/deliveries/backoff";
-import { type DeliveryDeps, deliver } from "../modules/webhooks/deliveries/deliver";
+import { type DeliveryDeps, type DeliveryRow, deliver, loadDeliveries } from "../modules/webhooks/deliveries/deliver";
 import type { DeliveryMessage } from "../modules/webhooks/deliveries/dispatch";
 import { recordExhausted } from "../modules/webhooks/deliveries/outcome";
 import { isMessageOf, logMessageError } from "./messages";
@@ -25,21 +25,35 @@ function deliveryDeps(env: Env): DeliveryDeps {
  */
 export async function consumeWebhooks(batch: MessageBatch, env: Env): Promise<void> {
   const deps = deliveryDeps(env);
+  const messages = batch.messages.filter((message): message is Message<DeliveryMessage> => {
+    if (isDeliveryMessage(message.body)) return true;
+    logMessageError(batch.queue, message, "malformed message dropped");
+    message.ack();
+    return false;
+  });
+  const retryLater = (message: Message, err: unknown) => {
+    // Our own failure (D1, crypto), not the receiver's: try again later.
+    logMessageError(batch.queue, message, err);
+    message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+  };
+  let rows: Map<string, DeliveryRow>;
+  try {
+    rows = await loadDeliveries(
+      deps.db,
+      messages.map((m) => m.body.delivery_id),
+    );
+  } catch (err) {
+    for (const message of messages) retryLater(message, err);
+    return;
+  }
   await Promise.all(
-    batch.messages.map(async (message) => {
-      if (!isDeliveryMessage(message.body)) {
-        logMessageError(batch.queue, message, "malformed message dropped");
-        message.ack();
-        return;
-      }
+    messages.map(async (message) => {
       try {
-        const decision = await deliver(deps, message.body, message.attempts);
+        const decision = await deliver(deps, message.body, message.attempts, rows.get(message.body.delivery_id));
         if (decision.action === "ack") message.ack();
         else message.retry(decision.delaySeconds === undefined ? {} : { delaySeconds: decision.delaySeconds });
       } catch (err) {
-        // Our own failure (D1, crypto), not the receiver's: try again later.
-        logMessageError(batch.queue, message, err);
-        message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+        retryLater(message, err);
       }
     }),
   );

@@ -6,7 +6,7 @@ import { seedOrders } from "./orders.mjs";
 import { seedUsers } from "./users.mjs";
 
 export const FULL_DATASET = { products: 10_000, categories: 100, customers: 1_000, orders: 20_000 };
-export const QUICK_DATASET = { products: 2_000, categories: 100, customers: 200, orders: 2_000 };
+export const QUICK_DATASET = { products: 500, categories: 50, customers: 100, orders: 1_000 };
 
 const STOCK_LINES_PER_CALL = 500;
 const STOCK_CALLS_IN_FLIGHT = 2;

@@ -17,6 +17,8 @@ const ORDER_VALUES = {
   customer_id: (o) => o.customerId,
   user_id: (o) => o.customerId,
   status: () => "completed",
+  source: () => "checkout",
+  capture_mode: () => "automatic",
   currency: () => "USD",
   subtotal: (o) => o.subtotal,
   tax: (o) => o.tax,
@@ -89,10 +91,14 @@ export async function seedOrders(db, { count, customers, products }) {
   for (let n = 1; n <= count; n++) {
     const id = newId("ord");
     const createdAt = new Date(now - rand() * 365 * 86_400_000).toISOString();
-    const picked = Array.from({ length: 1 + Math.floor(rand() * 4) }, (_, i) => ({
-      id: newId("ord").replace("ord_", "orl_"),
+    // One line per product, as checkout merges duplicates.
+    const distinct = new Set();
+    const lineCount = 1 + Math.floor(rand() * 4);
+    while (distinct.size < lineCount) distinct.add(products[Math.floor(rand() * products.length)]);
+    const picked = [...distinct].map((product, i) => ({
+      id: `${id}-${i}`,
       orderId: id,
-      product: products[Math.floor(rand() * products.length)],
+      product,
       qty: 1 + Math.floor(rand() * 3),
       position: i,
       createdAt,

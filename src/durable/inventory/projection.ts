@@ -1,13 +1,16 @@
 import { sql } from "drizzle-orm";
 import { createDb } from "../../db/client";
 import { events, stockLevels, stockMovements } from "../../db/schema";
+import { bumpCatalogGeneration } from "../../modules/catalog/batch";
 import type { ProjectionBatch } from "./storage";
 
 /**
  * Writes one slice of an object's ledger to D1 in one atomic batch. Every write is
  * idempotent (movements and events insert-or-ignore by id; the level only moves to a
  * newer version), so a batch retried after a crash, or two flushes overlapping, leave
- * the projection exactly as one successful flush would.
+ * the projection exactly as one successful flush would. When the product goes out of or
+ * back into stock, the storefront's cache generation moves in the same batch, so shoppers
+ * see it at once; other quantity changes show once cached pages expire.
  */
 export async function writeProjection(d1: D1Database, batch: ProjectionBatch): Promise<void> {
   const db = createDb(d1);
@@ -76,6 +79,7 @@ export async function writeProjection(d1: D1Database, batch: ProjectionBatch): P
         })
         .onConflictDoNothing(),
     ),
+    ...(batch.inStockChanged ? [bumpCatalogGeneration(db)] : []),
   ];
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);

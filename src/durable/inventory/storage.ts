@@ -81,6 +81,8 @@ export interface ProjectionBatch {
   movements: Movement[];
   level: StockLevel;
   isLow: boolean;
+  /** Whether in-stock (available > 0) differs from what D1 last showed: storefront caches must refresh. */
+  inStockChanged: boolean;
   events: { id: string; type: string; data: Record<string, unknown>; created_at: string }[];
   lastSeq: number;
 }
@@ -379,11 +381,13 @@ export class StockStorage {
       .map((e) => ({ ...e, data: JSON.parse(e.data) as Record<string, unknown> }));
     if (rows.length === 0 && events.length === 0 && this.meta("level_dirty") !== "1") return null;
     const levelRow = this.levelRow(productId);
+    const level = this.level(productId);
     return {
       flushId,
       movements: rows.map((row) => this.toMovement(row)),
-      level: this.level(productId),
+      level,
       isLow: levelRow.is_low === 1,
+      inStockChanged: this.meta("projected_in_stock") !== (level.available > 0 ? "1" : "0"),
       events,
       lastSeq: rows.length > 0 ? Number(rows.at(-1)?.seq) : projectedSeq,
     };
@@ -393,6 +397,7 @@ export class StockStorage {
     this.setMeta("projected_seq", batch.lastSeq);
     this.setMeta("flush_failures", 0);
     this.setMeta("level_dirty", 0);
+    this.setMeta("projected_in_stock", batch.level.available > 0 ? 1 : 0);
     this.sql.exec("DELETE FROM pending_events WHERE flush_id = ?", batch.flushId);
   }
 

@@ -61,3 +61,29 @@ export function firstFreeSlug(base: string, taken: ReadonlySet<string>): string 
     if (!taken.has(candidate)) return candidate;
   }
 }
+
+/**
+ * Runs `insert` with the caller's slug, or with a generated one. A generated slug that
+ * a concurrent writer took between the check and the insert is generated afresh with a
+ * short random tail, so even a burst of same-named creations settles; a slug the
+ * caller chose is theirs, and so is its conflict.
+ */
+export async function insertWithSlug<T>(
+  given: string | undefined,
+  generate: () => Promise<string>,
+  isSlugConflict: (err: unknown) => boolean,
+  insert: (slug: string) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const slug = given ?? (await generate()) + (attempt === 1 ? "" : `-${randomTail()}`);
+    try {
+      return await insert(slug);
+    } catch (err) {
+      if (given !== undefined || attempt >= 3 || !isSlugConflict(err)) throw err;
+    }
+  }
+}
+
+function randomTail(): string {
+  return [...crypto.getRandomValues(new Uint8Array(3))].map((b) => (b % 36).toString(36)).join("");
+}

@@ -22,7 +22,7 @@ import {
   retryOnRace,
   runBatch,
 } from "../catalog/batch";
-import { generateSlug } from "../catalog/slug";
+import { generateSlug, insertWithSlug } from "../catalog/slug";
 import { countProductsInCategory, moveCategoryProducts } from "../products/category-links";
 import { type CategoryRow, categoryExists, loadCategory } from "./queries";
 import { type CategoryResponse, toCategoryResponse } from "./schemas";
@@ -71,28 +71,36 @@ export async function createCategory(
   meta: RequestMeta,
 ): Promise<CategoryResponse> {
   await requireParent(db, input.parent_id);
-  const now = nowIso();
-  const row: CategoryRow = {
-    id: newId("cat"),
-    name: input.name,
-    slug: input.slug ?? (await generateSlug(input.name, "category", slugTaken(db))),
-    parentId: input.parent_id ?? null,
-    position: input.position ?? 0,
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
-  const response = toCategoryResponse(row);
-  try {
+  const create = async (slug: string) => {
+    const now = nowIso();
+    const row: CategoryRow = {
+      id: newId("cat"),
+      name: input.name,
+      slug,
+      parentId: input.parent_id ?? null,
+      position: input.position ?? 0,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const response = toCategoryResponse(row);
     await runBatch(db, [
       db.insert(categories).values(row),
       auditInsert(db, meta, { action: "category.created", entityType: "category", entityId: row.id, after: response }),
       bumpCatalogGeneration(db),
     ]);
+    return response;
+  };
+  try {
+    return await insertWithSlug(
+      input.slug,
+      () => generateSlug(input.name, "category", slugTaken(db)),
+      (err) => isUniqueViolation(err, "categories.slug"),
+      create,
+    );
   } catch (err) {
     throw writeError(err);
   }
-  return response;
 }
 
 export async function updateCategory(

@@ -42,10 +42,21 @@ export async function ensureCreditNote(db: Database, refundId: string, meta: Req
   const statements = [
     writeGuard(db, sql`EXISTS (SELECT 1 FROM invoices WHERE id = ${invoice.id} AND status = 'issued')`),
     bumpCounter(db, "CRN", year),
-    db.run(sql`INSERT INTO credit_notes (id, number, year, sequence, invoice_id, order_id, refund_id, reason, currency,
-        subtotal, tax, total, issued_at)
-      VALUES (${id}, ${numberSql("CRN", year)}, ${year}, ${sequenceSql("CRN", year)}, ${invoice.id}, ${refund.orderId},
-        ${refundId}, ${refund.reason}, ${refund.currency}, ${refund.subtotal}, ${refund.tax}, ${refund.amount}, ${now})`),
+    db.insert(creditNotes).values({
+      id,
+      number: numberSql("CRN", year),
+      year,
+      sequence: sequenceSql("CRN", year),
+      invoiceId: invoice.id,
+      orderId: refund.orderId,
+      refundId,
+      reason: refund.reason,
+      currency: refund.currency,
+      subtotal: refund.subtotal,
+      tax: refund.tax,
+      total: refund.amount,
+      issuedAt: now,
+    }),
     ...lines.map(({ refund: r, sold }, position) =>
       db.insert(creditNoteLines).values({
         creditNoteId: id,

@@ -45,12 +45,26 @@ export async function ensureInvoice(db: Database, orderId: string, meta: Request
   const statements = [
     writeGuard(db, sql`EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND status IN ${INVOICEABLE})`),
     bumpCounter(db, "INV", year),
-    db.run(sql`INSERT INTO invoices (id, number, year, sequence, order_id, customer_id, customer_name, customer_email,
-        billing_address, currency, subtotal, tax_rate_bps, tax, total, status, version, issued_at, updated_at)
-      VALUES (${id}, ${numberSql("INV", year)}, ${year}, ${sequenceSql("INV", year)}, ${orderId}, ${order.customerId},
-        ${customer[0]?.name ?? null}, ${customer[0]?.email ?? null},
-        ${order.billingAddress ? JSON.stringify(order.billingAddress) : null}, ${order.currency}, ${order.subtotal},
-        ${order.taxRateBps}, ${order.tax}, ${order.total}, 'issued', 1, ${now}, ${now})`),
+    db.insert(invoices).values({
+      id,
+      number: numberSql("INV", year),
+      year,
+      sequence: sequenceSql("INV", year),
+      orderId,
+      customerId: order.customerId,
+      customerName: customer[0]?.name ?? null,
+      customerEmail: customer[0]?.email ?? null,
+      billingAddress: order.billingAddress ?? null,
+      currency: order.currency,
+      subtotal: order.subtotal,
+      taxRateBps: order.taxRateBps,
+      tax: order.tax,
+      total: order.total,
+      status: "issued",
+      version: 1,
+      issuedAt: now,
+      updatedAt: now,
+    }),
     ...chunks(lines, LINES_PER_INSERT).map((part) =>
       db.insert(invoiceLines).values(
         part.map((l) => ({

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { documentCounters } from "../../db/schema";
 import type { Statement } from "../orders/batch";
 
 export type Series = "INV" | "CRN";
@@ -11,8 +12,13 @@ export type Series = "INV" | "CRN";
  * at a time, so two issuers never read the same number.
  */
 export function bumpCounter(db: Database, series: Series, year: number): Statement {
-  return db.run(sql`INSERT INTO document_counters (series, year, last_number) VALUES (${series}, ${year}, 1)
-    ON CONFLICT (series, year) DO UPDATE SET last_number = last_number + 1`);
+  return db
+    .insert(documentCounters)
+    .values({ series, year, lastNumber: 1 })
+    .onConflictDoUpdate({
+      target: [documentCounters.series, documentCounters.year],
+      set: { lastNumber: sql`${documentCounters.lastNumber} + 1` },
+    });
 }
 
 /** The sequence just handed out, as a scalar subquery for the document's INSERT. */

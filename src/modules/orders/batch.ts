@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../../db/client";
+import { orderWriteGuard } from "../../db/schema";
 
 export type Statement = BatchItem<"sqlite">;
 
@@ -8,10 +9,6 @@ export type Statement = BatchItem<"sqlite">;
 export async function runBatch(db: Database, statements: Statement[]): Promise<unknown[]> {
   const [first, ...rest] = statements;
   if (first === undefined) return [];
-  for (const st of statements) {
-    const prepared = (st as unknown as { _prepare: () => { stmt?: unknown; getQuery: () => { sql: string } } })._prepare();
-    if (!prepared.stmt) console.log("NO STMT", prepared.getQuery().sql, Object.getPrototypeOf(st)?.constructor?.name);
-  }
   return db.batch([first, ...rest]);
 }
 
@@ -21,7 +18,8 @@ export async function runBatch(db: Database, statements: Statement[]): Promise<u
  * nothing of the batch commits, not even the outbox and audit inserts after it.
  */
 export function writeGuard(db: Database, condition: SQL): Statement {
-  return db.run(sql`INSERT INTO order_write_guard (ok) SELECT 0 WHERE NOT (${condition})`);
+  // A query builder, not `db.run`: drizzle cannot put a raw statement with parameters in a D1 batch.
+  return db.insert(orderWriteGuard).select(sql`SELECT 0 WHERE NOT (${condition})`);
 }
 
 /** The usual guard: the order is still in the status and version the service read. */

@@ -6,9 +6,9 @@
  * event and the audit row in one D1 batch; (4) if that batch fails, release the holds.
  * A crash between (1) and (4) leaves holds without an order: their TTL frees them.
  */
-import { sql } from "drizzle-orm";
+import { and, inArray, isNull } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { type CaptureMode, orderLines, orderStatusHistory, orders } from "../../db/schema";
+import { type CaptureMode, orderLines, orderStatusHistory, orders, products } from "../../db/schema";
 import { forbidden } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { isoInSeconds } from "../../lib/time";
@@ -150,8 +150,18 @@ function orderStatements(deps: OrderDeps, order: OrderRow, lines: LineRow[], met
       createdAt: order.createdAt,
     }),
     // The catalog lets a product be deleted only while nobody has ordered it.
-    db.run(sql`UPDATE products SET first_ordered_at = ${order.createdAt}
-      WHERE first_ordered_at IS NULL AND id IN (SELECT product_id FROM order_lines WHERE order_id = ${order.id})`),
+    db
+      .update(products)
+      .set({ firstOrderedAt: order.createdAt })
+      .where(
+        and(
+          isNull(products.firstOrderedAt),
+          inArray(
+            products.id,
+            lines.map((l) => l.productId),
+          ),
+        ),
+      ),
     eventInsert(db, {
       type: "order.created",
       resourceType: "order",

@@ -16,9 +16,9 @@
  * (`resumeStalledPayments`), which converges on processing or on a cancellation that
  * refunds whatever may have been captured and restocks whatever was committed.
  */
-import { and, asc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { orders, payments } from "../../db/schema";
+import { orders, payments, reviews } from "../../db/schema";
 import { AppError, invalidTransition } from "../../lib/errors";
 import { derivedId, newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
@@ -151,9 +151,19 @@ export async function completePayment(
   ];
   if (order.customerId) {
     statements.push(
-      deps.db.run(sql`UPDATE reviews SET verified_purchase = 1
-        WHERE author_id = ${order.customerId} AND verified_purchase = 0
-          AND product_id IN (SELECT product_id FROM order_lines WHERE order_id = ${order.id})`),
+      deps.db
+        .update(reviews)
+        .set({ verifiedPurchase: true })
+        .where(
+          and(
+            eq(reviews.authorId, order.customerId),
+            eq(reviews.verifiedPurchase, false),
+            inArray(
+              reviews.productId,
+              lines.map((l) => l.productId),
+            ),
+          ),
+        ),
     );
   }
   try {

@@ -13,7 +13,9 @@ import { settleRefund } from "./settle";
 import { loadOrder, type OrderDeps } from "./store";
 import { assertTransition, transitionStatements } from "./transitions";
 
-const RACE_ATTEMPTS = 3;
+/** Refunds racing on one order each get through eventually; a short jittered pause spreads the retries. */
+const RACE_ATTEMPTS = 10;
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 
 /**
  * Refunds lines of a completed order (all that is left when no lines are named).
@@ -69,6 +71,7 @@ export async function refundOrder(
     } catch (err) {
       if (!isGuardFailure(err)) throw err;
       if (attempt >= RACE_ATTEMPTS) throw conflict("The order is changing too fast; retry the refund.");
+      await pause(attempt);
     }
   }
   await settleRefund(deps, refundId, { strict: false, actorId: actor.id });

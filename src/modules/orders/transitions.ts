@@ -13,13 +13,14 @@ import { orderEventData } from "./views";
  * The status machine (seed 003). `paying` is internal to a payment: claimed before
  * money or stock moves, left for `processing` on success, back to `pending` on a
  * decline, or `cancelled` when the stock is gone. A completed order stays
- * `completed` through partial refunds and becomes `refunded` with the last unit.
+ * `completed` through partial refunds (a guarded change, but no transition) and
+ * becomes `refunded` with the last unit.
  */
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   pending: ["paying", "cancelled"],
   paying: ["processing", "pending", "cancelled"],
   processing: ["completed", "cancelled"],
-  completed: ["completed", "refunded"],
+  completed: ["refunded"],
   cancelled: [],
   refunded: [],
 };

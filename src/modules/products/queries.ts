@@ -6,13 +6,16 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type ProductStatus, products } from "../../db/schema";
 import { notFound } from "../../lib/errors";
+import { projectedAvailability } from "../inventory/availability";
 import { barcodeKey } from "./barcode";
 import type { ProductResponse } from "./schemas";
-import { imagesByProduct, imagesOf, loadProductRow, type ProductRow, toProductResponse } from "./view";
+import { imagesByProduct, loadProductRow, type ProductRow, toProductResponse } from "./view";
 
 export async function getProduct(db: Database, id: string, origin: string): Promise<ProductResponse> {
   const row = await loadProductRow(db, id);
-  return toProductResponse(origin, row, await imagesOf(db, id));
+  const [product] = await withImages(db, origin, [row]);
+  if (!product) throw notFound("Product");
+  return product;
 }
 
 /** Point-of-sale lookup: a UPC-A scan finds the product stored with its EAN-13, and so on. */
@@ -23,16 +26,16 @@ export async function getProductByBarcode(db: Database, code: string, origin: st
     .where(eq(products.barcodeKey, barcodeKey(code.trim())))
     .limit(1);
   if (!row) throw notFound("Product with this barcode");
-  return toProductResponse(origin, row, await imagesOf(db, row.id));
+  const [product] = await withImages(db, origin, [row]);
+  if (!product) throw notFound("Product with this barcode");
+  return product;
 }
 
-/** Maps rows of a page to responses with their images, read in one go. */
+/** Maps rows of a page to responses with their images and display availability, each read in one go. */
 export async function withImages(db: Database, origin: string, rows: ProductRow[]): Promise<ProductResponse[]> {
-  const images = await imagesByProduct(
-    db,
-    rows.map((r) => r.id),
-  );
-  return rows.map((row) => toProductResponse(origin, row, images.get(row.id) ?? []));
+  const ids = rows.map((r) => r.id);
+  const [images, available] = await Promise.all([imagesByProduct(db, ids), projectedAvailability(db, ids)]);
+  return rows.map((row) => toProductResponse(origin, row, images.get(row.id) ?? [], available.get(row.id) ?? 0));
 }
 
 /** A product's status, or null when there is no such product. */

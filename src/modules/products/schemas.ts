@@ -155,6 +155,11 @@ export const catalogListQuery = pageQuery.extend({
 
 export const ListProductsQuery = catalogListQuery.extend({
   status: z.enum(PRODUCT_STATUSES).optional(),
+  low_stock: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true"))
+    .openapi({ description: "Only products at or under (`true`) or above (`false`) their low-stock threshold." }),
   updated_since: z.iso
     .datetime({ offset: true })
     .optional()

@@ -12,6 +12,7 @@ import { type ProductStatus, products } from "../../db/schema";
 import { badRequest } from "../../lib/errors";
 import { type CursorKey, decodeCursor, encodeCursor } from "../../lib/pagination";
 import { categorySubtree } from "../categories/tree";
+import { lowStockCondition } from "../inventory/availability";
 import type { SortField } from "./schemas";
 import type { ProductRow } from "./view";
 
@@ -27,6 +28,7 @@ export interface ProductSearch {
   order?: "asc" | "desc" | undefined;
   status?: ProductStatus | undefined;
   updated_since?: string | undefined;
+  low_stock?: boolean | undefined;
 }
 
 const MAX_SEARCH_TERMS = 10;
@@ -114,6 +116,10 @@ export async function searchProducts(db: Database, search: ProductSearch): Promi
   if (search.min_price !== undefined) where.push(gte(products.price, search.min_price));
   if (search.max_price !== undefined) where.push(lte(products.price, search.max_price));
   if (search.updated_since) where.push(gte(products.updatedAt, new Date(search.updated_since).toISOString()));
+  if (search.low_stock !== undefined) {
+    const low = lowStockCondition(products.id, products.lowStockThreshold);
+    where.push(search.low_stock ? low : sql`NOT ${low}`);
+  }
   if (search.cursor) {
     const [cursorSort, cursorOrder, value, id] = decodeCursor(search.cursor, 4);
     const valueType = sort === "price" || sort === "relevance" ? "number" : "string";

@@ -7,19 +7,22 @@
  * of two concurrent edits wins; edits of a published product emit `product.updated`
  * with the new snapshot and refresh the storefront. Only drafts that were never
  * published and never ordered (`first_ordered_at`, set by the orders module) can be
- * deleted; anything else is archived instead.
+ * deleted; anything else is archived instead. A product's low-stock threshold is pushed
+ * to its stock object before the D1 write, so a failed write is healed by the retry.
  */
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { products } from "../../db/schema";
+import type { InventoryDO } from "../../durable/inventory/object";
 import { badRequest, conflict, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit/service";
 import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch } from "../catalog/batch";
-import { generateSlug } from "../catalog/slug";
+import { generateSlug, insertWithSlug } from "../catalog/slug";
 import { categoryExists } from "../categories/queries";
 import { deleteImageRowsOf, releaseImageObjects } from "../images/storage";
+import { syncLowStockThreshold } from "../inventory/service";
 import { barcodeKey } from "./barcode";
 import type { CreateProductInput, ProductResponse, UpdateProductInput } from "./schemas";
 import { type ImageRow, imagesOf, loadProductRow, type ProductRow, toProductResponse } from "./view";
@@ -59,6 +62,7 @@ function slugTaken(db: Database) {
 
 export async function createProduct(
   db: Database,
+  stock: DurableObjectNamespace<InventoryDO>,
   input: CreateProductInput,
   meta: RequestMeta,
   origin: string,
@@ -67,41 +71,50 @@ export async function createProduct(
   const compareAtPrice = input.compare_at_price ?? null;
   checkPrices(price, compareAtPrice);
   await requireCategory(db, input.category_id);
-  const now = nowIso();
   const barcode = input.barcode ?? null;
-  const row = {
-    id: newId("prd"),
-    sku: input.sku,
-    barcode,
-    barcodeKey: barcode === null ? null : barcodeKey(barcode),
-    name: input.name,
-    slug: input.slug ?? (await generateSlug(input.name, "product", slugTaken(db))),
-    description: input.description ?? "",
-    price,
-    compareAtPrice,
-    categoryId: input.category_id ?? null,
-    attributes: input.attributes ?? {},
-    lowStockThreshold: input.low_stock_threshold ?? null,
-    status: "draft" as const,
-    version: 1,
-    publishedAt: null,
-    firstPublishedAt: null,
-    firstOrderedAt: null,
-    ratingAverage: null,
-    ratingCount: 0,
-    createdAt: now,
-    updatedAt: now,
-  };
-  const response = toProductResponse(origin, { ...row, seq: 0 }, []);
-  try {
+  const create = async (slug: string) => {
+    const now = nowIso();
+    const row = {
+      id: newId("prd"),
+      sku: input.sku,
+      barcode,
+      barcodeKey: barcode === null ? null : barcodeKey(barcode),
+      name: input.name,
+      slug,
+      description: input.description ?? "",
+      price,
+      compareAtPrice,
+      categoryId: input.category_id ?? null,
+      attributes: input.attributes ?? {},
+      lowStockThreshold: input.low_stock_threshold ?? null,
+      status: "draft" as const,
+      version: 1,
+      publishedAt: null,
+      firstPublishedAt: null,
+      firstOrderedAt: null,
+      ratingAverage: null,
+      ratingCount: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const response = toProductResponse(origin, { ...row, seq: 0 }, []);
+    if (row.lowStockThreshold !== null) await syncLowStockThreshold(stock, row.id, row.lowStockThreshold);
     await runBatch(db, [
       db.insert(products).values(row),
       auditInsert(db, meta, { action: "product.created", entityType: "product", entityId: row.id, after: response }),
     ]);
+    return response;
+  };
+  try {
+    return await insertWithSlug(
+      input.slug,
+      () => generateSlug(input.name, "product", slugTaken(db)),
+      (err) => isUniqueViolation(err, "products.slug"),
+      create,
+    );
   } catch (err) {
     throw productWriteError(err);
   }
-  return response;
 }
 
 /** The columns an update changes, and nothing that stays the same. */
@@ -127,6 +140,7 @@ function changedColumns(current: ProductRow, input: UpdateProductInput) {
 
 export async function updateProduct(
   db: Database,
+  stock: DurableObjectNamespace<InventoryDO>,
   id: string,
   input: UpdateProductInput,
   expectedVersion: number | null,
@@ -145,6 +159,7 @@ export async function updateProduct(
     }
     checkPrices(price, set.compareAtPrice === undefined ? current.compareAtPrice : set.compareAtPrice);
     if (set.categoryId) await requireCategory(db, set.categoryId);
+    if (set.lowStockThreshold !== undefined) await syncLowStockThreshold(stock, id, set.lowStockThreshold);
     const change = productChangeBatch(db, meta, origin, {
       current,
       set,

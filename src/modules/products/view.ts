@@ -23,7 +23,16 @@ export function toImageResponse(origin: string, image: ImageRow) {
   };
 }
 
-export function toProductResponse(origin: string, row: ProductRow, images: ImageRow[]): ProductResponse {
+/**
+ * `available` comes from the stock projection on reads; responses to writes pass
+ * null (not read there), and clients read the product or its stock for the figure.
+ */
+export function toProductResponse(
+  origin: string,
+  row: ProductRow,
+  images: ImageRow[],
+  available: number | null = null,
+): ProductResponse {
   return {
     id: row.id,
     sku: row.sku,
@@ -42,9 +51,8 @@ export function toProductResponse(origin: string, row: ProductRow, images: Image
     first_published_at: row.firstPublishedAt,
     rating_average: row.ratingAverage,
     rating_count: row.ratingCount,
-    // Filled from the stock projection by the inventory module; unknown until then.
-    in_stock: null,
-    available: null,
+    in_stock: available === null ? null : available > 0,
+    available,
     images: images.map((image) => toImageResponse(origin, image)),
     created_at: row.createdAt,
     updated_at: row.updatedAt,

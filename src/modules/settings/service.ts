@@ -66,8 +66,11 @@ export async function updateSettings(
   try {
     await db.batch([
       // Aborts the batch (CHECK on settings.id) when another write got there first.
-      db.run(sql`INSERT INTO settings (id, data, version, updated_at)
-        SELECT 0, '{}', 0, ${now} WHERE COALESCE((SELECT version FROM settings WHERE id = 1), 0) != ${expectedVersion}`),
+      db
+        .insert(settings)
+        .select(
+          sql`SELECT 0, '{}', 0, NULL, ${now} WHERE COALESCE((SELECT version FROM settings WHERE id = 1), 0) != ${expectedVersion}`,
+        ),
       db
         .insert(settings)
         .values({ id: 1, data, version, updatedBy: meta.actor?.id ?? null, updatedAt: now })

@@ -15,7 +15,7 @@ import type { ProductResponse } from "../products/schemas";
 import { searchProducts } from "../products/search";
 import type { StoreCategory, StoreProduct } from "./schemas";
 
-type StoreQuery = Omit<Parameters<typeof searchProducts>[1], "status" | "updated_since"> & {
+type StoreQuery = Omit<Parameters<typeof searchProducts>[1], "status" | "updated_since" | "low_stock"> & {
   category?: string | undefined;
 };
 

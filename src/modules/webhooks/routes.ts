@@ -7,6 +7,8 @@ import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../
 import { requestMeta } from "../../middleware/actor";
 import { ListDeliveriesQuery, WebhookDeliveryPage } from "./deliveries/schemas";
 import * as deliveries from "./deliveries/service";
+import type { WebhookSettings } from "./endpoint-input";
+import { sendTestEvent } from "./ping";
 import {
   CreateWebhookEndpointSchema,
   ListWebhookEndpointsQuery,
@@ -26,7 +28,7 @@ const ifMatch = z.object({
   "if-match": z.string().optional().openapi({ description: "ETag of the version you edited." }),
 });
 
-function settings(c: Context<AppEnv>): endpoints.WebhookSettings {
+function settings(c: Context<AppEnv>): WebhookSettings {
   return {
     encryptionKey: c.env.ENCRYPTION_KEY,
     allowInsecureLocalhost: c.env.WEBHOOKS_ALLOW_INSECURE_LOCALHOST === "true",
@@ -159,7 +161,7 @@ webhookRoutes.openapi(
     request: { params },
     responses: { 202: jsonContent(TestDeliverySchema, "The ping is queued"), ...problems(404, 409) },
   }),
-  async (c) => c.json(await endpoints.sendTestEvent(c.get("db"), c.req.valid("param").id, requestMeta(c)), 202),
+  async (c) => c.json(await sendTestEvent(c.get("db"), c.req.valid("param").id, requestMeta(c)), 202),
 );
 
 webhookRoutes.openapi(

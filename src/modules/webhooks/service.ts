@@ -9,48 +9,21 @@
  */
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { webhookDeliveries, webhookEndpoints } from "../../db/schema";
-import { badRequest, conflict, notFound, preconditionFailed } from "../../lib/errors";
+import { webhookEndpoints } from "../../db/schema";
+import { notFound, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { isoInSeconds, nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit/service";
-import { typesSelectedBy } from "../events/catalog";
-import { eventInsert } from "../events/outbox";
 import { disabledEvent, guardedChange } from "./disable";
+import { checkedPatterns, checkedUrl, type WebhookSettings } from "./endpoint-input";
 import type { CreateWebhookEndpoint, UpdateWebhookEndpoint } from "./schemas";
 import { toEndpointResponse } from "./schemas";
 import { generateSecret, ROTATION_OVERLAP_MS, sealSecret } from "./secrets";
-import { webhookUrlProblem } from "./url-policy";
-
-export interface WebhookSettings {
-  encryptionKey: string;
-  allowInsecureLocalhost: boolean;
-}
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
 
-/** The URL in its normalised form (as `fetch` will use it), if the policy allows it. */
-function checkedUrl(url: string, settings: WebhookSettings): string {
-  const problem = webhookUrlProblem(url, settings.allowInsecureLocalhost);
-  if (problem) throw badRequest("The webhook URL is not allowed.", [{ path: "url", message: problem }]);
-  return new URL(url).href;
-}
-
-function checkedPatterns(patterns: string[]): string[] {
-  const unknown = patterns
-    .map((pattern, i) => ({ pattern, i }))
-    .filter(({ pattern }) => typesSelectedBy(pattern).length === 0);
-  if (unknown.length > 0) {
-    throw badRequest(
-      "Unknown event types; see GET /v1/event-types.",
-      unknown.map(({ pattern, i }) => ({ path: `event_types.${i}`, message: `No event type matches "${pattern}"` })),
-    );
-  }
-  return [...new Set(patterns)];
-}
-
-async function loadEndpoint(db: Database, id: string): Promise<EndpointRow> {
+export async function loadEndpoint(db: Database, id: string): Promise<EndpointRow> {
   const [row] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).limit(1);
   if (!row) throw notFound("Webhook endpoint");
   return row;
@@ -210,39 +183,4 @@ export async function deleteEndpoint(db: Database, id: string, meta: RequestMeta
       before: toEndpointResponse(before),
     }),
   ]);
-}
-
-/**
- * Queues a `webhook.ping` for this endpoint only. The delivery row is written with
- * the event, so its id can be returned at once; the event's fan-out finds it there.
- */
-export async function sendTestEvent(db: Database, id: string, meta: RequestMeta) {
-  const endpoint = await loadEndpoint(db, id);
-  if (!endpoint.enabled) throw conflict("The endpoint is disabled; enable it before sending a test event.");
-  const event = eventInsert(db, {
-    type: "webhook.ping",
-    resourceType: "webhook_endpoint",
-    resourceId: id,
-    data: { endpoint_id: id, version: endpoint.version },
-  });
-  const deliveryId = newId("dlv");
-  const now = nowIso();
-  await db.batch([
-    event.statement,
-    db.insert(webhookDeliveries).values({
-      id: deliveryId,
-      endpointId: id,
-      eventId: event.id,
-      eventType: "webhook.ping",
-      createdAt: now,
-      updatedAt: now,
-    }),
-    auditInsert(db, meta, {
-      action: "webhook.tested",
-      entityType: "webhook_endpoint",
-      entityId: id,
-      after: { event_id: event.id, delivery_id: deliveryId },
-    }),
-  ]);
-  return { event_id: event.id, delivery_id: deliveryId };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstFreeSlug, generateSlug, SLUG_PATTERN, slugify } from "../../../src/modules/catalog/slug";
+import { firstFreeSlug, generateSlug, insertWithSlug, SLUG_PATTERN, slugify } from "../../../src/modules/catalog/slug";
 
 describe("slugify", () => {
   it("lower-cases, strips accents and joins words with single hyphens", () => {
@@ -41,5 +41,41 @@ describe("free slugs", () => {
   it("falls back to the given base for names without a slug", async () => {
     expect(await generateSlug("日本", "category", async () => ["category"])).toBe("category-2");
     expect(await generateSlug("Red Hat", "category", async () => [])).toBe("red-hat");
+  });
+});
+
+describe("insertWithSlug", () => {
+  const conflict = new Error("UNIQUE constraint failed: t.slug");
+  const isConflict = (err: unknown) => err === conflict;
+
+  it("generates again, with a random tail, when a generated slug was taken meanwhile", async () => {
+    const generated = ["a", "a-2"];
+    const tried: string[] = [];
+    const result = await insertWithSlug(
+      undefined,
+      async () => generated.shift() as string,
+      isConflict,
+      async (slug) => {
+        tried.push(slug);
+        if (slug === "a") throw conflict;
+        return slug;
+      },
+    );
+    expect(tried[0]).toBe("a");
+    expect(result).toMatch(/^a-2-[a-z0-9]{3}$/);
+    expect(result).toMatch(SLUG_PATTERN);
+  });
+
+  it("gives up after three tries, and never retries a slug the caller chose", async () => {
+    let calls = 0;
+    const failing = async () => {
+      calls++;
+      throw conflict;
+    };
+    await expect(insertWithSlug(undefined, async () => "a", isConflict, failing)).rejects.toBe(conflict);
+    expect(calls).toBe(3);
+    calls = 0;
+    await expect(insertWithSlug("mine", async () => "a", isConflict, failing)).rejects.toBe(conflict);
+    expect(calls).toBe(1);
   });
 });

@@ -69,23 +69,27 @@ describe("event catalog", () => {
       data: { type: string; description: string; audience: string; data_schema: Record<string, unknown> }[];
     }>("GET", "/v1/event-types", { token: operator.token });
     expect(res.status).toBe(200);
-    expect(res.body.data.map((t) => t.type)).toEqual([
-      "product.published",
-      "product.updated",
-      "product.unpublished",
-      "product.archived",
-      "product.restored",
-      "stock.changed",
-      "stock.low",
-      "order.created",
-      "order.paid",
-      "order.completed",
-      "order.cancelled",
-      "order.refunded",
-      "invoice.issued",
-      "webhook.ping",
-      "webhook.endpoint_disabled",
-    ]);
+    expect(res.body.data.map((t) => t.type)).toEqual(EVENT_TYPES);
+    // At least the types the design promises.
+    expect(EVENT_TYPES).toEqual(
+      expect.arrayContaining([
+        "product.published",
+        "product.updated",
+        "product.unpublished",
+        "product.archived",
+        "product.restored",
+        "stock.changed",
+        "stock.low",
+        "order.created",
+        "order.paid",
+        "order.completed",
+        "order.cancelled",
+        "order.refunded",
+        "invoice.issued",
+        "webhook.ping",
+        "webhook.endpoint_disabled",
+      ]),
+    );
     const published = res.body.data[0];
     expect(published?.data_schema).toMatchObject({
       type: "object",

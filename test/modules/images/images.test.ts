@@ -268,6 +268,11 @@ describe("image delivery", () => {
     expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect(res.headers.get("etag")).toBe(`"${keyOf(image).split(".")[0]}"`);
     expect(res.headers.get("accept-ranges")).toBe("bytes");
+    // Shops on other origins embed these; everything else stays same-origin.
+    expect(res.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+    expect((await raw("GET", "/v1/store/categories", {})).headers.get("cross-origin-resource-policy")).toBe(
+      "same-origin",
+    );
     expect(res.headers.get("content-length")).toBe(String(bytes.length));
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
   });

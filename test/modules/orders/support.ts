@@ -1,12 +1,24 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  getQueueResult,
+  runDurableObjectAlarm,
+  runInDurableObject,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { asc, eq } from "drizzle-orm";
-import { createDb } from "../../../src/db/client";
+import type { Actor } from "../../../src/context";
+import { createDb, type Database } from "../../../src/db/client";
 import { events } from "../../../src/db/schema";
+import type { InventoryDO } from "../../../src/durable/inventory/object";
+import worker from "../../../src/index";
 import { newId } from "../../../src/lib/ids";
+import type { RequestMeta } from "../../../src/modules/audit/service";
 import { stockObject } from "../../../src/modules/inventory/stock";
 import { runOrderPipelineForEvent } from "../../../src/modules/orders/pipeline";
 import type { OrderDetail } from "../../../src/modules/orders/schemas";
 import { orderDeps } from "../../../src/modules/orders/store";
+import type { PaymentProvider } from "../../../src/modules/payments/provider";
 import { call } from "../../support/http";
 import { insertProduct, type TestProduct } from "../../support/products";
 
@@ -51,7 +63,11 @@ export function checkout(token: string, body: Record<string, unknown>, idempoten
   });
 }
 
-export function pay(token: string, orderId: string, body: Record<string, unknown> = { provider: "manual", method: "card" }) {
+export function pay(
+  token: string,
+  orderId: string,
+  body: Record<string, unknown> = { provider: "manual", method: "card" },
+) {
   return call<OrderDetail>("POST", `/v1/orders/${orderId}/pay`, { token, body });
 }
 
@@ -86,4 +102,96 @@ export async function drainOrderEvents(orderId: string): Promise<string[]> {
 export function expectedTax(subtotal: number, bps: number): number {
   const exact = (subtotal * bps) / 10000;
   return Math.floor(exact + 0.5 + 1e-9);
+}
+
+/** The order's holds, moved into the past on their stock objects (as if their TTL ran out). */
+export async function lapseHolds(productId: string, orderId: string): Promise<void> {
+  await runInDurableObject(stockObject(env.INVENTORY, productId), (_: InventoryDO, state) => {
+    state.storage.sql.exec("UPDATE reservations SET expires_at = ? WHERE order_id = ?", Date.now() - 1, orderId);
+  });
+}
+
+/** Runs the product's stock-object alarm now (expires due holds). */
+export function runStockAlarm(productId: string) {
+  return runDurableObjectAlarm(stockObject(env.INVENTORY, productId));
+}
+
+/** A D1 handle whose `batch` fails on the calls `failOn` picks (1-based): an outage injected mid-saga. */
+export function failingBatches(failOn: (call: number) => boolean): Database {
+  const real = db();
+  let calls = 0;
+  return new Proxy(real, {
+    get(target, prop, receiver) {
+      if (prop === "batch") {
+        return (statements: Parameters<Database["batch"]>[0]) => {
+          calls++;
+          if (failOn(calls)) return Promise.reject(new Error("D1 unavailable (injected)"));
+          return target.batch(statements);
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
+/** The stock objects, except that `method` always fails as if the object could not be reached. */
+export function unreachable(method: "release" | "commit" | "reserve"): DurableObjectNamespace<InventoryDO> {
+  const ns = env.INVENTORY;
+  return new Proxy(ns, {
+    get(target, prop) {
+      if (prop === "get") {
+        return (id: DurableObjectId) => {
+          const stub = target.get(id);
+          return new Proxy(stub, {
+            get(s, p) {
+              if (p === method) return () => Promise.reject(new Error("stock object unreachable (injected)"));
+              if (p === "then") return undefined;
+              // RPC stubs answer any property with a remote method; call it on the stub itself.
+              return (...args: unknown[]) =>
+                (s as unknown as Record<string | symbol, (...a: unknown[]) => unknown>)[p]?.(...args);
+            },
+          });
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** A provider that refuses every capture, as a card network would. */
+export const decliningProvider: PaymentProvider = {
+  name: "manual",
+  staffOnly: true,
+  capture: async () => ({ status: "declined", code: "card_declined", message: "Insufficient funds" }),
+  refund: async (r) => ({ status: "succeeded", providerRef: `test_${r.refundId}` }),
+};
+
+/** A provider whose capture never answers: the outcome is unknown, as in a crash. */
+export const crashingProvider: PaymentProvider = {
+  name: "manual",
+  staffOnly: true,
+  capture: () => Promise.reject(new Error("connection reset (injected)")),
+  refund: () => Promise.reject(new Error("connection reset (injected)")),
+};
+
+export const staffMeta = (actor: Actor): RequestMeta => ({ actor, requestId: `test-${crypto.randomUUID()}`, ip: null });
+
+/** Runs the worker's queue handler on a hand-made batch; returns which messages were retried and how. */
+export async function runQueue(queue: string, bodies: unknown[], attempts = 1) {
+  const batch = createMessageBatch(
+    queue,
+    bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts, body })),
+  );
+  const retries: (QueueRetryOptions | undefined)[] = [];
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    message.retry = (options?: QueueRetryOptions) => {
+      retries.push(options);
+      retry(options);
+    };
+  }
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return { result: await getQueueResult(batch, ctx), retries };
 }

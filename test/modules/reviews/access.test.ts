@@ -1,4 +1,4 @@
-import { beforeAll, describe, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ReviewResponse } from "../../../src/modules/reviews/schemas";
 import { call } from "../../support/http";
 import {
@@ -35,5 +35,16 @@ beforeAll(async () => {
 describe("review access", () => {
   it("lets anyone read, customers write, authors and staff edit", async () => {
     for (const row of rows) await expectAccess(row, credentials.tokens);
+  });
+});
+
+describe("overlapping product paths", () => {
+  it("never lets GET /v1/products/by-barcode/reviews reach staff data unauthenticated", async () => {
+    // It matches both the public /{id}/reviews and the staff /by-barcode/{code} route;
+    // the stricter rule applies and the public handler answers (no product "by-barcode").
+    const path = "/v1/products/by-barcode/reviews";
+    expect((await call("GET", path)).status).toBe(401);
+    expect((await call("GET", path, { token: credentials.tokens.publishable ?? "" })).status).toBe(403);
+    expect((await call("GET", path, { token: credentials.tokens.admin ?? "" })).status).toBe(404);
   });
 });

@@ -1,4 +1,8 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { InventoryDO } from "../../../src/durable/inventory/object";
+import { newId } from "../../../src/lib/ids";
 import type { StoreCategory, StoreProduct } from "../../../src/modules/storefront/schemas";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
@@ -43,8 +47,26 @@ describe("storefront products", () => {
       const res = await call<StoreProduct>("GET", `/v1/store/products/${key}`);
       expect(res.status, key).toBe(200);
       expect(Object.keys(res.body).sort()).toEqual(STORE_FIELDS);
-      expect(res.body).toMatchObject({ id: product.id, price: product.price, in_stock: null, available: null });
+      expect(res.body).toMatchObject({ id: product.id, price: product.price, in_stock: false, available: 0 });
     }
+  });
+
+  it("shows stock from the projection, and a sold-out product at once despite the cache", async () => {
+    const product = await publishedProduct(admin.token);
+    const stock = env.INVENTORY.get(env.INVENTORY.idFromName(product.id));
+    const flush = () => runInDurableObject(stock, (instance: InventoryDO) => instance.flush());
+    await stock.adjust({ product_id: product.id, movement_id: newId("mov"), delta: 2, reason: "received" });
+    await flush();
+    const url = `/v1/store/products/${product.slug}`;
+    expect((await call<StoreProduct>("GET", url)).body).toMatchObject({ in_stock: true, available: 2 });
+    expect((await call<StoreProduct>("GET", url)).headers.get("x-storefront-cache")).toBe("hit");
+
+    await stock.adjust({ product_id: product.id, movement_id: newId("mov"), delta: -2, reason: "damaged" });
+    await flush();
+    const soldOut = await call<StoreProduct>("GET", url);
+    expect(soldOut.body).toMatchObject({ in_stock: false, available: 0 });
+    const list = await call<{ data: StoreProduct[] }>("GET", `/v1/store/products?q=${encodeURIComponent(product.sku)}`);
+    expect(list.body.data.find((p) => p.id === product.id)).toMatchObject({ in_stock: false });
   });
 
   it("never shows drafts or archived products", async () => {

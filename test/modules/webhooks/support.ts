@@ -7,7 +7,7 @@ import { events, webhookDeliveries, webhookEndpoints } from "../../../src/db/sch
 import worker from "../../../src/index";
 import { eventInsert } from "../../../src/modules/events/outbox";
 import type { DeliveryMessage } from "../../../src/modules/webhooks/deliveries/dispatch";
-import { fanOutEvent } from "../../../src/modules/webhooks/deliveries/fan-out";
+import { fanOutEvents } from "../../../src/modules/webhooks/deliveries/fan-out";
 import type { SignedIn } from "../../support/auth";
 import { call } from "../../support/http";
 
@@ -113,7 +113,7 @@ export async function fanOutByHand(type: string, data: Record<string, unknown>) 
   const eventId = await writeEvent(type, data);
   await db.update(events).set({ sentAt: new Date().toISOString() }).where(eq(events.id, eventId));
   const webhooks = captureQueue<DeliveryMessage>();
-  await fanOutEvent(db, webhooks.queue, eventId);
+  await fanOutEvents(db, webhooks.queue, [eventId]);
   return { eventId, messages: webhooks.sent.map((s) => s.body) };
 }
 

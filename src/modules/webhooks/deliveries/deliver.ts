@@ -10,7 +10,7 @@
  * - `webhook-id` is the event id, the same for every attempt and replay, so
  *   receivers deduplicate on it.
  */
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Database } from "../../../db/client";
 import { events, webhookDeliveries, webhookEndpoints } from "../../../db/schema";
 import type { EventMessage } from "../../events/publisher";
@@ -37,20 +37,33 @@ export type Decision = { action: "ack" } | { action: "retry"; delaySeconds?: num
 
 const ACK: Decision = { action: "ack" };
 
-async function load(db: Database, deliveryId: string) {
-  const [row] = await db
-    .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, event: events })
-    .from(webhookDeliveries)
-    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-    .leftJoin(events, eq(events.id, webhookDeliveries.eventId))
-    .where(eq(webhookDeliveries.id, deliveryId))
-    .limit(1);
-  return row;
+export interface DeliveryRow {
+  delivery: typeof webhookDeliveries.$inferSelect;
+  endpoint: typeof webhookEndpoints.$inferSelect;
+  event: typeof events.$inferSelect | null;
 }
 
-export async function deliver(deps: DeliveryDeps, message: DeliveryMessage, queueAttempt: number): Promise<Decision> {
+/** The deliveries of a queue batch with their endpoints and events, in one query. */
+export async function loadDeliveries(db: Database, deliveryIds: string[]): Promise<Map<string, DeliveryRow>> {
+  const rows =
+    deliveryIds.length === 0
+      ? []
+      : await db
+          .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, event: events })
+          .from(webhookDeliveries)
+          .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+          .leftJoin(events, eq(events.id, webhookDeliveries.eventId))
+          .where(inArray(webhookDeliveries.id, deliveryIds));
+  return new Map(rows.map((row) => [row.delivery.id, row]));
+}
+
+export async function deliver(
+  deps: DeliveryDeps,
+  message: DeliveryMessage,
+  queueAttempt: number,
+  row: DeliveryRow | undefined,
+): Promise<Decision> {
   const { db } = deps;
-  const row = await load(db, message.delivery_id);
   // Gone (endpoint deleted), replayed since, or already finished: nothing to send.
   if (!row || row.delivery.run !== message.run || row.delivery.status !== "pending") return ACK;
   const { delivery, endpoint, event } = row;

@@ -3,9 +3,10 @@
  * enabled endpoint subscribed to the event's type, then a WEBHOOKS message for each.
  * It is idempotent by event id: the unique (event_id, endpoint_id) index makes a
  * repeated fan-out insert nothing new, and only deliveries not yet enqueued are sent,
- * so duplicate EVENTS messages do not multiply deliveries.
+ * so duplicate EVENTS messages do not multiply deliveries. A whole queue batch is
+ * fanned out with a handful of D1 round trips, not a handful per event.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Database } from "../../../db/client";
 import { events, webhookDeliveries, webhookEndpoints } from "../../../db/schema";
 import { newId } from "../../../lib/ids";
@@ -13,39 +14,56 @@ import { nowIso } from "../../../lib/time";
 import { eventDefinition, isEventType, patternMatches } from "../../events/catalog";
 import { type DeliveryMessage, dispatchDeliveries } from "./dispatch";
 
-// Two bound parameters per endpoint plus four shared; D1 allows 100 per statement.
-const INSERT_CHUNK = 45;
+// D1 allows 100 bound parameters per statement: ids per lookup, rows per insert (9 each).
+const IDS_PER_QUERY = 90;
+const ROWS_PER_INSERT = 11;
 
-async function subscribedEndpoints(db: Database, event: { type: string; resourceId: string }): Promise<string[]> {
-  if (isEventType(event.type) && eventDefinition(event.type).audience === "endpoint") {
-    const rows = await db
-      .select({ id: webhookEndpoints.id })
-      .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.id, event.resourceId), eq(webhookEndpoints.enabled, true)));
-    return rows.map((r) => r.id);
-  }
-  const rows = await db
-    .select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes })
-    .from(webhookEndpoints)
-    .where(eq(webhookEndpoints.enabled, true));
-  return rows.filter((r) => r.eventTypes.some((p) => patternMatches(p, event.type))).map((r) => r.id);
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
-export async function fanOutEvent(db: Database, queue: Queue<DeliveryMessage>, eventId: string): Promise<void> {
-  const [event] = await db
-    .select({ id: events.id, type: events.type, resourceId: events.resourceId })
-    .from(events)
-    .where(eq(events.id, eventId))
-    .limit(1);
-  if (!event) return; // removed by retention: nothing left to deliver
+interface Endpoint {
+  id: string;
+  eventTypes: string[];
+}
 
-  const endpointIds = await subscribedEndpoints(db, event);
-  const now = nowIso();
-  for (let i = 0; i < endpointIds.length; i += INSERT_CHUNK) {
-    const rows = endpointIds.slice(i, i + INSERT_CHUNK).map((endpointId) => sql`(${newId("dlv")}, ${endpointId})`);
-    await db.run(sql`INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, created_at, updated_at)
-      SELECT v.column1, v.column2, ${event.id}, ${event.type}, ${now}, ${now} FROM (VALUES ${sql.join(rows, sql`, `)}) AS v
-      WHERE true ON CONFLICT (event_id, endpoint_id) DO NOTHING`);
+function targetsOf(event: { type: string; resourceId: string }, endpoints: Endpoint[]): string[] {
+  if (isEventType(event.type) && eventDefinition(event.type).audience === "endpoint") {
+    return endpoints.filter((e) => e.id === event.resourceId).map((e) => e.id);
   }
-  await dispatchDeliveries(db, queue, eq(webhookDeliveries.eventId, event.id));
+  return endpoints.filter((e) => e.eventTypes.some((p) => patternMatches(p, event.type))).map((e) => e.id);
+}
+
+export async function fanOutEvents(db: Database, queue: Queue<DeliveryMessage>, eventIds: string[]): Promise<void> {
+  for (const ids of chunks(eventIds, IDS_PER_QUERY)) {
+    const found = await db
+      .select({ id: events.id, type: events.type, resourceId: events.resourceId })
+      .from(events)
+      .where(inArray(events.id, ids));
+    if (found.length === 0) continue; // removed by retention: nothing left to deliver
+
+    const endpoints = await db
+      .select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes })
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.enabled, true));
+    const now = nowIso();
+    const rows = found.flatMap((event) =>
+      targetsOf(event, endpoints).map((endpointId) => ({
+        id: newId("dlv"),
+        endpointId,
+        eventId: event.id,
+        eventType: event.type,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+    const [first, ...rest] = chunks(rows, ROWS_PER_INSERT).map((chunk) =>
+      db.insert(webhookDeliveries).values(chunk).onConflictDoNothing(),
+    );
+    if (first) await db.batch([first, ...rest]);
+    const fannedOut = found.map((e) => e.id);
+    await dispatchDeliveries(db, queue, inArray(webhookDeliveries.eventId, fannedOut));
+  }
 }
