@@ -15,7 +15,9 @@ export const OFFLINE_WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", WRANGLER_H
 export function buildWorker(outdir) {
   // wrangler.toml declares static assets, and wrangler refuses a missing directory.
   if (!existsSync(path.join(ROOT, "public", "docs", "assets"))) {
-    throw new Error("public/docs/assets is missing: run `npm run bench` (its prebench step copies it) or `npm run pretest`.");
+    throw new Error(
+      "public/docs/assets is missing: run `npm run bench` (its prebench step copies it) or `npm run pretest`.",
+    );
   }
   const cli = path.join(path.dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
   const started = performance.now();

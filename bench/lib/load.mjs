@@ -55,7 +55,13 @@ export async function runLoad({
   const statuses = {};
   let issued = 0;
   const spec = {
-    setupRequest: (req, context) => ({ ...req, method: "GET", headers: {}, body: undefined, ...request(issued++, context) }),
+    setupRequest: (req, context) => ({
+      ...req,
+      method: "GET",
+      headers: {},
+      body: undefined,
+      ...request(issued++, context),
+    }),
     ...(onResponse
       ? { onResponse: (status, body, context, headers) => onResponse(status, body, headers, context) }
       : {}),

@@ -39,7 +39,8 @@ export async function startReceiver() {
         id,
         receivedAt,
         event,
-        signatureOk: secret !== undefined && signatureValid(secret, id, timestamp, body, req.headers["webhook-signature"]),
+        signatureOk:
+          secret !== undefined && signatureValid(secret, id, timestamp, body, req.headers["webhook-signature"]),
       });
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
     });

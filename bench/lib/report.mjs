@@ -57,7 +57,19 @@ function row(cells, widths) {
 }
 
 export function printTable(measurements, baseline, out = console.log) {
-  const header = ["scenario", "conc", "requests", "req/s", "ratio", "p50 ms", "p95 ms", "p99 ms", "CPU ms/req", "target", "result"];
+  const header = [
+    "scenario",
+    "conc",
+    "requests",
+    "req/s",
+    "ratio",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "CPU ms/req",
+    "target",
+    "result",
+  ];
   const lines = [];
   const base = baseline.load;
   lines.push([

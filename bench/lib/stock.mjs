@@ -35,7 +35,10 @@ export async function readLedger(api, token, productId) {
 
 async function readProjection(db, productId) {
   const level = await db.prepare("SELECT * FROM stock_levels WHERE product_id = ?").bind(productId).first();
-  const moves = await db.prepare("SELECT count(*) AS n FROM stock_movements WHERE product_id = ?").bind(productId).first();
+  const moves = await db
+    .prepare("SELECT count(*) AS n FROM stock_movements WHERE product_id = ?")
+    .bind(productId)
+    .first();
   return { level, movements: moves?.n ?? 0 };
 }
 

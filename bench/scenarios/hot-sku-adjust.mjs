@@ -22,7 +22,11 @@ export default {
       request: (i) => ({
         method: "POST",
         path,
-        headers: { authorization: `Bearer ${admin}`, "content-type": "application/json", "idempotency-key": `${run}-${i}` },
+        headers: {
+          authorization: `Bearer ${admin}`,
+          "content-type": "application/json",
+          "idempotency-key": `${run}-${i}`,
+        },
         body,
       }),
     });

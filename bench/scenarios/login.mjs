@@ -39,7 +39,9 @@ export default {
         checks: [ctx.checkStatuses(load, [200])],
         notes: [
           `PBKDF2-SHA256, ${iterations?.toLocaleString("en-US") ?? "?"} iterations (src/modules/auth/passwords.ts; stored hashes say ${stored})`,
-          perLogin === null ? "CPU per login: not measurable here" : `≈ ${perLogin.toFixed(1)} ms CPU per login in workerd`,
+          perLogin === null
+            ? "CPU per login: not measurable here"
+            : `≈ ${perLogin.toFixed(1)} ms CPU per login in workerd`,
         ],
         extra: { pbkdf2_iterations: iterations, cpu_ms_per_login: perLogin },
         cpuReport: true,

@@ -4,7 +4,8 @@ import { oversellRace, QUICK_STOCK } from "./oversell.mjs";
 
 export default {
   name: "oversell-adjust",
-  title: "2,000 adjustments of -1 against on_hand 500 (quick: 400 vs 100), 128 concurrent: exactly the stock applies (gate)",
+  title:
+    "2,000 adjustments of -1 against on_hand 500 (quick: 400 vs 100), 128 concurrent: exactly the stock applies (gate)",
   needs: () => [["POST", "/v1/inventory/prd_probe/adjustments"]],
   async run(ctx) {
     const admin = await ctx.adminToken();
@@ -18,7 +19,11 @@ export default {
       request: (product, i) => ({
         method: "POST",
         path: `/v1/inventory/${product.id}/adjustments`,
-        headers: { authorization: `Bearer ${admin}`, "content-type": "application/json", "idempotency-key": `${run}-${i}` },
+        headers: {
+          authorization: `Bearer ${admin}`,
+          "content-type": "application/json",
+          "idempotency-key": `${run}-${i}`,
+        },
         body,
       }),
     });

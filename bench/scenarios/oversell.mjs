@@ -33,7 +33,8 @@ export async function oversellRace(ctx, { label, stock, attempts, connections, r
 
 export default {
   name: "oversell",
-  title: "2,000 one-unit orders against stock 500 (quick: 400 vs 100), 128 concurrent: exactly the stock succeeds (gate)",
+  title:
+    "2,000 one-unit orders against stock 500 (quick: 400 vs 100), 128 concurrent: exactly the stock succeeds (gate)",
   needs: () => [["POST", "/v1/orders"]],
   async run(ctx) {
     const tokens = await ctx.customerTokens(32);

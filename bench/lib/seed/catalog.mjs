@@ -4,8 +4,34 @@
 import { newId } from "../../../scripts/lib/users.mjs";
 import { insertRows } from "../sql.mjs";
 
-const COLORS = ["crimson", "navy", "olive", "ivory", "charcoal", "amber", "teal", "plum", "sand", "slate", "coral", "forest"];
-const MATERIALS = ["linen", "cotton", "merino", "leather", "canvas", "bamboo", "steel", "ceramic", "oak", "walnut", "denim", "silk"];
+const COLORS = [
+  "crimson",
+  "navy",
+  "olive",
+  "ivory",
+  "charcoal",
+  "amber",
+  "teal",
+  "plum",
+  "sand",
+  "slate",
+  "coral",
+  "forest",
+];
+const MATERIALS = [
+  "linen",
+  "cotton",
+  "merino",
+  "leather",
+  "canvas",
+  "bamboo",
+  "steel",
+  "ceramic",
+  "oak",
+  "walnut",
+  "denim",
+  "silk",
+];
 const THINGS = [
   "apron",
   "scarf",
@@ -28,7 +54,16 @@ const THINGS = [
   "belt",
   "cushion",
 ];
-const USES = ["everyday carry", "the kitchen", "long walks", "the studio", "gifting", "travel", "the garden", "the office"];
+const USES = [
+  "everyday carry",
+  "the kitchen",
+  "long walks",
+  "the studio",
+  "gifting",
+  "travel",
+  "the garden",
+  "the office",
+];
 export const SEARCH_TERMS = [...COLORS, ...MATERIALS, ...THINGS, "navy linen", "oak stool", "ceramic mug", "travel"];
 
 /** mulberry32: a tiny seeded PRNG, so the data set is the same on every run. */
@@ -138,9 +173,12 @@ let scenarioSeed = 100;
 /** Extra published products for scenarios that need their own (a hot SKU, an oversell target). */
 export async function insertScenarioProducts(db, count, label, categories) {
   // Seeds 100+ keep their barcodes (seed * 10^6 + n) clear of the main set's (seed 7).
-  const products = buildProducts(count, categories, { seed: scenarioSeed++, prefix: label.toUpperCase() }).map(
-    (p) => ({ ...p, status: "published", published_at: p.updated_at, first_published_at: p.created_at }),
-  );
+  const products = buildProducts(count, categories, { seed: scenarioSeed++, prefix: label.toUpperCase() }).map((p) => ({
+    ...p,
+    status: "published",
+    published_at: p.updated_at,
+    first_published_at: p.created_at,
+  }));
   await insertRows(db, "products", products);
   return products;
 }

@@ -13,7 +13,8 @@ const STOCK_CALLS_IN_FLIGHT = 2;
 
 async function seedStock(api, token, products, log) {
   const chunks = [];
-  for (let i = 0; i < products.length; i += STOCK_LINES_PER_CALL) chunks.push(products.slice(i, i + STOCK_LINES_PER_CALL));
+  for (let i = 0; i < products.length; i += STOCK_LINES_PER_CALL)
+    chunks.push(products.slice(i, i + STOCK_LINES_PER_CALL));
   let next = 0;
   let done = 0;
   const worker = async () => {

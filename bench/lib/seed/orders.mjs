@@ -119,7 +119,9 @@ export async function seedOrders(db, { count, customers, products }) {
   const lineShape = shapeRows(await tableColumns(db, LINE_TABLES[lineTable]), LINE_VALUES, lines);
   const unknown = [...(orderShape.unknown ?? []), ...(lineShape.unknown ?? [])];
   if (unknown.length > 0) {
-    return { skipped: `orders schema has required columns bench/lib/seed/orders.mjs does not know: ${unknown.join(", ")}` };
+    return {
+      skipped: `orders schema has required columns bench/lib/seed/orders.mjs does not know: ${unknown.join(", ")}`,
+    };
   }
   await insertRows(db, "orders", orderShape.rows);
   await insertRows(db, LINE_TABLES[lineTable], lineShape.rows);

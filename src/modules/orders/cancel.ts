@@ -88,7 +88,7 @@ export async function cancelOrder(
   assertTransition(order, "cancelled", "cancelled");
   await commitCancellation(deps, order, lines, reason ?? "requested", meta);
   await settleCancellation(deps, orderId, { strict: false, actorId: actor.id });
-  return getOrderDetail(deps, orderId, null);
+  return getOrderDetail(deps, orderId, actor);
 }
 
 /**

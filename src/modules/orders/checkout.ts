@@ -42,11 +42,9 @@ export async function placeOrder(
   if (input.capture !== undefined && isCustomer(actor)) {
     throw forbidden("Customers cannot choose how their order's payment is captured.");
   }
-  const [customerId, settings, priced] = await Promise.all([
-    orderingCustomer(db, actor, input.customer_id, options.source === "checkout"),
-    getSettings(db),
-    priceLines(db, input.lines),
-  ]);
+  // Who may order for whom is settled before the lines are looked at, so the answer does not depend on timing.
+  const customerId = await orderingCustomer(db, actor, input.customer_id, options.source === "checkout");
+  const [settings, priced] = await Promise.all([getSettings(db), priceLines(db, input.lines)]);
   const totals = orderTotals(
     priced.map((l) => l.lineTotal),
     settings.tax_rate_bps,
@@ -166,7 +164,7 @@ function orderStatements(deps: OrderDeps, order: OrderRow, lines: LineRow[], met
       type: "order.created",
       resourceType: "order",
       resourceId: order.id,
-      data: orderEventData(order, { lines: lines.length, source: order.source }),
+      data: orderEventData(order, { lines: lines.length, source: order.source, capture_mode: order.captureMode }),
     }).statement,
     auditInsert(db, meta, {
       action: "order.created",

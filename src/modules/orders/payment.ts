@@ -83,7 +83,7 @@ export async function payOrder(
     throw err;
   }
   await completePayment(deps, claim.next, lines, payment, provider, meta, false);
-  return getOrderDetail(deps, orderId, null);
+  return getOrderDetail(deps, orderId, actor);
 }
 
 async function lostRace(deps: OrderDeps, orderId: string, action: string): Promise<AppError> {

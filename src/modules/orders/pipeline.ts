@@ -14,7 +14,7 @@
  * queue, whose consumer marks the failed steps `dead`.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { createDb } from "../../db/client";
+import { createDb, type Database } from "../../db/client";
 import { events, orderPipelineSteps } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
@@ -31,12 +31,15 @@ import { findOrder, type OrderDeps, orderDeps, systemMeta } from "./store";
 export interface PipelineStep {
   name: string;
   on: readonly EventType[];
+  /** Whether the step may write outbox events (which are then published right away). */
+  emits?: boolean;
   run(deps: OrderDeps, event: OrderEvent): Promise<void>;
 }
 
 const refundIdOf = (event: OrderEvent) => (typeof event.data.refund_id === "string" ? event.data.refund_id : null);
 
 async function autoCapture(deps: OrderDeps, event: OrderEvent): Promise<void> {
+  if (event.data.capture_mode !== "automatic") return;
   const order = await findOrder(deps.db, event.resourceId);
   if (order?.status !== "pending" || order.captureMode !== "automatic") return;
   try {
@@ -55,7 +58,7 @@ async function autoCapture(deps: OrderDeps, event: OrderEvent): Promise<void> {
 }
 
 export const ORDER_PIPELINE: readonly PipelineStep[] = [
-  { name: "auto_capture", on: ["order.created"], run: autoCapture },
+  { name: "auto_capture", on: ["order.created"], emits: true, run: autoCapture },
   {
     name: "settle",
     on: ["order.cancelled", "order.refunded"],
@@ -71,6 +74,7 @@ export const ORDER_PIPELINE: readonly PipelineStep[] = [
   {
     name: "invoice",
     on: ["order.paid", "order.refunded"],
+    emits: true,
     async run(deps, event) {
       await ensureInvoice(deps.db, event.resourceId, systemMeta(event.id));
     },
@@ -78,6 +82,7 @@ export const ORDER_PIPELINE: readonly PipelineStep[] = [
   {
     name: "credit_note",
     on: ["order.refunded", "order.cancelled"],
+    emits: true,
     async run(deps, event) {
       const refundId = refundIdOf(event);
       if (refundId) await ensureCreditNote(deps.db, refundId, systemMeta(event.id));
@@ -92,16 +97,72 @@ export const ORDER_PIPELINE: readonly PipelineStep[] = [
   },
 ];
 
-async function recordStep(deps: OrderDeps, eventId: string, step: string, error: unknown | null): Promise<void> {
-  const status = error === null ? "done" : "failed";
-  const lastError = error === null ? null : String(error).slice(0, 1000);
+/** One statement for every step this run tried: done, or failed with its error. */
+async function recordSteps(deps: OrderDeps, eventId: string, outcomes: { step: string; error: unknown }[]) {
+  const now = nowIso();
   await deps.db
     .insert(orderPipelineSteps)
-    .values({ eventId, step, status, attempts: 1, lastError, updatedAt: nowIso() })
+    .values(
+      outcomes.map(({ step, error }) => ({
+        eventId,
+        step,
+        status: error === null ? ("done" as const) : ("failed" as const),
+        attempts: 1,
+        lastError: error === null ? null : String(error).slice(0, 1000),
+        updatedAt: now,
+      })),
+    )
     .onConflictDoUpdate({
       target: [orderPipelineSteps.eventId, orderPipelineSteps.step],
-      set: { status, attempts: sql`${orderPipelineSteps.attempts} + 1`, lastError, updatedAt: nowIso() },
+      set: {
+        status: sql`excluded.status`,
+        attempts: sql`${orderPipelineSteps.attempts} + 1`,
+        lastError: sql`excluded.last_error`,
+        updatedAt: sql`excluded.updated_at`,
+      },
     });
+}
+
+interface PipelineRun {
+  failed: string[];
+  /** Whether a step that writes events ran, so the outbox has something to publish. */
+  emitted: boolean;
+}
+
+async function runSteps(deps: OrderDeps, eventId: string, steps: readonly PipelineStep[]): Promise<PipelineRun> {
+  const [rows, recorded] = await deps.db.batch([
+    deps.db.select().from(events).where(eq(events.id, eventId)).limit(1),
+    deps.db
+      .select({ step: orderPipelineSteps.step })
+      .from(orderPipelineSteps)
+      .where(and(eq(orderPipelineSteps.eventId, eventId), eq(orderPipelineSteps.status, "done"))),
+  ]);
+  const row = rows[0];
+  const done = new Set(recorded.map((r) => r.step));
+  const due = row ? steps.filter((s) => (s.on as readonly string[]).includes(row.type) && !done.has(s.name)) : [];
+  if (!row || due.length === 0) return { failed: [], emitted: false };
+  const event: OrderEvent = {
+    id: row.id,
+    type: row.type,
+    resourceId: row.resourceId,
+    data: row.data,
+    createdAt: row.createdAt,
+  };
+  const outcomes: { step: string; error: unknown }[] = [];
+  // In order: an invoice must exist before its credit note.
+  for (const step of due) {
+    try {
+      await step.run(deps, event);
+      outcomes.push({ step: step.name, error: null });
+    } catch (err) {
+      outcomes.push({ step: step.name, error: err ?? "failed" });
+    }
+  }
+  await recordSteps(deps, eventId, outcomes);
+  return {
+    failed: outcomes.filter((o) => o.error !== null).map((o) => o.step),
+    emitted: due.some((s) => s.emits),
+  };
 }
 
 /** Runs the steps due for one event; throws if any failed, after running the others. */
@@ -110,53 +171,32 @@ export async function runOrderPipeline(
   eventId: string,
   steps: readonly PipelineStep[] = ORDER_PIPELINE,
 ): Promise<void> {
-  const [row] = await deps.db.select().from(events).where(eq(events.id, eventId)).limit(1);
-  if (!row) return;
-  const due = steps.filter((s) => (s.on as readonly string[]).includes(row.type));
-  if (due.length === 0) return;
-  const done = new Set(
-    (
-      await deps.db
-        .select({ step: orderPipelineSteps.step })
-        .from(orderPipelineSteps)
-        .where(and(eq(orderPipelineSteps.eventId, eventId), eq(orderPipelineSteps.status, "done")))
-    ).map((r) => r.step),
-  );
-  const event: OrderEvent = {
-    id: row.id,
-    type: row.type,
-    resourceId: row.resourceId,
-    data: row.data,
-    createdAt: row.createdAt,
-  };
-  const failed: string[] = [];
-  // In order: an invoice must exist before its credit note.
-  for (const step of due) {
-    if (done.has(step.name)) continue;
-    try {
-      await step.run(deps, event);
-      await recordStep(deps, eventId, step.name, null);
-    } catch (err) {
-      failed.push(step.name);
-      await recordStep(deps, eventId, step.name, err);
-    }
-  }
+  const { failed } = await runSteps(deps, eventId, steps);
   if (failed.length > 0) throw new Error(`order pipeline steps failed for ${eventId}: ${failed.join(", ")}`);
+}
+
+// One drizzle instance per D1 binding: building one walks the whole schema, too much per event.
+const databases = new WeakMap<D1Database, Database>();
+function databaseOf(env: Env): Database {
+  let db = databases.get(env.DB);
+  if (!db) {
+    db = createDb(env.DB);
+    databases.set(env.DB, db);
+  }
+  return db;
 }
 
 /** The EVENTS consumer's hook: the pipeline for one event, then the events its steps wrote are published. */
 export async function runOrderPipelineForEvent(env: Env, eventId: string): Promise<void> {
-  const db = createDb(env.DB);
-  try {
-    await runOrderPipeline(orderDeps(env, db), eventId);
-  } finally {
-    await flushOutbox(db, env.EVENTS);
-  }
+  const db = databaseOf(env);
+  const { failed, emitted } = await runSteps(orderDeps(env, db), eventId, ORDER_PIPELINE);
+  if (emitted) await flushOutbox(db, env.EVENTS);
+  if (failed.length > 0) throw new Error(`order pipeline steps failed for ${eventId}: ${failed.join(", ")}`);
 }
 
 /** The EVENTS dead-letter hook: steps that failed on every attempt are marked `dead` for operators. */
 export async function markOrderPipelineDead(env: Env, eventId: string): Promise<void> {
-  await createDb(env.DB)
+  await databaseOf(env)
     .update(orderPipelineSteps)
     .set({ status: "dead", updatedAt: nowIso() })
     .where(and(eq(orderPipelineSteps.eventId, eventId), eq(orderPipelineSteps.status, "failed")));

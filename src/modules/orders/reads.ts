@@ -9,7 +9,7 @@ import { invoicesOfOrder } from "../invoices/queries";
 import { holdId } from "./holds";
 import type { OrderDetail } from "./schemas";
 import { isCustomer, type LineRow, loadOrder, type OrderDeps, type OrderRow } from "./store";
-import { toLineView, toOrderView } from "./views";
+import { toLineView, toOrderViewFor } from "./views";
 
 type ReservationView = OrderDetail["reservations"][number];
 
@@ -66,7 +66,7 @@ export async function getOrderDetail(deps: OrderDeps, id: string, actor: Actor |
     invoicesOfOrder(db, id),
   ]);
   return {
-    ...toOrderView(order),
+    ...toOrderViewFor(actor, order),
     lines: lines.map(toLineView),
     status_history: history.map((h) => ({
       from: h.fromStatus,
@@ -151,5 +151,10 @@ export async function listOrders(db: Database, actor: Actor, query: OrderListQue
     .where(and(...where))
     .orderBy(desc(orders.createdAt), desc(orders.id))
     .limit(query.limit + 1);
-  return toPage(rows, query.limit, (r) => [r.createdAt, r.id], toOrderView);
+  return toPage(
+    rows,
+    query.limit,
+    (r) => [r.createdAt, r.id],
+    (r) => toOrderViewFor(actor, r),
+  );
 }

@@ -75,5 +75,5 @@ export async function refundOrder(
     }
   }
   await settleRefund(deps, refundId, { strict: false, actorId: actor.id });
-  return getOrderDetail(deps, orderId, null);
+  return getOrderDetail(deps, orderId, actor);
 }

@@ -57,7 +57,7 @@ export async function fulfilOrder(deps: OrderDeps, orderId: string, actor: Actor
     const current = await findOrder(deps.db, orderId);
     throw invalidTransition(`The order changed meanwhile (it is now ${current?.status}); it cannot be fulfilled.`);
   }
-  return getOrderDetail(deps, orderId, null);
+  return getOrderDetail(deps, orderId, actor);
 }
 
 /** Staff notes and metadata; not a status change, so no event. `If-Match` is honoured when sent. */
@@ -97,5 +97,5 @@ export async function updateOrderNotes(
     if (isGuardFailure(err)) throw preconditionFailed();
     throw err;
   }
-  return getOrderDetail(deps, orderId, null);
+  return getOrderDetail(deps, orderId, meta.actor);
 }

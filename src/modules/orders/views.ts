@@ -1,4 +1,11 @@
-import type { LineRow, OrderRow } from "./store";
+import type { Actor } from "../../context";
+import { isCustomer, type LineRow, type OrderRow } from "./store";
+
+/** Staff notes and metadata are the store's own: customers see neither. */
+export function toOrderViewFor(actor: Actor | null, order: OrderRow) {
+  const view = toOrderView(order);
+  return isCustomer(actor) ? { ...view, staff_note: null, metadata: {} } : view;
+}
 
 export function toOrderView(order: OrderRow) {
   return {

@@ -110,7 +110,7 @@ describe("publishing the outbox", () => {
       interval: 100,
     });
     expect((await eventRow(ping.body.event_id)).sentAt).not.toBeNull();
-    const [request] = receivers.received(url);
+    const [request] = receivers.received(url, ping.body.event_id);
     expect(await verifyWebhook(endpoint.secret, request?.headers ?? new Headers(), request?.body ?? "")).toMatchObject({
       type: "webhook.ping",
       data: { endpoint_id: endpoint.id, version: 1 },
@@ -132,8 +132,11 @@ describe("publishing the outbox", () => {
     await worker.scheduled(controller, env);
     expect((await eventRow(id)).sentAt).not.toBeNull();
 
-    await vi.waitFor(async () => expect(receivers.received(url)).toHaveLength(1), { timeout: 15_000, interval: 100 });
-    const [request] = receivers.received(url);
+    await vi.waitFor(async () => expect(receivers.received(url, id)).toHaveLength(1), {
+      timeout: 15_000,
+      interval: 100,
+    });
+    const [request] = receivers.received(url, id);
     expect(request?.headers.get("webhook-id")).toBe(id);
     await verifyWebhook(endpoint.secret, request?.headers ?? new Headers(), request?.body ?? "");
   });

@@ -75,10 +75,9 @@ describe("retention", () => {
       await db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, recent.deliveryId)),
     ).toHaveLength(1);
 
-    // Nothing left to do on a second run.
-    const again = await pruneEvents(db);
+    // A second run leaves what is within retention alone.
+    await pruneEvents(db);
     expect(await db.select().from(events).where(eq(events.id, recent.eventId))).toHaveLength(1);
-    expect(again.events).toBeGreaterThanOrEqual(0);
   });
 
   it("marks failed a pending delivery whose next attempt is hours overdue (its queue message was lost)", async () => {

@@ -103,6 +103,25 @@ describe("reading orders", () => {
     expect(paid.payments).toHaveLength(1);
   });
 
+  it("keeps staff notes and metadata from customers", async () => {
+    const product = await stockedProduct(3);
+    const created = await checkout(alice.token, { lines: [{ product_id: product.id, qty: 1 }] });
+    const patched = await call("PATCH", `/v1/orders/${created.body.id}`, {
+      token: staff.token,
+      body: { staff_note: "check the address", metadata: { fraud_score: 12 } },
+    });
+    expect(patched.status).toBe(200);
+    expect((await getOrder(staff.token, created.body.id)).body).toMatchObject({
+      staff_note: "check the address",
+      metadata: { fraud_score: 12 },
+    });
+    expect((await getOrder(alice.token, created.body.id)).body).toMatchObject({ staff_note: null, metadata: {} });
+    const listed = (await list(alice.token, "?limit=200")).body.data.find((o) => o.id === created.body.id);
+    expect(listed).toMatchObject({ staff_note: null, metadata: {} });
+    const cancelled = await act(alice.token, created.body.id, "cancel");
+    expect(cancelled.body).toMatchObject({ status: "cancelled", staff_note: null, metadata: {} });
+  });
+
   it("lets keys with orders:read list orders, and no one else without a role", async () => {
     const reader = await createApiKey(admin, { scopes: ["orders:read"] });
     expect((await list(reader.secret)).status).toBe(200);

@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { events } from "../../../src/db/schema";
 import { flushOutbox } from "../../../src/modules/events/publisher";
 import { verifyWebhook } from "../../../src/modules/webhooks/verify";
 import { type SignedIn, signInAs } from "../../support/auth";
@@ -52,7 +54,7 @@ describe("end to end through the real queues", () => {
     expect(duplicate.result.explicitAcks).toEqual(duplicate.ids);
     expect(await deliveriesOfEvent(eventId)).toHaveLength(1);
 
-    const requests = receivers.received(url);
+    const requests = receivers.received(url, eventId);
     expect(requests).toHaveLength(1);
     const [request] = requests;
     if (!request) throw new Error("no request");
@@ -76,6 +78,47 @@ describe("end to end through the real queues", () => {
     expect(Object.keys(JSON.parse(request.body))).toEqual(["id", "type", "created_at", "data"]);
   });
 
+  it("publishing a product through the API delivers one signed product.published carrying its version", async () => {
+    const url = receivers.add();
+    const endpoint = await createEndpoint(admin, { url, event_types: ["product.published"] });
+    const sku = `WH-${crypto.randomUUID().slice(0, 8)}`;
+    const created = await call<{ id: string }>("POST", "/v1/products", {
+      token: admin.token,
+      body: { sku, name: `Webhook lamp ${sku}`, price: 1999 },
+    });
+    expect(created.status).toBe(201);
+    const published = await call<{ version: number }>("POST", `/v1/products/${created.body.id}/publish`, {
+      token: admin.token,
+    });
+    expect(published.status).toBe(200);
+
+    const [event] = await db
+      .select({ id: events.id })
+      .from(events)
+      .where(and(eq(events.resourceId, created.body.id), eq(events.type, "product.published")));
+    const eventId = event?.id ?? "";
+    await vi.waitFor(() => expect(receivers.received(url, eventId)).toHaveLength(1), WAIT);
+    const [request] = receivers.received(url, eventId);
+    if (!request) throw new Error("no request");
+    const id = request.headers.get("webhook-id") ?? "";
+    const timestamp = request.headers.get("webhook-timestamp") ?? "";
+    expect(request.headers.get("webhook-signature")).toBe(
+      await specSignature(endpoint.secret, id, timestamp, request.body),
+    );
+    const payload = await verifyWebhook<{ id: string; sku: string; version: number }>(
+      endpoint.secret,
+      request.headers,
+      request.body,
+    );
+    expect(payload).toMatchObject({
+      id,
+      type: "product.published",
+      data: { id: created.body.id, sku, version: published.body.version },
+    });
+    await vi.waitFor(async () => expect((await deliveriesOfEvent(id))[0]?.status).toBe("succeeded"), WAIT);
+    expect(receivers.received(url, eventId)).toHaveLength(1);
+  });
+
   it("fans out only to enabled endpoints subscribed to the type", async () => {
     const exact = receivers.add();
     const wildcard = receivers.add();
@@ -93,10 +136,10 @@ describe("end to end through the real queues", () => {
       const deliveries = await deliveriesOfEvent(eventId);
       expect(deliveries.map((d) => d.status)).toEqual(["succeeded", "succeeded"]);
     }, WAIT);
-    expect(receivers.received(exact)).toHaveLength(1);
-    expect(receivers.received(wildcard)).toHaveLength(1);
-    expect(receivers.received(other)).toHaveLength(0);
-    expect(receivers.received(disabled)).toHaveLength(0);
+    expect(receivers.received(exact, eventId)).toHaveLength(1);
+    expect(receivers.received(wildcard, eventId)).toHaveLength(1);
+    expect(receivers.received(other, eventId)).toHaveLength(0);
+    expect(receivers.received(disabled, eventId)).toHaveLength(0);
   });
 
   it("makes exactly 8 attempts, then the dead-letter queue marks the delivery failed", async () => {
@@ -115,7 +158,7 @@ describe("end to end through the real queues", () => {
     );
     const [delivery] = await deliveriesOfEvent(eventId);
     expect(delivery?.attemptCount).toBe(8);
-    expect(receivers.received(url)).toHaveLength(8);
+    expect(receivers.received(url, eventId)).toHaveLength(8);
 
     const detail = await call<{ attempts: { number: number; status_code: number; response_excerpt: string }[] }>(
       "GET",

@@ -114,9 +114,9 @@ describe("endpoints", () => {
     expect(Math.abs(overlapEnd - Date.now() - 24 * 3600 * 1000)).toBeLessThan(60_000);
 
     const deliver = async () => {
-      const { messages } = await fanOutByHand("product.updated", { id: "prd_rot", version: 1 });
+      const { messages, eventId } = await fanOutByHand("product.updated", { id: "prd_rot", version: 1 });
       await runQueue("stockroom-webhooks", [{ body: messages[0] as DeliveryMessage }]);
-      const request = receivers.received(url).at(-1);
+      const request = receivers.received(url, eventId).at(-1);
       if (!request) throw new Error("nothing received");
       return request;
     };
@@ -235,7 +235,7 @@ describe("endpoints", () => {
   it("deletes an endpoint with its deliveries and attempts; its queued messages are dropped", async () => {
     const url = receivers.add(() => new Response(null, { status: 500 }));
     const endpoint = await createEndpoint(admin, { url, event_types: ["product.updated"] });
-    const { messages } = await fanOutByHand("product.updated", { id: "prd_del", version: 1 });
+    const { messages, eventId } = await fanOutByHand("product.updated", { id: "prd_del", version: 1 });
     const message = messages[0] as DeliveryMessage;
     await runQueue("stockroom-webhooks", [{ body: message }]);
     expect(
@@ -255,7 +255,7 @@ describe("endpoints", () => {
 
     const late = await runQueue("stockroom-webhooks", [{ body: message, attempts: 2 }]);
     expect(late.result.explicitAcks).toEqual(late.ids);
-    expect(receivers.received(url)).toHaveLength(1);
+    expect(receivers.received(url, eventId)).toHaveLength(1);
     expectProblem(await call("DELETE", `/v1/webhooks/${endpoint.id}`, { token: admin.token }), 404, "NOT_FOUND");
   });
 

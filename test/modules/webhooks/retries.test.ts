@@ -95,13 +95,13 @@ describe("retries", () => {
     expect(res.body.attempts.every((a) => a.latency_ms >= 0 && a.error === null)).toBe(true);
 
     // The same webhook-id every time, each attempt freshly signed.
-    const requests = receivers.received(url);
+    const requests = receivers.received(url, eventId);
     expect(requests.map((r) => r.headers.get("webhook-id"))).toEqual([eventId, eventId, eventId, eventId]);
     for (const r of requests) await verifyWebhook(endpoint.secret, r.headers, r.body);
 
     // A late duplicate of the message changes nothing once the delivery succeeded.
     expect((await attempt(message, 2)).acked).toBe(true);
-    expect(receivers.received(url)).toHaveLength(4);
+    expect(receivers.received(url, eventId)).toHaveLength(4);
   });
 
   it("honours Retry-After on 429 and 5xx, and backs off on other 4xx and network errors", async () => {
@@ -168,7 +168,7 @@ describe("retries", () => {
     res = await detail(message.delivery_id);
     expect(res.body.attempts).toHaveLength(9);
     expect(res.body.attempts[8]).toMatchObject({ number: 9, run: 2, status_code: 200 });
-    const last9 = receivers.received(url).at(-1);
+    const last9 = receivers.received(url, eventId).at(-1);
     expect(last9?.headers.get("webhook-id")).toBe(eventId);
 
     // A message of the superseded run is ignored, and success reset the failure count.
@@ -179,7 +179,7 @@ describe("retries", () => {
 
   it("disables the endpoint on 410 and announces it with webhook.endpoint_disabled", async () => {
     const url = receivers.add(() => new Response("gone", { status: 410 }));
-    const { message, endpoint } = await oneDelivery(url);
+    const { message, endpoint, eventId } = await oneDelivery(url);
 
     expect((await attempt(message, 1)).acked).toBe(true);
     const res = await detail(message.delivery_id);
@@ -205,7 +205,7 @@ describe("retries", () => {
     // Nothing more is sent to a disabled endpoint: a later delivery fails without an attempt.
     const { messages } = await fanOutByHand("product.updated", { id: "prd_r", version: 5 });
     expect(messages).toHaveLength(0);
-    expect(receivers.received(url)).toHaveLength(1);
+    expect(receivers.received(url, eventId)).toHaveLength(1);
   });
 
   it("disables the endpoint after 50 deliveries failed in a row, once", async () => {
@@ -236,7 +236,7 @@ describe("retries", () => {
 
   it("fails a delivery whose stored URL is no longer allowed, without sending it", async () => {
     const url = receivers.add();
-    const { message, endpoint } = await oneDelivery(url);
+    const { message, endpoint, eventId } = await oneDelivery(url);
     await db
       .update(webhookEndpoints)
       .set({ url: "https://169.254.169.254/latest/meta-data" })
@@ -246,6 +246,6 @@ describe("retries", () => {
     const res = await detail(message.delivery_id);
     expect(res.body.status).toBe("failed");
     expect(res.body.attempts[0]).toMatchObject({ status_code: null, error: expect.stringContaining("Refused") });
-    expect(receivers.received(url)).toHaveLength(0);
+    expect(receivers.received(url, eventId)).toHaveLength(0);
   });
 });

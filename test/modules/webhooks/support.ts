@@ -19,12 +19,15 @@ export interface Received {
   body: string;
 }
 
+/** Answers a request; `count` is how many requests with this webhook-id this URL has had, this one included. */
 type Answer = (request: Received, count: number) => Response | Promise<Response>;
 
 /**
  * Receivers at the network edge: `fetch` calls to a registered URL are answered by
  * the test instead of leaving the worker; every other call goes through untouched.
  * The worker under test shares this isolate, so its queue consumers are covered too.
+ * Other test files publish events as well, and while a test's endpoint exists they
+ * may reach it: tests count by webhook-id, not by URL alone.
  */
 export function mockReceivers() {
   const answers = new Map<string, Answer>();
@@ -38,7 +41,8 @@ export function mockReceivers() {
     const list = received.get(request.url) ?? [];
     list.push(entry);
     received.set(request.url, list);
-    return answer(entry, list.length);
+    const id = entry.headers.get("webhook-id");
+    return answer(entry, list.filter((r) => r.headers.get("webhook-id") === id).length);
   });
   return {
     /** A fresh receiver URL answered by `answer` (default: 204). */
@@ -50,8 +54,11 @@ export function mockReceivers() {
     answer(url: string, answer: Answer) {
       answers.set(url, answer);
     },
-    received(url: string): Received[] {
-      return received.get(url) ?? [];
+    /** What the URL received, only for these webhook-ids (event ids) when given. */
+    received(url: string, ...webhookIds: string[]): Received[] {
+      const all = received.get(url) ?? [];
+      if (webhookIds.length === 0) return all;
+      return all.filter((r) => webhookIds.includes(r.headers.get("webhook-id") ?? ""));
     },
     restore() {
       spy.mockRestore();
