@@ -41,7 +41,12 @@ if (freshDatabase) {
     appendFileSync(DEV_VARS, `\nSEED_ADMIN_PASSWORD=${generatePassword()}\n`);
     vars = readDevVars();
   }
-  const admin = createUserSql({ email: ADMIN_EMAIL, name: "Demo Admin", password: vars.SEED_ADMIN_PASSWORD, role: "admin" });
+  const admin = createUserSql({
+    email: ADMIN_EMAIL,
+    name: "Demo Admin",
+    password: vars.SEED_ADMIN_PASSWORD,
+    role: "admin",
+  });
   mkdirSync(".wrangler", { recursive: true });
   writeFileSync(".wrangler/seed.sql", admin.sql);
   wrangler(["d1", "execute", "DB", "--local", "--file", ".wrangler/seed.sql"]);
@@ -63,7 +68,10 @@ if (freshDatabase) {
   const base = "http://localhost:8787";
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const up = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+    const up = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -63,8 +63,16 @@ export async function seedDemoData(base, email, password) {
         low_stock_threshold: 5,
       });
       await api(base, token, "POST", `/v1/products/${product.id}/publish`);
-      if (stock > 0) stockLines.push({ product_id: product.id, delta: stock, reason: "received", reference: "demo seed" });
+      if (stock > 0)
+        stockLines.push({ product_id: product.id, delta: stock, reason: "received", reference: "demo seed" });
     }
   }
-  await api(base, token, "POST", "/v1/inventory/adjustments:batch", { lines: stockLines }, { "idempotency-key": randomUUID() });
+  await api(
+    base,
+    token,
+    "POST",
+    "/v1/inventory/adjustments:batch",
+    { lines: stockLines },
+    { "idempotency-key": randomUUID() },
+  );
 }

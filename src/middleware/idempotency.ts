@@ -11,6 +11,12 @@ import { isoInSeconds, nowIso } from "../lib/time";
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const KEEP_SECONDS = 24 * 60 * 60;
 const WAIT_FOR_TWIN_MS = 15_000;
+/**
+ * A key still `in_progress` this long after it was claimed belonged to a request that
+ * died (a crashed isolate never stores its answer). The next request takes it over;
+ * the work it repeats is idempotent by ids derived from the key and the resources.
+ */
+const ABANDONED_AFTER_MS = 60_000;
 const POLL_MS = 50;
 
 type Row = typeof idempotencyKeys.$inferSelect;
@@ -101,6 +107,19 @@ async function awaitTwin(db: Database, actorKey: string, key: string, requestHas
       throw new AppError(409, "IDEMPOTENCY_CONFLICT", "This Idempotency-Key was used with a different request.");
     }
     if (row.state === "done") return replay(row);
+    if (Date.now() - Date.parse(row.createdAt) > ABANDONED_AFTER_MS) {
+      await db
+        .delete(idempotencyKeys)
+        .where(
+          and(
+            eq(idempotencyKeys.actorKey, actorKey),
+            eq(idempotencyKeys.key, key),
+            eq(idempotencyKeys.state, "in_progress"),
+            eq(idempotencyKeys.createdAt, row.createdAt),
+          ),
+        );
+      return null;
+    }
     if (Date.now() > deadline) {
       throw conflict("A request with this Idempotency-Key is still being processed; retry shortly.");
     }

@@ -4,7 +4,7 @@
  * in the dead-letter queue instead of being acknowledged and lost.
  */
 import { consumeEvents, consumeEventsDeadLetters } from "./events";
-import { consumeJobs } from "./jobs";
+import { consumeJobs, consumeJobsDeadLetters } from "./jobs";
 import { consumeWebhooks, consumeWebhooksDeadLetters } from "./webhooks";
 
 type Consumer = (batch: MessageBatch, env: Env, ctx: ExecutionContext) => Promise<void>;
@@ -15,6 +15,7 @@ const consumers: Record<string, Consumer> = {
   "stockroom-webhooks": consumeWebhooks,
   "stockroom-webhooks-dlq": consumeWebhooksDeadLetters,
   "stockroom-jobs": consumeJobs,
+  "stockroom-jobs-dlq": consumeJobsDeadLetters,
 };
 
 export async function handleQueue(batch: MessageBatch, env: Env, ctx: ExecutionContext): Promise<void> {

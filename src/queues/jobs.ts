@@ -36,3 +36,22 @@ export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> 
   }
   await flushOutbox(db, env.EVENTS);
 }
+
+/**
+ * JOBS dead letters: a `reservation.expired` that failed every attempt. The every-minute
+ * order sweep cancels expired pending orders by itself, so nothing is lost by acknowledging
+ * it; it is logged at error level so the failure is seen.
+ */
+export async function consumeJobsDeadLetters(batch: MessageBatch): Promise<void> {
+  for (const message of batch.messages) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        message: "job dead-lettered; the order sweep covers it",
+        queue: batch.queue,
+        body: message.body,
+      }),
+    );
+    message.ack();
+  }
+}

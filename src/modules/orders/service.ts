@@ -28,9 +28,10 @@ import { assertTransition, transitionStatements } from "./transitions";
 
 export { cancelOrder, expireOrder, expirePendingOrders } from "./cancel";
 export { placeOrder } from "./checkout";
-export { payOrder, resumeStalledPayments } from "./payment";
+export { payOrder } from "./payment";
 export { getOrderDetail, listOrders } from "./reads";
 export { refundOrder } from "./refund";
+export { resumeStalledPayments } from "./sweeps";
 
 /** The goods left: `processing → completed`. */
 export async function fulfilOrder(deps: OrderDeps, orderId: string, actor: Actor | null, meta: RequestMeta) {

@@ -50,7 +50,13 @@ productRoutes.openapi(
     responses: { 201: jsonContent(ProductSchema, "The created draft"), ...problems(409) },
   }),
   async (c) => {
-    const product = await products.createProduct(c.get("db"), c.env.INVENTORY, c.req.valid("json"), requestMeta(c), originOf(c));
+    const product = await products.createProduct(
+      c.get("db"),
+      c.env.INVENTORY,
+      c.req.valid("json"),
+      requestMeta(c),
+      originOf(c),
+    );
     c.header("Location", `/v1/products/${product.id}`);
     c.header("ETag", versionEtag(product.version));
     return c.json(product, 201);

@@ -3,9 +3,10 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { orders, payments } from "../../../src/db/schema";
 import { AppError } from "../../../src/lib/errors";
-import { payOrder, resumeStalledPayments } from "../../../src/modules/orders/payment";
+import { payOrder } from "../../../src/modules/orders/payment";
 import { getOrderDetail } from "../../../src/modules/orders/reads";
 import { orderDeps } from "../../../src/modules/orders/store";
+import { resumeStalledPayments } from "../../../src/modules/orders/sweeps";
 import { type SignedIn, signInAs, userActorOf } from "../../support/auth";
 import { expectProblem } from "../../support/problem";
 import {
