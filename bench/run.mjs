@@ -9,6 +9,7 @@ import { readArgs } from "./lib/args.mjs";
 import { buildWorker } from "./lib/build.mjs";
 import { createContext, profilingPlan, sessionCache } from "./lib/context.mjs";
 import { findWorkerdPids, waitForQuiet } from "./lib/cpu.mjs";
+import { startCronTicker } from "./lib/cron.mjs";
 import { apiClient, routeAvailable } from "./lib/http.mjs";
 import { machineInfo } from "./lib/machine.mjs";
 import { bundleModuleIndex } from "./lib/profile.mjs";
@@ -104,6 +105,8 @@ async function main(run, tmp, cleanup) {
     inspect: run.profiled.size > 0,
   });
   cleanup.push(() => runtime.mf.dispose());
+  const crons = startCronTicker(runtime.mf, app.name, wranglerConfig.workerOptions.cronTriggers ?? [], log);
+  cleanup.push(async () => crons.stop());
   const workerdPids = findWorkerdPids();
   log(`workerd ready in ${Math.round(runtime.readyMs)} ms (pid ${workerdPids.join(", ") || "unknown"})`);
 
@@ -144,6 +147,7 @@ async function main(run, tmp, cleanup) {
   }
   const measurements = await runScenarios(run, ctx, api, workerdPids, workerLog);
   const after = await measureBaseline("baseline (again)");
+  crons.stop();
   // Ratios use the mean of the two baselines; their difference shows how much the machine drifted.
   const baseline = { ...before, rps: (before.rps + after.rps) / 2, before, after };
 
@@ -161,6 +165,7 @@ async function main(run, tmp, cleanup) {
       bindingProbes,
       measurements,
       workerLogErrors: workerLog.errors,
+      cronsFired: crons.fired,
     },
     ctx,
     RESULTS_DIR,

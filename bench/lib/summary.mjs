@@ -19,6 +19,7 @@ function headerLines(r, ctx) {
     `data: ${n(run.sizes.products)} products in ${run.sizes.categories} categories with stock, ${n(run.sizes.customers)} customers, ${orders}`,
     `seeding: ${s(t.total_ms)} (users ${s(t.users_ms)}, catalog SQL ${s(t.catalog_ms)}, stock via API ${s(t.stock_ms)}, orders SQL ${s(t.orders_ms)}), then ${s(t.settle_ms)} until workerd was quiet`,
     `bundle: ${(bundle.rawBytes / 1024).toFixed(1)} KiB raw, ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzip; start-up (new workerd to first answer, median of ${startup.reps}): app ${n(startup.app_ms)} ms, baseline ${n(startup.baseline_ms)} ms → script ≈ ${n(startup.script_ms)} ms`,
+    `cron triggers fired as the platform would (Miniflare does not): ${r.cronsFired.length} (${[...new Set(r.cronsFired.map((c) => c.cron))].join(", ") || "none due"})`,
     `baseline: ${n(baseline.before.rps)} req/s before, ${n(baseline.after.rps)} after (${drift.toFixed(0)} % drift); ratios use the mean, ${n(baseline.rps)}`,
     `one binding call on top of the baseline (Miniflare's local simulators): ${r.bindingProbes
       .map(
@@ -71,6 +72,7 @@ export function report(r, ctx, resultsDir, stamp) {
     },
     startup_ms: r.startup,
     runtime_ready_ms: r.runtimeReadyMs,
+    crons_fired: r.cronsFired,
     baseline: { rps_mean: r.baseline.rps, before: r.baseline.before, after: r.baseline.after },
     binding_probes: r.bindingProbes.map((b) => ({
       ...b,
