@@ -395,7 +395,10 @@ export class InventoryDO extends DurableObject<Env> {
       this.store.completeProjection(batch);
       this.retryNotBefore = 0;
       // The stock events are in the D1 outbox now; put them on the queue without waiting for the sweep.
-      if (batch.events.length > 0) this.ctx.waitUntil(flushOutbox(createDb(this.env.DB), this.env.EVENTS));
+      if (batch.events.length > 0) {
+        const eventIds = batch.events.map((e) => e.id);
+        this.ctx.waitUntil(flushOutbox(createDb(this.env.DB), this.env.EVENTS, { eventIds }));
+      }
       if (batch.movements.length === FLUSH_BATCH) this.flushAgain = true;
     } while (this.flushAgain);
   }

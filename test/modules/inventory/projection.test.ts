@@ -124,4 +124,17 @@ describe("stock projection to D1", () => {
     expect(changed.at(-1)?.data).toMatchObject({ available: 2, version: 6 });
     expect(level).toMatchObject({ isLow: true, lowStockThreshold: 3 });
   });
+
+  it("puts the stock events it projects on the queue itself, without waiting for the sweep", async () => {
+    const { productId, stub } = stockObject();
+    await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: 3, reason: "received" });
+    await flushed(stub);
+    let unsent = -1;
+    for (let i = 0; i < 100 && unsent !== 0; i++) {
+      const { emitted } = await projection(productId);
+      unsent = emitted.length === 0 ? -1 : emitted.filter((e) => e.sentAt === null).length;
+      if (unsent !== 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(unsent).toBe(0);
+  });
 });
