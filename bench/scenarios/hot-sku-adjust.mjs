@@ -1,6 +1,7 @@
 // The hot SKU at the inventory level, on routes that exist today: 256 clients each
 // taking one unit off one product with an adjustment. Same single object, same
 // serialisation, no order rows: a floor for what hot-sku can reach.
+import { projectionLag } from "../lib/projection-lag.mjs";
 import { receiveStock, stockLevel } from "../lib/stock.mjs";
 
 export default {
@@ -32,12 +33,14 @@ export default {
     });
     const after = await stockLevel(ctx.api, admin, product.id);
     const applied = load.statuses[201] ?? 0;
+    const lag = await projectionLag(ctx.db, product.id, after.version);
     return [
       {
         name: "hot-sku-adjust",
         load,
         rate: { value: applied / load.duration_s, unit: "adjustments/s" },
         target: { kind: "rate", min: 1_000 },
+        notes: [`D1 projection lag under this load (movement → D1): ${lag.detail}`],
         checks: [
           ctx.checkStatuses(load, [201]),
           {
@@ -50,6 +53,7 @@ export default {
             ok: after.version - before.version === applied,
             detail: `version ${before.version} → ${after.version}`,
           },
+          { name: "D1 projection caught up", ok: lag.ok, detail: lag.detail },
         ],
       },
     ];
