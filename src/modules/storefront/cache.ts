@@ -41,38 +41,33 @@ export async function cachedStoreJson(
   const key = new Request(`${origin}/__storefront-cache/${generation}/${name}?p=${encodeURIComponent(canonical)}`);
 
   const cache = caches.default;
-  let body: string;
-  let etag: string;
-  let status: CacheStatus;
   const hit = await cache.match(key);
-  if (hit) {
-    body = await hit.text();
-    etag = hit.headers.get("ETag") ?? `"${(await sha256Hex(body)).slice(0, 32)}"`;
-    status = "hit";
-  } else {
-    body = JSON.stringify(await build());
-    etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
-    status = "miss";
-    // Awaited rather than left to waitUntil: it is one local write, and the next
-    // request then reliably finds it.
-    await cache.put(
-      key,
-      new Response(body, {
-        headers: {
-          "Content-Type": "application/json",
-          ETag: etag,
-          "Cache-Control": `public, max-age=${EDGE_TTL_SECONDS}`,
-        },
-      }),
-    );
-  }
+  // A hit is answered from its stored ETag: a 304 never reads the body, a 200 streams it.
+  if (hit) return storeAnswer(c, hit.body, hit.headers.get("ETag") ?? "", "hit");
 
-  const headers = {
-    ETag: etag,
-    "Cache-Control": STORE_CACHE_CONTROL,
-    "X-Storefront-Cache": status,
-  };
+  const body = JSON.stringify(await build());
+  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
+  // Awaited rather than left to waitUntil: it is one local write, and the next
+  // request then reliably finds it.
+  await cache.put(
+    key,
+    new Response(body, {
+      headers: {
+        "Content-Type": "application/json",
+        ETag: etag,
+        "Cache-Control": `public, max-age=${EDGE_TTL_SECONDS}`,
+      },
+    }),
+  );
+  return storeAnswer(c, body, etag, "miss");
+}
+
+function storeAnswer(c: Context<AppEnv>, body: ReadableStream | string | null, etag: string, status: CacheStatus) {
+  const headers = { ETag: etag, "Cache-Control": STORE_CACHE_CONTROL, "X-Storefront-Cache": status };
   const ifNoneMatch = c.req.header("if-none-match");
-  if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) return new Response(null, { status: 304, headers });
+  if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
+    if (body instanceof ReadableStream) void body.cancel();
+    return new Response(null, { status: 304, headers });
+  }
   return new Response(body, { status: 200, headers: { ...headers, "Content-Type": "application/json" } });
 }
