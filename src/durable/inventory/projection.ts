@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { createDb } from "../../db/client";
-import { events, stockLevels, stockMovements } from "../../db/schema";
+import { stockLevels, stockMovements } from "../../db/schema";
 import { bumpCatalogGeneration } from "../../modules/catalog/batch";
+import { recordedEventInsert } from "../../modules/events/outbox";
 import type { ProjectionBatch } from "./storage";
 
 /**
@@ -67,17 +68,14 @@ export async function writeProjection(d1: D1Database, batch: ProjectionBatch): P
         setWhere: sql`excluded.version >= ${stockLevels.version}`,
       }),
     ...batch.events.map((e) =>
-      db
-        .insert(events)
-        .values({
-          id: e.id,
-          type: e.type,
-          resourceType: "product",
-          resourceId: level.product_id,
-          data: e.data,
-          createdAt: e.created_at,
-        })
-        .onConflictDoNothing(),
+      recordedEventInsert(db, {
+        id: e.id,
+        createdAt: e.created_at,
+        type: e.type,
+        resourceType: "product",
+        resourceId: level.product_id,
+        data: e.data,
+      }),
     ),
     ...(batch.inStockChanged ? [bumpCatalogGeneration(db)] : []),
   ];

@@ -12,24 +12,30 @@ export interface OutboxEvent {
   data: Record<string, unknown>;
 }
 
+/** An event whose id and time were fixed by its writer beforehand (see `recordedEventInsert`). */
+export interface RecordedEvent extends OutboxEvent {
+  id: string;
+  createdAt: string;
+}
+
 /**
  * The event as it will be stored: a type and payload the catalog does not describe
  * is a programming error, refused here, before the caller's batch runs, so a
  * consumer never receives an event the documentation does not promise.
  */
-function outboxRow(event: OutboxEvent) {
+function outboxRow(event: OutboxEvent, recorded?: { id: string; createdAt: string }) {
   if (!isEventType(event.type)) throw new Error(`Unknown event type ${event.type}; add it to the event catalog.`);
   const parsed = eventDefinition(event.type).data.safeParse(event.data);
   if (!parsed.success) {
     throw new Error(`Event ${event.type} does not match its catalog schema: ${parsed.error.message}`);
   }
   return {
-    id: newId("evt"),
+    id: recorded?.id ?? newId("evt"),
     type: event.type,
     resourceType: event.resourceType,
     resourceId: event.resourceId,
     data: parsed.data,
-    createdAt: nowIso(),
+    createdAt: recorded?.createdAt ?? nowIso(),
   };
 }
 
@@ -40,6 +46,15 @@ function outboxRow(event: OutboxEvent) {
 export function eventInsert(db: Database, event: OutboxEvent) {
   const row = outboxRow(event);
   return { id: row.id, statement: db.insert(events).values(row) };
+}
+
+/**
+ * The outbox row for an event its writer recorded earlier with its final id, such as a
+ * stock object's queued events: writing it twice (a retried flush) is a no-op.
+ */
+export function recordedEventInsert(db: Database, event: RecordedEvent) {
+  const { id, createdAt, ...rest } = event;
+  return db.insert(events).values(outboxRow(rest, { id, createdAt })).onConflictDoNothing();
 }
 
 /**
