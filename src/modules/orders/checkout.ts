@@ -6,15 +6,15 @@
  * event and the audit row in one D1 batch; (4) if that batch fails, release the holds.
  * A crash between (1) and (4) leaves holds without an order: their TTL frees them.
  */
-import { and, inArray, isNull } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { type CaptureMode, orderLines, orderStatusHistory, orders, products } from "../../db/schema";
+import { type CaptureMode, orderLines, orderStatusHistory, orders } from "../../db/schema";
 import { forbidden } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { isoInSeconds } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit/service";
 import { orderingCustomer } from "../customers/service";
 import { eventInsert } from "../events/outbox";
+import { markProductsOrdered } from "../products/lookup";
 import { getSettings } from "../settings/service";
 import { chunks, runBatch, type Statement } from "./batch";
 import { holdId, insufficientStock, releaseHolds, reserveLines } from "./holds";
@@ -147,19 +147,11 @@ function orderStatements(deps: OrderDeps, order: OrderRow, lines: LineRow[], met
       actorId: meta.actor?.id ?? null,
       createdAt: order.createdAt,
     }),
-    // The catalog lets a product be deleted only while nobody has ordered it.
-    db
-      .update(products)
-      .set({ firstOrderedAt: order.createdAt })
-      .where(
-        and(
-          isNull(products.firstOrderedAt),
-          inArray(
-            products.id,
-            lines.map((l) => l.productId),
-          ),
-        ),
-      ),
+    markProductsOrdered(
+      db,
+      lines.map((l) => l.productId),
+      order.createdAt,
+    ),
     eventInsert(db, {
       type: "order.created",
       resourceType: "order",

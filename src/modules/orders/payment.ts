@@ -18,15 +18,16 @@
  * committed.
  */
 
-import { and, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { payments, reviews } from "../../db/schema";
+import { payments } from "../../db/schema";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit/service";
 import type { PaymentProvider } from "../payments/provider";
 import { providerFor } from "../payments/registry";
 import { type PaymentInput, splitPaymentInput } from "../payments/schemas";
+import { markPurchasesVerified } from "../reviews/verified";
 import { getSettings } from "../settings/service";
 import { isGuardFailure, runBatch } from "./batch";
 import { abandonPayment, declinePayment, lostRace, type PaymentRow } from "./payment-outcomes";
@@ -139,19 +140,11 @@ export async function completePayment(
   ];
   if (order.customerId) {
     statements.push(
-      deps.db
-        .update(reviews)
-        .set({ verifiedPurchase: true })
-        .where(
-          and(
-            eq(reviews.authorId, order.customerId),
-            eq(reviews.verifiedPurchase, false),
-            inArray(
-              reviews.productId,
-              lines.map((l) => l.productId),
-            ),
-          ),
-        ),
+      markPurchasesVerified(
+        deps.db,
+        order.customerId,
+        lines.map((l) => l.productId),
+      ),
     );
   }
   try {

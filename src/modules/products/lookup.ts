@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { and, inArray, isNull } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type ProductStatus, products } from "../../db/schema";
 
@@ -33,4 +33,15 @@ export async function findProductsForStock(db: Database, ids: string[]): Promise
     for (const row of rows) found.set(row.id, row);
   }
   return found;
+}
+
+/**
+ * Records that an order first named these products, for the caller's batch: the catalog
+ * lets a product be deleted only while nobody has ordered it.
+ */
+export function markProductsOrdered(db: Database, ids: string[], at: string) {
+  return db
+    .update(products)
+    .set({ firstOrderedAt: at })
+    .where(and(isNull(products.firstOrderedAt), inArray(products.id, ids)));
 }
