@@ -123,7 +123,7 @@ export const reviews = sqliteTable(
     title: text("title").notNull(),
     body: text("body").notNull().default(""),
     status: text("status", { enum: REVIEW_STATUSES }).notNull().default("pending"),
-    /** Stays false until the orders module can vouch for a paid order of the product. */
+    /** True when the orders module vouches for a paid order of the product by the author. */
     verifiedPurchase: integer("verified_purchase", { mode: "boolean" }).notNull().default(false),
     version: integer("version").notNull().default(1),
     moderatedBy: text("moderated_by"),

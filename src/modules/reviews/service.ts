@@ -5,8 +5,8 @@
  * The author may edit their review while it is pending and delete it at any time;
  * staff moderate and may delete. The product's `rating_average` and `rating_count`
  * are recomputed over approved reviews in the same batch as every moderation and
- * deletion. `verified_purchase` stays false until the orders module can vouch for a
- * paid order of the product.
+ * deletion. `verified_purchase` says the orders module vouches for a paid order of the
+ * product: asked when the review is written, and set by the payment for earlier reviews.
  */
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Actor, UserActor } from "../../context";
@@ -24,6 +24,7 @@ import {
   retryOnRace,
   runBatch,
 } from "../catalog/batch";
+import { hasPurchased } from "../orders/purchases";
 import { productStatusOf } from "../products/queries";
 import { recomputeRating } from "../products/ratings";
 import { getUser } from "../users/service";
@@ -69,7 +70,7 @@ export async function createReview(
     title: input.title,
     body: input.body ?? "",
     status: "pending",
-    verifiedPurchase: false,
+    verifiedPurchase: await hasPurchased(db, author.id, productId),
     version: 1,
     moderatedBy: null,
     moderatedAt: null,

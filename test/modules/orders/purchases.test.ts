@@ -41,4 +41,18 @@ describe("verified purchases", () => {
     await act(staff.token, order.body.id, "cancel");
     expect(await hasPurchased(db(), buyer.id, product.id)).toBe(false);
   });
+
+  it("a review written after paying is verified from the start; one without a purchase is not", async () => {
+    const buyer = await signInAs("customer");
+    const [bought, notBought] = await Promise.all([stockedProduct(5), stockedProduct(5)]);
+    const order = await checkout(buyer.token, { lines: [{ product_id: bought.id, qty: 1 }] });
+    await pay(staff.token, order.body.id);
+    const review = (productId: string) =>
+      call<{ verified_purchase: boolean }>("POST", `/v1/products/${productId}/reviews`, {
+        token: buyer.token,
+        body: { rating: 4, title: "Good" },
+      });
+    expect((await review(bought.id)).body.verified_purchase).toBe(true);
+    expect((await review(notBought.id)).body.verified_purchase).toBe(false);
+  });
 });
