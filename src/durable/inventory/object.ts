@@ -70,7 +70,7 @@ export class InventoryDO extends DurableObject<Env> {
         reference: input.reference ?? null,
         actor: input.actor ?? null,
       });
-      return { ok: true, movement, level: this.store.level(input.product_id), replayed: false };
+      return this.movementAnswer(input.product_id, movement, false);
     });
     return this.changed(result);
   }
@@ -95,7 +95,7 @@ export class InventoryDO extends DurableObject<Env> {
         note: input.note ?? null,
         actor: input.actor ?? null,
       });
-      return { ok: true, movement, level: this.store.level(input.product_id), replayed: false };
+      return this.movementAnswer(input.product_id, movement, false);
     });
     return this.changed(result);
   }
@@ -113,7 +113,7 @@ export class InventoryDO extends DurableObject<Env> {
         reference: input.reference ?? null,
         actor: input.actor ?? null,
       });
-      return { ok: true, movement, level: this.store.level(input.product_id), replayed: false };
+      return this.movementAnswer(input.product_id, movement, false);
     });
     return this.changed(result);
   }
@@ -121,7 +121,7 @@ export class InventoryDO extends DurableObject<Env> {
   /** All or nothing for this product: either `qty` units are held until `expires_at`, or nothing changes. */
   async reserve(input: ReserveInput): Promise<ReservationResult> {
     const existing = this.store.reservation(input.reservation_id);
-    if (existing) return { ok: true, reservation: existing, level: this.store.level(input.product_id), replayed: true };
+    if (existing) return this.reservationAnswer(input.product_id, existing.id, true);
     if (!Number.isSafeInteger(input.qty) || input.qty <= 0) return invalid("qty must be a whole number > 0");
     if (!Number.isSafeInteger(input.ttl_seconds) || input.ttl_seconds <= 0) return invalid("ttl_seconds must be > 0");
     const expiresAt = Date.now() + input.ttl_seconds * 1000;
@@ -136,12 +136,7 @@ export class InventoryDO extends DurableObject<Env> {
         reservationId: input.reservation_id,
         reference: input.order_id ?? null,
       });
-      return {
-        ok: true,
-        reservation: this.mustReservation(input.reservation_id),
-        level: this.store.level(input.product_id),
-        replayed: false,
-      };
+      return this.reservationAnswer(input.product_id, input.reservation_id, false);
     });
     if (result.ok) await this.armAlarm(expiresAt);
     return this.changed(result);
@@ -157,7 +152,7 @@ export class InventoryDO extends DurableObject<Env> {
       const reservation = this.store.reservation(input.reservation_id);
       if (!reservation) return { ok: false, code: "RESERVATION_NOT_FOUND" };
       if (reservation.state === "committed") {
-        return { ok: true, reservation, level: this.store.level(input.product_id), replayed: true };
+        return this.reservationAnswer(input.product_id, reservation.id, true);
       }
       if (reservation.state === "held" && Date.parse(reservation.expires_at) <= Date.now()) {
         // Past its time but not yet swept: it is expired, and a sale must not resurrect it.
@@ -174,12 +169,7 @@ export class InventoryDO extends DurableObject<Env> {
         reference: reservation.order_id,
         actor: input.actor ?? null,
       });
-      return {
-        ok: true,
-        reservation: this.mustReservation(reservation.id),
-        level: this.store.level(input.product_id),
-        replayed: false,
-      };
+      return this.reservationAnswer(input.product_id, reservation.id, false);
     });
     return this.changed(result);
   }
@@ -197,16 +187,11 @@ export class InventoryDO extends DurableObject<Env> {
       const reservation = this.store.reservation(input.reservation_id);
       if (!reservation) {
         this.store.insertReservation(input.reservation_id, null, 0, "released", Date.now());
-        return {
-          ok: true,
-          reservation: this.mustReservation(input.reservation_id),
-          level: this.store.level(input.product_id),
-          replayed: false,
-        };
+        return this.reservationAnswer(input.product_id, input.reservation_id, false);
       }
       if (reservation.state === "committed") return { ok: false, code: "RESERVATION_NOT_HELD", state: "committed" };
       if (reservation.state !== "held") {
-        return { ok: true, reservation, level: this.store.level(input.product_id), replayed: true };
+        return this.reservationAnswer(input.product_id, reservation.id, true);
       }
       this.store.setReservationState(reservation.id, "released");
       this.store.apply(input.product_id, {
@@ -217,12 +202,7 @@ export class InventoryDO extends DurableObject<Env> {
         reference: reservation.order_id,
         note: input.reason ?? null,
       });
-      return {
-        ok: true,
-        reservation: this.mustReservation(reservation.id),
-        level: this.store.level(input.product_id),
-        replayed: false,
-      };
+      return this.reservationAnswer(input.product_id, reservation.id, false);
     });
     return this.changed(result);
   }
@@ -292,16 +272,20 @@ export class InventoryDO extends DurableObject<Env> {
     });
   }
 
-  private mustReservation(id: string): Reservation {
-    const reservation = this.store.reservation(id);
-    if (!reservation) throw new Error(`reservation ${id} vanished inside its own transaction`);
-    return reservation;
+  private reservationAnswer(productId: string, reservationId: string, replayed: boolean): ReservationResult {
+    const reservation = this.store.reservation(reservationId);
+    if (!reservation) throw new Error(`reservation ${reservationId} vanished inside its own transaction`);
+    return { ok: true, reservation, level: this.store.level(productId), replayed };
+  }
+
+  private movementAnswer(productId: string, movement: Movement, replayed: boolean): MovementResult {
+    return { ok: true, movement, level: this.store.level(productId), replayed };
   }
 
   private replayMovement(productId: string, movementId: string): MovementResult | null {
     const movement = this.store.movement(movementId);
     if (!movement) return null;
-    return { ok: true, movement, level: this.store.level(productId), replayed: true };
+    return this.movementAnswer(productId, movement, true);
   }
 
   /** After a change: project it to D1 now, with the alarm as the safety net. */

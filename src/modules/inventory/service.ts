@@ -11,7 +11,7 @@
 import type { Database } from "../../db/client";
 import type { InventoryDO } from "../../durable/inventory/object";
 import type { AdjustmentReason, LedgerQuery, MovementReason, StockLevel } from "../../durable/inventory/types";
-import { notFound } from "../../lib/errors";
+import { type AppError, notFound } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { findProductsForStock } from "../products/lookup";
@@ -119,6 +119,25 @@ export async function countStock(
   return { movement: result.movement, level: toLevelResponse(result.level) };
 }
 
+type BatchLineResult = {
+  index: number;
+  product_id: string;
+  ok: boolean;
+  movement_id: string | null;
+  level: ReturnType<typeof toLevelResponse> | null;
+  error: { code: string; detail: string } | null;
+};
+function lineFailure(index: number, productId: string, error: AppError): BatchLineResult {
+  return {
+    index,
+    product_id: productId,
+    ok: false,
+    movement_id: null,
+    level: null,
+    error: { code: error.code, detail: error.message },
+  };
+}
+
 /**
  * Up to 500 adjustments across products. Products are worked on in parallel, each
  * product's lines in order; every line stands alone, so a refused line changes
@@ -138,15 +157,8 @@ export async function adjustStockBatch(
   lines.forEach((line, index) => {
     byProduct.set(line.product_id, [...(byProduct.get(line.product_id) ?? []), index]);
   });
-  type LineResult = {
-    index: number;
-    product_id: string;
-    ok: boolean;
-    movement_id: string | null;
-    level: ReturnType<typeof toLevelResponse> | null;
-    error: { code: string; detail: string } | null;
-  };
-  const results: LineResult[] = [];
+
+  const results: BatchLineResult[] = [];
   await Promise.all(
     [...byProduct].map(async ([productId, indexes]) => {
       const stub = stockObject(objects, productId);
@@ -154,14 +166,7 @@ export async function adjustStockBatch(
         const line = lines[index];
         if (!line) continue;
         if (!known.has(productId)) {
-          results.push({
-            index,
-            product_id: productId,
-            ok: false,
-            movement_id: null,
-            level: null,
-            error: { code: "NOT_FOUND", detail: "Product was not found." },
-          });
+          results.push(lineFailure(index, productId, notFound("Product")));
           continue;
         }
         const movementId = await derivedId("mov", actor.id, actor.idempotencyKey, String(index));
@@ -184,14 +189,7 @@ export async function adjustStockBatch(
                 level: toLevelResponse(result.level),
                 error: null,
               }
-            : {
-                index,
-                product_id: productId,
-                ok: false,
-                movement_id: null,
-                level: null,
-                error: { code: refusalError(result).code, detail: refusalError(result).message },
-              },
+            : lineFailure(index, productId, refusalError(result)),
         );
       }
     }),
