@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
+import { chunks } from "../../lib/chunks";
 import { flushOutbox } from "../../modules/events/publisher";
 import { writeProjection } from "./projection";
 import { StockStorage } from "./storage";
@@ -249,11 +250,10 @@ export class InventoryDO extends DurableObject<Env> {
    */
   private async notifyExpiredOrders(holds: { order_id: string; reservation_id: string }[]): Promise<void> {
     try {
-      for (let i = 0; i < holds.length; i += 100) {
+      // A queue batch takes at most 100 messages.
+      for (const part of chunks(holds, 100)) {
         await this.env.JOBS.sendBatch(
-          holds
-            .slice(i, i + 100)
-            .map((h) => ({ body: { type: "reservation.expired", ...h }, contentType: "json" as const })),
+          part.map((h) => ({ body: { type: "reservation.expired", ...h }, contentType: "json" as const })),
         );
       }
     } catch (err) {

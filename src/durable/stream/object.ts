@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { stockObject } from "../../modules/inventory/stock";
 import type { StockLevel } from "../inventory/types";
 
 export const MAX_SUBSCRIPTIONS = 200;
@@ -109,9 +110,7 @@ export class StockStreamDO extends DurableObject<Env> {
 
   /** A new subscriber gets the current level at once instead of waiting for the next change. */
   private async sendCurrentLevels(socket: WebSocket, productIds: string[]): Promise<void> {
-    const levels = await Promise.all(
-      productIds.map((id) => this.env.INVENTORY.get(this.env.INVENTORY.idFromName(id)).snapshot(id)),
-    );
+    const levels = await Promise.all(productIds.map((id) => stockObject(this.env.INVENTORY, id).snapshot(id)));
     for (const level of levels) {
       if (level.version === 0) continue;
       socket.send(

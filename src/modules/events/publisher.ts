@@ -13,6 +13,7 @@
 import { and, asc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { events } from "../../db/schema";
+import { chunks } from "../../lib/chunks";
 import { nowIso } from "../../lib/time";
 
 export interface EventMessage {
@@ -78,8 +79,7 @@ export async function flushOutbox(db: Database, queue: Queue<EventMessage>, opti
   const { eventIds } = options;
   try {
     if (eventIds) {
-      for (let i = 0; i < eventIds.length; i += BATCH_SIZE) {
-        const chunk = eventIds.slice(i, i + BATCH_SIZE);
+      for (const chunk of chunks(eventIds, BATCH_SIZE)) {
         await publishBatch(db, queue, and(isNull(events.sentAt), inArray(events.id, chunk)) as SQL);
       }
     } else {

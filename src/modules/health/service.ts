@@ -2,6 +2,8 @@
  * Readiness: each dependency gets one cheap real operation with a time limit, so a
  * hung binding shows up as a failed check instead of a hung probe.
  */
+import { stockObject } from "../inventory/stock";
+
 const CHECK_TIMEOUT_MS = 3_000;
 
 interface CheckResult {
@@ -31,7 +33,7 @@ export async function checkReadiness(env: Pick<Env, "DB" | "FILES" | "INVENTORY"
   const [d1, r2, durableObject] = await Promise.all([
     timed(() => env.DB.prepare("SELECT 1").first()),
     timed(() => env.FILES.head("health/probe")),
-    timed(() => env.INVENTORY.get(env.INVENTORY.idFromName("health-probe")).snapshot("health-probe")),
+    timed(() => stockObject(env.INVENTORY, "health-probe").snapshot("health-probe")),
   ]);
   const checks = { d1, r2, durable_object: durableObject };
   return { status: Object.values(checks).every((r) => r.ok) ? ("ok" as const) : ("unavailable" as const), checks };

@@ -2,6 +2,7 @@ import { inArray, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
 import { stockLevels } from "../../db/schema";
+import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
 
 /**
  * Display availability from the D1 projection, for product pages and lists: it may
@@ -11,12 +12,11 @@ import { stockLevels } from "../../db/schema";
 export async function projectedAvailability(db: Database, productIds: string[]): Promise<Map<string, number>> {
   const unique = [...new Set(productIds)];
   const available = new Map<string, number>(unique.map((id) => [id, 0]));
-  // D1 caps bound parameters per statement at 100.
-  for (let i = 0; i < unique.length; i += 90) {
+  for (const ids of chunks(unique, IDS_PER_QUERY)) {
     const rows = await db
       .select({ productId: stockLevels.productId, available: stockLevels.available })
       .from(stockLevels)
-      .where(inArray(stockLevels.productId, unique.slice(i, i + 90)));
+      .where(inArray(stockLevels.productId, ids));
     for (const row of rows) available.set(row.productId, row.available);
   }
   return available;

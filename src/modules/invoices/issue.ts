@@ -1,11 +1,12 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { invoiceLines, invoices, orders, users } from "../../db/schema";
+import { chunks } from "../../lib/chunks";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit/service";
 import { eventInsert } from "../events/outbox";
-import { chunks, isGuardFailure, isUniqueViolation, runBatch, writeGuard } from "../orders/batch";
+import { isGuardFailure, isUniqueViolation, runBatch, writeGuard } from "../orders/batch";
 import { linesOf } from "../orders/store";
 import { bumpCounter, numberSql, sequenceSql } from "./numbering";
 import type { InvoiceDetail } from "./schemas";

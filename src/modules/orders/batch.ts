@@ -46,10 +46,3 @@ export function isUniqueViolation(err: unknown, column: string): boolean {
   const text = errorText(err);
   return text.includes("UNIQUE constraint failed") && text.includes(column);
 }
-
-/** D1 binds at most 100 parameters per statement; multi-row inserts are cut to fit. */
-export function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

@@ -8,6 +8,7 @@
  */
 import type { Actor } from "../../context";
 import { type CaptureMode, orderLines, orderStatusHistory, orders } from "../../db/schema";
+import { chunks } from "../../lib/chunks";
 import { forbidden } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { isoInSeconds } from "../../lib/time";
@@ -16,7 +17,7 @@ import { orderingCustomer } from "../customers/service";
 import { eventInsert } from "../events/outbox";
 import { markProductsOrdered } from "../products/lookup";
 import { getSettings } from "../settings/service";
-import { chunks, runBatch, type Statement } from "./batch";
+import { runBatch, type Statement } from "./batch";
 import { holdId, insufficientStock, releaseHolds, reserveLines } from "./holds";
 import { priceLines } from "./lines";
 import { orderTotals } from "./money";

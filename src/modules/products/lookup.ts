@@ -1,6 +1,7 @@
 import { and, inArray, isNull } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type ProductStatus, products } from "../../db/schema";
+import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
 
 export interface ProductForStock {
   id: string;
@@ -16,8 +17,7 @@ export interface ProductForStock {
 export async function findProductsForStock(db: Database, ids: string[]): Promise<Map<string, ProductForStock>> {
   const unique = [...new Set(ids)];
   const found = new Map<string, ProductForStock>();
-  // D1 caps bound parameters per statement at 100.
-  for (let i = 0; i < unique.length; i += 90) {
+  for (const ids of chunks(unique, IDS_PER_QUERY)) {
     const rows = await db
       .select({
         id: products.id,
@@ -29,7 +29,7 @@ export async function findProductsForStock(db: Database, ids: string[]): Promise
         lowStockThreshold: products.lowStockThreshold,
       })
       .from(products)
-      .where(inArray(products.id, unique.slice(i, i + 90)));
+      .where(inArray(products.id, ids));
     for (const row of rows) found.set(row.id, row);
   }
   return found;

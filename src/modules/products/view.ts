@@ -1,6 +1,7 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { productImages, products } from "../../db/schema";
+import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
 import { notFound } from "../../lib/errors";
 import type { ProductResponse } from "./schemas";
 
@@ -73,16 +74,11 @@ export async function imagesOf(db: Database, productId: string): Promise<ImageRo
     .orderBy(asc(productImages.position), asc(productImages.id));
 }
 
-// D1 binds at most 100 parameters per statement.
-const IDS_PER_QUERY = 90;
-
 /** The images of a page of products, grouped by product id, in as few queries as D1 allows. */
 export async function imagesByProduct(db: Database, productIds: string[]): Promise<Map<string, ImageRow[]>> {
   const grouped = new Map<string, ImageRow[]>();
-  const chunks: string[][] = [];
-  for (let i = 0; i < productIds.length; i += IDS_PER_QUERY) chunks.push(productIds.slice(i, i + IDS_PER_QUERY));
   const results = await Promise.all(
-    chunks.map((ids) =>
+    chunks(productIds, IDS_PER_QUERY).map((ids) =>
       db
         .select()
         .from(productImages)

@@ -9,6 +9,7 @@
 import { and, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client";
 import { webhookDeliveries } from "../../../db/schema";
+import { chunks } from "../../../lib/chunks";
 import { nowIso } from "../../../lib/time";
 
 export interface DeliveryMessage {
@@ -26,8 +27,8 @@ const SWEEP_AGE_MS = 60_000;
 
 async function markEnqueued(db: Database, rows: { id: string; run: number }[]) {
   const now = nowIso();
-  for (let i = 0; i < rows.length; i += MARK_SIZE) {
-    const pairs = rows.slice(i, i + MARK_SIZE).map((r) => sql`(${r.id}, ${r.run})`);
+  for (const part of chunks(rows, MARK_SIZE)) {
+    const pairs = part.map((r) => sql`(${r.id}, ${r.run})`);
     await db.run(sql`UPDATE webhook_deliveries SET enqueued_at = ${now}, next_attempt_at = ${now}
       WHERE enqueued_at IS NULL AND (id, run) IN (VALUES ${sql.join(pairs, sql`, `)})`);
   }

@@ -9,20 +9,14 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Database } from "../../../db/client";
 import { events, webhookDeliveries, webhookEndpoints } from "../../../db/schema";
+import { chunks, IDS_PER_QUERY } from "../../../lib/chunks";
 import { newId } from "../../../lib/ids";
 import { nowIso } from "../../../lib/time";
 import { eventDefinition, isEventType, patternMatches } from "../../events/catalog";
 import { type DeliveryMessage, dispatchDeliveries } from "./dispatch";
 
-// D1 allows 100 bound parameters per statement: ids per lookup, rows per insert (9 each).
-const IDS_PER_QUERY = 90;
+// Rows per insert: 9 parameters each, under D1's 100.
 const ROWS_PER_INSERT = 11;
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 interface Endpoint {
   id: string;
