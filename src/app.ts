@@ -14,6 +14,7 @@ import { docsRoutes } from "./modules/docs/routes";
 import { publishOutboxAfterCommit } from "./modules/events/middleware";
 import { registerWebhookDocs } from "./modules/events/openapi";
 import { eventRoutes, eventTypeRoutes } from "./modules/events/routes";
+import { exportRoutes } from "./modules/exports/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { imageRoutes, productImageRoutes } from "./modules/images/routes";
 import { inventoryRoutes } from "./modules/inventory/routes";
@@ -62,6 +63,7 @@ export function createApp() {
   app.route("/v1/orders", orderRoutes);
   app.route("/v1/invoices", invoiceRoutes);
   app.route("/v1/customers", customerRoutes);
+  app.route("/v1/exports", exportRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

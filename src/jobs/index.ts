@@ -1,6 +1,7 @@
 import { createDb } from "../db/client";
 import { sweepOutbox } from "../modules/events/publisher";
 import { pruneEvents } from "../modules/events/retention";
+import { expireExports, resumeStalledExports } from "../modules/exports/service";
 import { runOrderSweeps } from "../modules/orders/sweeps";
 import { sweepUndispatched } from "../modules/webhooks/deliveries/dispatch";
 import { failStalledDeliveries } from "../modules/webhooks/deliveries/outcome";
@@ -29,6 +30,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
         outbox: () => sweepOutbox(db, env.EVENTS, now),
         webhookDispatch: () => sweepUndispatched(db, env.WEBHOOKS, now),
         orders: () => runOrderSweeps(env, now),
+        exports: () => resumeStalledExports(db, env.JOBS, now),
       });
       break;
     case "17 * * * *":
@@ -36,6 +38,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
         sessions: () => pruneExpiredSessions(db, now),
         events: () => pruneEvents(db, now),
         stalledDeliveries: () => failStalledDeliveries(db, now),
+        exportFiles: () => expireExports(db, env.FILES, now),
       });
       break;
     default:

@@ -20,6 +20,7 @@ export type IdPrefix =
   | "whk"
   | "dlv"
   | "exp"
+  | "imp"
   | "ntf"
   | "rfd"
   | "crn";

@@ -141,6 +141,12 @@ export const PERMISSIONS: Record<string, Rule> = {
   "POST /v1/invoices/:id/void": { roles: ["admin", "manager"], scope: "invoices:write" },
   "GET /v1/customers": { roles: STAFF, scope: "customers:read" },
   "GET /v1/customers/:id": { roles: STAFF, scope: "customers:read" },
+  // Exports: staff start and read them, and each export type is further limited (by the
+  // service) to whoever may read that data, e.g. audit-log exports to admins.
+  "POST /v1/exports": { roles: STAFF, scope: "reports:write" },
+  "GET /v1/exports": { roles: STAFF, scope: "reports:read" },
+  "GET /v1/exports/:id": { roles: STAFF, scope: "reports:read" },
+  "GET /v1/exports/:id/file": { roles: STAFF, scope: "reports:read" },
 };
 
 export function isAllowed(rule: Rule, actor: Actor | null): boolean {

@@ -1,5 +1,7 @@
-import { createDb } from "../db/client";
+import { createDb, type Database } from "../db/client";
 import { flushOutbox } from "../modules/events/publisher";
+import { runExport } from "../modules/exports/runner";
+import { type ExportRunMessage, failExport } from "../modules/exports/service";
 import { expireOrder } from "../modules/orders/cancel";
 import { orderDeps } from "../modules/orders/store";
 import { backoffSeconds } from "../modules/webhooks/deliveries/backoff";
@@ -13,6 +15,20 @@ interface ReservationExpired {
 }
 
 const isReservationExpired = isMessageOf<ReservationExpired>({ type: "string", order_id: "string" });
+const isExportRun = isMessageOf<ExportRunMessage>({ type: "string", export_id: "string" });
+
+async function runJob(env: Env, db: Database, body: unknown): Promise<void> {
+  if (isReservationExpired(body) && body.type === "reservation.expired") {
+    await expireOrder(orderDeps(env, db), body.order_id);
+    return;
+  }
+  if (isExportRun(body) && body.type === "export.run") {
+    // A long export continues in a follow-up message rather than outliving one invocation.
+    if ((await runExport({ db, bucket: env.FILES }, body.export_id)) === "more") await env.JOBS.send(body);
+    return;
+  }
+  throw new Error("unknown job type");
+}
 
 /**
  * JOBS: background work addressed by message `type`, each message acknowledged or
@@ -21,13 +37,9 @@ const isReservationExpired = isMessageOf<ReservationExpired>({ type: "string", o
  */
 export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> {
   const db = createDb(env.DB);
-  const deps = orderDeps(env, db);
   for (const message of batch.messages) {
     try {
-      if (!isReservationExpired(message.body) || message.body.type !== "reservation.expired") {
-        throw new Error("unknown job type");
-      }
-      await expireOrder(deps, message.body.order_id);
+      await runJob(env, db, message.body);
       message.ack();
     } catch (err) {
       logMessageError(batch.queue, message, err);
@@ -38,20 +50,25 @@ export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> 
 }
 
 /**
- * JOBS dead letters: a `reservation.expired` that failed every attempt. The every-minute
- * order sweep cancels expired pending orders by itself, so nothing is lost by acknowledging
- * it; it is logged at error level so the failure is seen.
+ * JOBS dead letters. A `reservation.expired` that failed every attempt is covered by the
+ * every-minute order sweep, which cancels expired pending orders by itself; an export
+ * that failed every attempt is marked failed (with its `export.failed` event). Both are
+ * logged at error level so the failure is seen.
  */
-export async function consumeJobsDeadLetters(batch: MessageBatch): Promise<void> {
+export async function consumeJobsDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
+  const db = createDb(env.DB);
   for (const message of batch.messages) {
     console.error(
-      JSON.stringify({
-        level: "error",
-        message: "job dead-lettered; the order sweep covers it",
-        queue: batch.queue,
-        body: message.body,
-      }),
+      JSON.stringify({ level: "error", message: "job dead-lettered", queue: batch.queue, body: message.body }),
     );
-    message.ack();
+    try {
+      if (isExportRun(message.body))
+        await failExport(db, message.body.export_id, "The export failed after every retry.");
+      message.ack();
+    } catch (err) {
+      logMessageError(batch.queue, message, err);
+      message.retry();
+    }
   }
+  await flushOutbox(db, env.EVENTS);
 }

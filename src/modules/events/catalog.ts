@@ -89,6 +89,17 @@ const endpointDisabled = z
   })
   .openapi("WebhookEndpointDisabledEventData");
 
+const exportJob = z
+  .looseObject({
+    id: z.string().openapi({ description: "Export id (`exp_…`)." }),
+    version,
+    type: z.string(),
+    rows: z.number().int().optional(),
+    bytes: z.number().int().optional(),
+    error: z.string().optional(),
+  })
+  .openapi("ExportEventData");
+
 interface EventDefinition {
   description: string;
   data: z.ZodType<Record<string, unknown>>;
@@ -115,6 +126,8 @@ export const EVENT_CATALOG = {
   "invoice.issued": { description: "An invoice was issued.", data: invoice },
   "invoice.voided": { description: "An invoice was voided; its number stays used.", data: invoice },
   "credit_note.issued": { description: "A credit note was issued against an invoice for a refund.", data: creditNote },
+  "export.completed": { description: "An export's file is ready to download.", data: exportJob },
+  "export.failed": { description: "An export failed after every retry.", data: exportJob },
   "webhook.ping": {
     description: "A test delivery asked for with `POST /v1/webhooks/{id}/test`; sent to that endpoint only.",
     data: ping,
