@@ -21,6 +21,7 @@ import { inventoryRoutes } from "./modules/inventory/routes";
 import { invoiceRoutes } from "./modules/invoices/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { productRoutes } from "./modules/products/routes";
+import { reportRoutes } from "./modules/reports/routes";
 import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
 import { settingsRoutes } from "./modules/settings/routes";
 import { storefrontRoutes } from "./modules/storefront/routes";
@@ -64,6 +65,7 @@ export function createApp() {
   app.route("/v1/invoices", invoiceRoutes);
   app.route("/v1/customers", customerRoutes);
   app.route("/v1/exports", exportRoutes);
+  app.route("/v1/reports", reportRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -40,6 +40,7 @@ const EVERYONE = ROLES;
 const STAFF = ["admin", "manager", "operator"] as const satisfies Role[];
 
 const CATALOG_EDITORS = ["admin", "manager"] as const satisfies Role[];
+const REPORT_READERS = ["admin", "manager"] as const satisfies Role[];
 
 const PUBLIC: Rule = { roles: EVERYONE, anyKey: true, publishable: true, anonymous: true };
 
@@ -143,6 +144,9 @@ export const PERMISSIONS: Record<string, Rule> = {
   "GET /v1/customers/:id": { roles: STAFF, scope: "customers:read" },
   // Exports: staff start and read them, and each export type is further limited (by the
   // service) to whoever may read that data, e.g. audit-log exports to admins.
+  // Reports: managers and admins (and keys with reports:read).
+  "GET /v1/reports/dashboard": { roles: REPORT_READERS, scope: "reports:read" },
+  "GET /v1/reports/sales": { roles: REPORT_READERS, scope: "reports:read" },
   "POST /v1/exports": { roles: STAFF, scope: "reports:write" },
   "GET /v1/exports": { roles: STAFF, scope: "reports:read" },
   "GET /v1/exports/:id": { roles: STAFF, scope: "reports:read" },

@@ -5,6 +5,8 @@ import { AppError, forbidden, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit/service";
+import { salesRollup } from "../reports/rollups";
+import { getSettings } from "../settings/service";
 import { isGuardFailure, runBatch } from "./batch";
 import { log } from "./holds";
 import { getOrderDetail } from "./reads";
@@ -36,6 +38,7 @@ async function commitCancellation(
 ): Promise<void> {
   const { db } = deps;
   const now = nowIso();
+  const { time_zone: timeZone } = await getSettings(db);
   let refundId: string | null = null;
   let refund: ReturnType<typeof refundStatements> | null = null;
   if (order.status === "processing") {
@@ -49,7 +52,7 @@ async function commitCancellation(
       db,
       order,
       planFullRefund(order, lines, () => true),
-      { refundId, paymentId: payment?.id ?? null, reason: "order_cancelled", now },
+      { refundId, paymentId: payment?.id ?? null, reason: "order_cancelled", now, timeZone },
     );
   }
   const cancel = transitionStatements(
@@ -66,7 +69,11 @@ async function commitCancellation(
     now,
   );
   try {
-    await runBatch(db, [...cancel.statements, ...(refund?.statements ?? [])]);
+    await runBatch(db, [
+      ...cancel.statements,
+      ...(refund?.statements ?? []),
+      salesRollup(db, { timeZone, at: now, currency: order.currency }, { ordersCancelled: 1 }),
+    ]);
   } catch (err) {
     if (!isGuardFailure(err)) throw err;
     const current = await findOrder(db, order.id);

@@ -16,6 +16,7 @@ import { auditInsert, type RequestMeta } from "../audit/service";
 import { orderingCustomer } from "../customers/service";
 import { eventInsert } from "../events/outbox";
 import { markProductsOrdered } from "../products/lookup";
+import { salesRollup } from "../reports/rollups";
 import { getSettings } from "../settings/service";
 import { runBatch, type Statement } from "./batch";
 import { holdId, insufficientStock, releaseHolds, reserveLines } from "./holds";
@@ -93,7 +94,7 @@ export async function placeOrder(
   const lines: LineRow[] = priced.map((l) => ({ orderId, ...l, refundedQty: 0 }));
 
   try {
-    await runBatch(db, orderStatements(deps, order, lines, meta));
+    await runBatch(db, orderStatements(deps, order, lines, meta, settings.time_zone));
   } catch (err) {
     await releaseHolds(
       deps.objects,
@@ -134,9 +135,16 @@ export async function placeOrder(
 // Nine columns per line: ten lines per insert keeps under D1's 100 bound parameters.
 const LINES_PER_INSERT = 10;
 
-function orderStatements(deps: OrderDeps, order: OrderRow, lines: LineRow[], meta: RequestMeta): Statement[] {
+function orderStatements(
+  deps: OrderDeps,
+  order: OrderRow,
+  lines: LineRow[],
+  meta: RequestMeta,
+  timeZone: string,
+): Statement[] {
   const { db } = deps;
   return [
+    salesRollup(db, { timeZone, at: order.createdAt, currency: order.currency }, { ordersCreated: 1 }),
     db.insert(orders).values(order),
     ...chunks(lines, LINES_PER_INSERT).map((part) => db.insert(orderLines).values(part)),
     db.insert(orderStatusHistory).values({

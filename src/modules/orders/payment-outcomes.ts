@@ -4,6 +4,8 @@ import { AppError, invalidTransition } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit/service";
+import { salesRollup } from "../reports/rollups";
+import { getSettings } from "../settings/service";
 import { isGuardFailure, runBatch } from "./batch";
 import { insufficientStock, type LineAvailability } from "./holds";
 import type { Secured } from "./payment-stock";
@@ -35,6 +37,7 @@ export async function abandonPayment(
   money: { captured: boolean },
 ): Promise<never> {
   const now = nowIso();
+  const { time_zone: timeZone } = await getSettings(deps.db);
   const sold = new Set(outcome.filter((s) => s.ok && s.committed).map((s) => s.line.productId));
   const refundId = money.captured ? await derivedId("rfd", payment.id) : null;
   const refund = refundId
@@ -47,6 +50,7 @@ export async function abandonPayment(
           paymentId: payment.id,
           reason: "reservation_expired",
           now,
+          timeZone,
         },
       )
     : { statements: [], set: {} };
@@ -69,6 +73,7 @@ export async function abandonPayment(
   const statements = [
     ...cancel.statements,
     ...refund.statements,
+    salesRollup(deps.db, { timeZone, at: now, currency: order.currency }, { ordersCancelled: 1 }),
     deps.db
       .update(payments)
       .set(

@@ -27,6 +27,7 @@ import type { RequestMeta } from "../audit/service";
 import type { PaymentProvider } from "../payments/provider";
 import { providerFor } from "../payments/registry";
 import { type PaymentInput, splitPaymentInput } from "../payments/schemas";
+import { paidRollups } from "../reports/rollups";
 import { markPurchasesVerified } from "../reviews/verified";
 import { getSettings } from "../settings/service";
 import { isGuardFailure, runBatch } from "./batch";
@@ -131,8 +132,11 @@ export async function completePayment(
     },
     now,
   );
+  const { time_zone: timeZone } = await getSettings(deps.db);
+  const sold = lines.map((l) => ({ productId: l.productId, qty: l.qty, amount: l.lineTotal }));
   const statements = [
     ...paid.statements,
+    ...paidRollups(deps.db, { timeZone, at: now, currency: order.currency }, order.total, sold),
     deps.db
       .update(payments)
       .set({ status: "succeeded", providerRef: capture.providerRef, updatedAt: now })

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { orderLines, refundLines, refunds } from "../../db/schema";
 import { badRequest, conflict } from "../../lib/errors";
+import { refundRollups } from "../reports/rollups";
 import type { Statement } from "./batch";
 import { taxOn } from "./money";
 import type { LineRow, OrderRow } from "./store";
@@ -79,6 +80,8 @@ export interface RefundRecord {
   paymentId: string | null;
   reason: string;
   now: string;
+  /** The store's time zone, for the day the refund counts on in the daily rollups. */
+  timeZone: string;
 }
 
 /**
@@ -86,7 +89,14 @@ export interface RefundRecord {
  * to go in the same batch as the order's transition.
  */
 export function refundStatements(db: Database, order: OrderRow, plan: RefundPlan, record: RefundRecord) {
+  const refunded = plan.lines.map((l) => ({ productId: l.line.productId, qty: l.qty, amount: l.amount }));
   const statements: Statement[] = [
+    ...refundRollups(
+      db,
+      { timeZone: record.timeZone, at: record.now, currency: order.currency },
+      plan.amount,
+      refunded,
+    ),
     db.insert(refunds).values({
       id: record.refundId,
       orderId: order.id,

@@ -5,6 +5,7 @@ import { conflict, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit/service";
+import { getSettings } from "../settings/service";
 import { isGuardFailure, runBatch } from "./batch";
 import { getOrderDetail } from "./reads";
 import { planRefund, refundStatements } from "./refund-plan";
@@ -43,11 +44,13 @@ export async function refundOrder(
       .where(and(eq(payments.orderId, orderId), eq(payments.status, "succeeded")))
       .limit(1);
     const now = nowIso();
+    const { time_zone: timeZone } = await getSettings(deps.db);
     const refund = refundStatements(deps.db, order, plan, {
       refundId,
       paymentId: payment?.id ?? null,
       reason: input.reason,
       now,
+      timeZone,
     });
     const transition = transitionStatements(
       deps.db,

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { isTimeZone } from "../reports/days";
 
 /** ISO 4217 codes the runtime knows; the regex alone would accept "ABC". */
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
@@ -30,6 +31,11 @@ export const SettingsSchema = z
     order_auto_capture: z.boolean().openapi({
       description: "New orders ask for automatic capture: the order pipeline takes the payment right after checkout.",
     }),
+    time_zone: z.string().max(64).refine(isTimeZone, "Not an IANA time zone name").default("UTC").openapi({
+      example: "Europe/Zurich",
+      description:
+        "IANA time zone whose calendar days the reports and daily rollups use. After changing it, run `npm run reports:backfill` to re-key past days.",
+    }),
   })
   .openapi("SettingsInput");
 
@@ -41,6 +47,7 @@ export const DEFAULT_SETTINGS: StoreSettings = {
   reservation_ttl_minutes: 15,
   low_stock_default: 5,
   order_auto_capture: false,
+  time_zone: "UTC",
 };
 
 export const SettingsResponse = SettingsSchema.extend({

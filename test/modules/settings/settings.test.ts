@@ -41,6 +41,7 @@ describe("settings", () => {
       "order_auto_capture",
       "reservation_ttl_minutes",
       "tax_rate_bps",
+      "time_zone",
       "updated_at",
       "version",
     ]);

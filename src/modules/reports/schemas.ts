@@ -1,0 +1,67 @@
+import { z } from "@hono/zod-openapi";
+import { INTERVALS, SALES_GROUPS } from "./sales";
+
+const money = (description: string) =>
+  z
+    .number()
+    .int()
+    .openapi({ description: `${description} Minor units of \`currency\`.` });
+
+const SalesTotalsSchema = z
+  .object({
+    gross_sales: money("Totals (tax included) of the orders paid."),
+    refunds: money("Refunds recorded."),
+    net_sales: money("gross_sales − refunds."),
+    orders: z.number().int().openapi({ description: "Orders placed." }),
+    orders_paid: z.number().int(),
+    average_order_value: money("gross_sales ÷ orders_paid, rounded."),
+    new_customers: z.number().int().openapi({ description: "Customer accounts created." }),
+  })
+  .openapi("SalesTotals");
+
+export const DashboardSchema = z
+  .object({
+    currency: z.string(),
+    time_zone: z.string().openapi({ description: "The store's time zone; days are its calendar days." }),
+    today: z.string().openapi({ description: "Today's date in that zone." }),
+    sales: z.object({ today: SalesTotalsSchema, last_7_days: SalesTotalsSchema, last_30_days: SalesTotalsSchema }),
+    orders_by_status: z.record(z.string(), z.number().int()),
+    stock: z.object({
+      on_hand: z.number().int().openapi({ description: "Units on hand over all products." }),
+      low_stock: z.number().int().openapi({ description: "Products at or below their threshold but not out." }),
+      out_of_stock: z.number().int().openapi({ description: "Products with nothing available." }),
+    }),
+  })
+  .openapi("Dashboard");
+
+const day = z.iso.date().openapi({ description: "A calendar day (YYYY-MM-DD) in the store's time zone." });
+
+export const SalesQuerySchema = z.object({
+  from: day.openapi({ description: "First day, inclusive." }),
+  to: day.openapi({ description: "Last day, inclusive." }),
+  interval: z.enum(INTERVALS).default("day").openapi({ description: "Weeks start on Monday." }),
+  group_by: z.enum(SALES_GROUPS).default("none"),
+});
+
+export const SalesReportSchema = z
+  .object({
+    currency: z.string(),
+    time_zone: z.string(),
+    from: z.string(),
+    to: z.string(),
+    interval: z.enum(INTERVALS),
+    group_by: z.enum(SALES_GROUPS),
+    data: z.array(
+      z.object({
+        period: z.string().openapi({ description: "The day, the Monday of the week, or YYYY-MM." }),
+        group: z.string().nullable().openapi({ description: "Product or category id; null when not grouped." }),
+        orders: z.number().int().openapi({ description: "Orders placed (0 when grouped)." }),
+        gross_sales: money("Ungrouped: order totals with tax; grouped: line revenue before tax."),
+        refunds: money("Refunds (same basis)."),
+        net_sales: money("gross_sales − refunds."),
+        units_sold: z.number().int(),
+        units_refunded: z.number().int(),
+      }),
+    ),
+  })
+  .openapi("SalesReport");

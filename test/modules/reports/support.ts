@@ -1,0 +1,54 @@
+import { env } from "cloudflare:workers";
+import { dailyProductSales, dailySales } from "../../../src/db/schema";
+import { dayIn } from "../../../src/modules/reports/days";
+import { recomputeRollups, type Source } from "../../../src/modules/reports/recompute";
+import { db } from "../orders/support";
+
+async function all<T>(query: string): Promise<T[]> {
+  return (await env.DB.prepare(query).all<T>()).results;
+}
+
+/** The source tables as the backfill reads them. */
+export async function readSource(): Promise<Source> {
+  return {
+    orders: await all("SELECT id, currency, total, created_at, paid_at, cancelled_at FROM orders"),
+    lines: await all("SELECT order_id, product_id, qty, line_total FROM order_lines"),
+    refunds: await all("SELECT id, order_id, currency, amount, created_at FROM refunds"),
+    refundLines: await all("SELECT refund_id, product_id, qty, amount FROM refund_lines"),
+  };
+}
+
+export const recomputed = async (timeZone: string) =>
+  recomputeRollups(await readSource(), (iso) => dayIn(timeZone, iso));
+
+/** The rollup tables in the recomputation's shape and order. */
+export async function storedRollups() {
+  const sales = await db().select().from(dailySales);
+  const products = await db().select().from(dailyProductSales);
+  return {
+    sales: sales
+      .map((r) => ({
+        day: r.day,
+        currency: r.currency,
+        orders_created: r.ordersCreated,
+        orders_paid: r.ordersPaid,
+        orders_cancelled: r.ordersCancelled,
+        gross_sales: r.grossSales,
+        refunds: r.refunds,
+        units_sold: r.unitsSold,
+        units_refunded: r.unitsRefunded,
+      }))
+      .sort((a, b) => `${a.day}|${a.currency}`.localeCompare(`${b.day}|${b.currency}`)),
+    products: products
+      .map((r) => ({
+        day: r.day,
+        product_id: r.productId,
+        currency: r.currency,
+        units_sold: r.unitsSold,
+        revenue: r.revenue,
+        units_refunded: r.unitsRefunded,
+        refund_amount: r.refundAmount,
+      }))
+      .sort((a, b) => `${a.day}|${a.product_id}|${a.currency}`.localeCompare(`${b.day}|${b.product_id}|${b.currency}`)),
+  };
+}
