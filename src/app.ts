@@ -17,6 +17,7 @@ import { eventRoutes, eventTypeRoutes } from "./modules/events/routes";
 import { exportRoutes } from "./modules/exports/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { imageRoutes, productImageRoutes } from "./modules/images/routes";
+import { importRoutes } from "./modules/imports/routes";
 import { inventoryRoutes } from "./modules/inventory/routes";
 import { invoiceRoutes } from "./modules/invoices/routes";
 import { orderRoutes } from "./modules/orders/routes";
@@ -66,6 +67,7 @@ export function createApp() {
   app.route("/v1/customers", customerRoutes);
   app.route("/v1/exports", exportRoutes);
   app.route("/v1/reports", reportRoutes);
+  app.route("/v1/imports", importRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -2,6 +2,7 @@ import { createDb } from "../db/client";
 import { sweepOutbox } from "../modules/events/publisher";
 import { pruneEvents } from "../modules/events/retention";
 import { expireExports, resumeStalledExports } from "../modules/exports/service";
+import { resumeStalledImports } from "../modules/imports/service";
 import { runOrderSweeps } from "../modules/orders/sweeps";
 import { sweepUndispatched } from "../modules/webhooks/deliveries/dispatch";
 import { failStalledDeliveries } from "../modules/webhooks/deliveries/outcome";
@@ -31,6 +32,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
         webhookDispatch: () => sweepUndispatched(db, env.WEBHOOKS, now),
         orders: () => runOrderSweeps(env, now),
         exports: () => resumeStalledExports(db, env.JOBS, now),
+        imports: () => resumeStalledImports(db, env.JOBS, now),
       });
       break;
     case "17 * * * *":

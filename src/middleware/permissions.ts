@@ -151,6 +151,11 @@ export const PERMISSIONS: Record<string, Rule> = {
   "GET /v1/exports": { roles: STAFF, scope: "reports:read" },
   "GET /v1/exports/:id": { roles: STAFF, scope: "reports:read" },
   "GET /v1/exports/:id/file": { roles: STAFF, scope: "reports:read" },
+  // Imports: each type further needs the permission to write what it imports (service).
+  "POST /v1/imports": { roles: STAFF, scope: "reports:write" },
+  "GET /v1/imports/:id": { roles: STAFF, scope: "reports:read" },
+  "GET /v1/imports/:id/errors": { roles: STAFF, scope: "reports:read" },
+  "POST /v1/imports/:id/confirm": { roles: STAFF, scope: "reports:write" },
 };
 
 export function isAllowed(rule: Rule, actor: Actor | null): boolean {

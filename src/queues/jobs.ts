@@ -2,6 +2,8 @@ import { createDb, type Database } from "../db/client";
 import { flushOutbox } from "../modules/events/publisher";
 import { runExport } from "../modules/exports/runner";
 import { type ExportRunMessage, failExport } from "../modules/exports/service";
+import { applyImport } from "../modules/imports/apply";
+import { failImport, type ImportApplyMessage } from "../modules/imports/service";
 import { expireOrder } from "../modules/orders/cancel";
 import { orderDeps } from "../modules/orders/store";
 import { backoffSeconds } from "../modules/webhooks/deliveries/backoff";
@@ -16,6 +18,7 @@ interface ReservationExpired {
 
 const isReservationExpired = isMessageOf<ReservationExpired>({ type: "string", order_id: "string" });
 const isExportRun = isMessageOf<ExportRunMessage>({ type: "string", export_id: "string" });
+const isImportApply = isMessageOf<ImportApplyMessage>({ type: "string", import_id: "string" });
 
 async function runJob(env: Env, db: Database, body: unknown): Promise<void> {
   if (isReservationExpired(body) && body.type === "reservation.expired") {
@@ -25,6 +28,10 @@ async function runJob(env: Env, db: Database, body: unknown): Promise<void> {
   if (isExportRun(body) && body.type === "export.run") {
     // A long export continues in a follow-up message rather than outliving one invocation.
     if ((await runExport({ db, bucket: env.FILES }, body.export_id)) === "more") await env.JOBS.send(body);
+    return;
+  }
+  if (isImportApply(body) && body.type === "import.apply") {
+    await applyImport({ db, bucket: env.FILES, stock: env.INVENTORY }, body.import_id);
     return;
   }
   throw new Error("unknown job type");
@@ -62,6 +69,8 @@ export async function consumeJobsDeadLetters(batch: MessageBatch, env: Env): Pro
       JSON.stringify({ level: "error", message: "job dead-lettered", queue: batch.queue, body: message.body }),
     );
     try {
+      if (isImportApply(message.body))
+        await failImport(db, message.body.import_id, "Applying failed after every retry.");
       if (isExportRun(message.body))
         await failExport(db, message.body.export_id, "The export failed after every retry.");
       message.ack();

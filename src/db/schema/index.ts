@@ -3,6 +3,7 @@ export * from "./events";
 export * from "./exports";
 export * from "./idempotency";
 export * from "./identity";
+export * from "./imports";
 export * from "./inventory";
 export * from "./invoices";
 export * from "./notifications";

@@ -100,6 +100,15 @@ const exportJob = z
   })
   .openapi("ExportEventData");
 
+const importJob = z
+  .looseObject({
+    id: z.string().openapi({ description: "Import id (`imp_…`)." }),
+    version,
+    type: z.string(),
+    rows: z.number().int().optional(),
+  })
+  .openapi("ImportEventData");
+
 interface EventDefinition {
   description: string;
   data: z.ZodType<Record<string, unknown>>;
@@ -128,6 +137,7 @@ export const EVENT_CATALOG = {
   "credit_note.issued": { description: "A credit note was issued against an invoice for a refund.", data: creditNote },
   "export.completed": { description: "An export's file is ready to download.", data: exportJob },
   "export.failed": { description: "An export failed after every retry.", data: exportJob },
+  "import.completed": { description: "An import was applied to its last row.", data: importJob },
   "webhook.ping": {
     description: "A test delivery asked for with `POST /v1/webhooks/{id}/test`; sent to that endpoint only.",
     data: ping,
