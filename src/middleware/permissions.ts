@@ -147,6 +147,8 @@ export const PERMISSIONS: Record<string, Rule> = {
   // Reports: managers and admins (and keys with reports:read).
   "GET /v1/reports/dashboard": { roles: REPORT_READERS, scope: "reports:read" },
   "GET /v1/reports/sales": { roles: REPORT_READERS, scope: "reports:read" },
+  "GET /v1/reports/reconciliation": { roles: REPORT_READERS, scope: "reports:read" },
+  "POST /v1/reports/reconciliation/repair": { roles: ADMIN, scope: "inventory:write" },
   "POST /v1/exports": { roles: STAFF, scope: "reports:write" },
   "GET /v1/exports": { roles: STAFF, scope: "reports:read" },
   "GET /v1/exports/:id": { roles: STAFF, scope: "reports:read" },

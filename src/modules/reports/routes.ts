@@ -1,9 +1,21 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
-import { bearerSecurity, jsonContent, problems } from "../../lib/openapi";
+import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/openapi";
+import { requestMeta } from "../../middleware/actor";
+import { idempotent } from "../../middleware/idempotency";
 import { dashboard } from "./dashboard";
+import { reconciliationPage } from "./reconciliation";
+import { repairProjection } from "./repair";
 import { salesReport } from "./sales";
-import { DashboardSchema, SalesQuerySchema, SalesReportSchema } from "./schemas";
+import {
+  DashboardSchema,
+  ReconciliationPageSchema,
+  ReconciliationQuery,
+  RepairResultSchema,
+  RepairSchema,
+  SalesQuerySchema,
+  SalesReportSchema,
+} from "./schemas";
 
 const tags = ["Reports"];
 
@@ -32,4 +44,37 @@ reportRoutes.openapi(
     responses: { 200: jsonContent(SalesReportSchema, "The sales report"), ...problems() },
   }),
   async (c) => c.json(await salesReport(c.get("db"), c.req.valid("query")), 200),
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/reconciliation",
+    tags,
+    summary: "Per product: the stock object, the sum of its D1 ledger and the D1 projection, side by side",
+    description:
+      "Pages through the catalog (objects are asked in bounded parallel batches); within a page the mismatches come first.",
+    security: bearerSecurity,
+    request: { query: ReconciliationQuery },
+    responses: { 200: jsonContent(ReconciliationPageSchema, "A page of the reconciliation"), ...problems() },
+  }),
+  async (c) => c.json(await reconciliationPage(c.get("db"), c.env.INVENTORY, c.req.valid("query")), 200),
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/reconciliation/repair",
+    tags,
+    summary: "Re-project products whose D1 projection differs from their stock object (the object is the truth)",
+    security: bearerSecurity,
+    middleware: [idempotent({ required: true })] as const,
+    request: {
+      headers: z.object({ "idempotency-key": z.string().openapi({ description: "Required." }) }),
+      body: jsonBody(RepairSchema),
+    },
+    responses: { 200: jsonContent(RepairResultSchema, "What was repaired, before and after"), ...problems(409) },
+  }),
+  async (c) =>
+    c.json(await repairProjection(c.get("db"), c.env.INVENTORY, c.req.valid("json").product_ids, requestMeta(c)), 200),
 );

@@ -65,3 +65,55 @@ export const SalesReportSchema = z
     ),
   })
   .openapi("SalesReport");
+
+const quantities = { on_hand: z.number().int(), reserved: z.number().int() };
+
+export const ReconciliationRowSchema = z
+  .object({
+    product_id: z.string(),
+    sku: z.string(),
+    object: z
+      .object({ ...quantities, version: z.number().int() })
+      .openapi({ description: "The stock object: the truth." }),
+    ledger: z
+      .object({ ...quantities, movements: z.number().int() })
+      .openapi({ description: "The D1 movements, summed." }),
+    projection: z
+      .object({ ...quantities, version: z.number().int() })
+      .nullable()
+      .openapi({ description: "The D1 level; null if never projected." }),
+    matches: z.boolean(),
+    problems: z.array(z.string()),
+  })
+  .openapi("ReconciliationRow");
+
+export const ReconciliationQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ description: "Products per page, 1 to 100." }),
+  cursor: z.string().max(512).optional(),
+  only_mismatches: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v === "true"),
+});
+
+export const ReconciliationPageSchema = z
+  .object({
+    data: z.array(ReconciliationRowSchema).openapi({ description: "The page's mismatches first, then the rest." }),
+    checked: z.number().int(),
+    mismatches: z.number().int(),
+    next_cursor: z.string().nullable(),
+  })
+  .openapi("ReconciliationPage");
+
+export const RepairSchema = z
+  .strictObject({ product_ids: z.array(z.string().min(1).max(64)).min(1).max(100) })
+  .openapi("ReconciliationRepair");
+
+export const RepairResultSchema = z
+  .object({
+    checked: z.number().int(),
+    repaired: z.array(
+      z.object({ product_id: z.string(), before: ReconciliationRowSchema, after: ReconciliationRowSchema }),
+    ),
+  })
+  .openapi("ReconciliationRepairResult");
