@@ -55,6 +55,8 @@ export const products = sqliteTable(
     description: text("description").notNull().default(""),
     price: integer("price"),
     compareAtPrice: integer("compare_at_price"),
+    /** What one unit cost the store, minor units; private to staff, used for stock value. */
+    unitCost: integer("unit_cost"),
     categoryId: text("category_id").references(() => categories.id),
     attributes: text("attributes", { mode: "json" }).$type<ProductAttributes>().notNull(),
     lowStockThreshold: integer("low_stock_threshold"),

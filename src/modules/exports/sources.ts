@@ -42,6 +42,7 @@ export const EXPORT_SOURCES: Record<ExportType, ExportSource> = {
       col("name", "Product name.", "p.name"),
       col("status", "draft, published or archived.", "p.status"),
       col("price", `Price, ${MONEY}; empty when unset.`, "p.price"),
+      col("unit_cost", `Cost of one unit, ${MONEY}; empty when unset.`, "p.unit_cost"),
       col("category_id", "Category id, empty when none.", "p.category_id"),
       col("barcode", "Barcode as entered.", "p.barcode"),
       col("low_stock_threshold", "Available stock at or below which it is low.", "p.low_stock_threshold"),

@@ -10,12 +10,21 @@ import { CreateProductSchema, UpdateProductSchema } from "../products/schemas";
 export const IMPORT_COLUMNS: Record<ImportType, { required: string[]; optional: string[] }> = {
   products: {
     required: ["sku"],
-    optional: ["name", "description", "price", "compare_at_price", "category_id", "barcode", "low_stock_threshold"],
+    optional: [
+      "name",
+      "description",
+      "price",
+      "compare_at_price",
+      "unit_cost",
+      "category_id",
+      "barcode",
+      "low_stock_threshold",
+    ],
   },
   stock_counts: { required: ["sku", "on_hand"], optional: ["location_code"] },
 };
 
-const INTEGER_COLUMNS = new Set(["price", "compare_at_price", "low_stock_threshold", "on_hand"]);
+const INTEGER_COLUMNS = new Set(["price", "compare_at_price", "unit_cost", "low_stock_threshold", "on_hand"]);
 
 /** One data row: its number in the file (the header is row 1) and its cells by column. */
 export interface CsvRow {

@@ -43,6 +43,7 @@ export function toProductResponse(
     description: row.description,
     price: row.price,
     compare_at_price: row.compareAtPrice,
+    unit_cost: row.unitCost,
     category_id: row.categoryId,
     attributes: row.attributes,
     low_stock_threshold: row.lowStockThreshold,

@@ -1,6 +1,6 @@
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { dailySales, orders, stockLevels, users } from "../../db/schema";
+import { dailySales, orders, products, stockLevels, users } from "../../db/schema";
 import { getSettings } from "../settings/service";
 import { addDays, startOfDay, today } from "./periods";
 
@@ -70,8 +70,11 @@ export async function dashboard(db: Database, now = Date.now()) {
         onHand: sql<number>`coalesce(sum(${stockLevels.onHand}), 0)`,
         low: sql<number>`coalesce(sum(CASE WHEN ${stockLevels.isLow} AND ${stockLevels.available} > 0 THEN 1 ELSE 0 END), 0)`,
         out: sql<number>`coalesce(sum(CASE WHEN ${stockLevels.available} <= 0 THEN 1 ELSE 0 END), 0)`,
+        value: sql<number>`coalesce(sum(${stockLevels.onHand} * ${products.unitCost}), 0)`,
+        uncosted: sql<number>`coalesce(sum(CASE WHEN ${products.unitCost} IS NULL AND ${stockLevels.onHand} > 0 THEN 1 ELSE 0 END), 0)`,
       })
-      .from(stockLevels),
+      .from(stockLevels)
+      .leftJoin(products, eq(products.id, stockLevels.productId)),
   ]);
   return {
     currency: settings.currency,
@@ -79,6 +82,12 @@ export async function dashboard(db: Database, now = Date.now()) {
     today: day,
     sales: { today: todayTotals, last_7_days: last7, last_30_days: last30 },
     orders_by_status: Object.fromEntries(byStatus.map((r) => [r.status, r.count])),
-    stock: { on_hand: stock[0]?.onHand ?? 0, low_stock: stock[0]?.low ?? 0, out_of_stock: stock[0]?.out ?? 0 },
+    stock: {
+      on_hand: stock[0]?.onHand ?? 0,
+      value_at_cost: stock[0]?.value ?? 0,
+      products_without_cost: stock[0]?.uncosted ?? 0,
+      low_stock: stock[0]?.low ?? 0,
+      out_of_stock: stock[0]?.out ?? 0,
+    },
   };
 }

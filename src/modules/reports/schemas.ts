@@ -28,6 +28,11 @@ export const DashboardSchema = z
     orders_by_status: z.record(z.string(), z.number().int()),
     stock: z.object({
       on_hand: z.number().int().openapi({ description: "Units on hand over all products." }),
+      value_at_cost: money("on_hand × unit_cost, over the products that have a unit_cost."),
+      products_without_cost: z
+        .number()
+        .int()
+        .openapi({ description: "Products with stock but no unit_cost (not valued)." }),
       low_stock: z.number().int().openapi({ description: "Products at or below their threshold but not out." }),
       out_of_stock: z.number().int().openapi({ description: "Products with nothing available." }),
     }),

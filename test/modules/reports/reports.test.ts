@@ -1,11 +1,11 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { dashboard } from "../../../src/modules/reports/dashboard";
 import { startOfDay } from "../../../src/modules/reports/periods";
 import { paidRollups, refundRollups, salesRollup } from "../../../src/modules/reports/rollups";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { expectProblem } from "../../support/problem";
-import { db } from "../orders/support";
+import { db, stockedProduct } from "../orders/support";
 import { changeSettings } from "../settings/support";
 
 /*
@@ -185,7 +185,31 @@ describe("the dashboard", () => {
     });
     expect(viaApi.status).toBe(200);
     expect(viaApi.body.time_zone).toBe(ZONE);
-    expect(Object.keys(viaApi.body.stock).sort()).toEqual(["low_stock", "on_hand", "out_of_stock"]);
+    expect(Object.keys(viaApi.body.stock).sort()).toEqual([
+      "low_stock",
+      "on_hand",
+      "out_of_stock",
+      "products_without_cost",
+      "value_at_cost",
+    ]);
+  });
+
+  it("values stock at cost over the products that have a unit_cost", async () => {
+    const costed = await stockedProduct(4);
+    await stockedProduct(3);
+    const patched = await call<{ unit_cost: number | null }>("PATCH", `/v1/products/${costed.id}`, {
+      token: manager.token,
+      body: { unit_cost: 300 },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.body.unit_cost).toBe(300);
+    await vi.waitFor(
+      async () => {
+        const board = await dashboard(db());
+        expect(board.stock).toMatchObject({ on_hand: 7, value_at_cost: 1200, products_without_cost: 1 });
+      },
+      { timeout: 10_000, interval: 100 },
+    );
   });
 
   it("finds where a New York day starts, across the DST change", () => {
