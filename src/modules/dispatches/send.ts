@@ -136,7 +136,9 @@ export async function sendDispatch(
   const claimed = sql`EXISTS (SELECT 1 FROM dispatches WHERE id = ${id} AND status = 'draft' AND version = ${d.version} AND sending_key = ${requestKey})`;
   try {
     await runBatch(db, [
-      guard(db, sql.join([claimed, partiesStillOpen(d), ...allInStoreSql(sampleIds)], sql` AND `)),
+      guard(db, sql`${claimed} AND ${partiesStillOpen(d)}`),
+      // One guard per chunk of samples: a single one would bind more than D1's 100 parameters.
+      ...allInStoreSql(sampleIds).map((inStore) => guard(db, inStore)),
       db
         .update(dispatches)
         .set({ status: "dispatched", dispatchedAt: now, version: next.dispatch.version, updatedAt: now })

@@ -12,7 +12,7 @@
 import { eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type DispatchStatus, dispatches } from "../../db/schema";
-import { badRequest, conflict, invalidTransition, notFound } from "../../lib/errors";
+import { badRequest, conflict, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit/service";
@@ -189,9 +189,7 @@ export function moveDispatch(
   also?: (state: DispatchState) => Promise<void>,
 ): Promise<DispatchView> {
   return retryOnRace(async () => {
-    const state = await loadDispatch(db, id).catch(() => {
-      throw notFound("Dispatch");
-    });
+    const state = await loadDispatch(db, id);
     const current = state.dispatch;
     checkVersion(current, expectedVersion);
     if (!move.from.includes(current.status)) {

@@ -173,6 +173,36 @@ describe("a dispatch of samples", () => {
   });
 });
 
+describe("a dispatch at its maximum", () => {
+  it("sends 1,000 samples and takes them back in one return, within D1's limits", async () => {
+    const { company } = await shed(manager.token, 0);
+    const lot = `LOT-${crypto.randomUUID().slice(0, 8)}`;
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ number: `${lot}-${i}`, lot, type: "pulp" }));
+    const batch = await call<{ results: { sample: { id: string } }[] }>("POST", "/v1/samples:batch", {
+      token: operator.token,
+      body: { samples: rows },
+    });
+    const ids = batch.body.results.map((r) => r.sample.id);
+    const dsp = await draft(operator.token, { company_id: company.id, samples: ids });
+    const sent = await send(operator.token, dsp.id);
+    expect(sent.status, sent.text).toBe(200);
+    expect(sent.body).toMatchObject({ samples: { total: 1000, out: 1000 } });
+    const back = await giveBack(operator.token, dsp.id, {
+      samples: ids.map((id, i) => ({ sample_id: id, outcome: i % 2 ? "returned" : "consumed" })),
+    });
+    expect(back.status, back.text).toBe(201);
+    expect(back.body).toMatchObject({ status: "closed", samples: { out: 0, returned: 500, consumed: 500 } });
+    const listed = await call<{ data: unknown[] }>(
+      "GET",
+      `/v1/samples?status=consumed&number_prefix=${lot}-&limit=200`,
+      {
+        token: operator.token,
+      },
+    );
+    expect(listed.body.data).toHaveLength(200);
+  });
+});
+
 describe("the overdue sweep", () => {
   it("emits exactly one dispatch.overdue per late dispatch, however often and concurrently it runs", async () => {
     const { company, samples } = await shed(manager.token, 3);
