@@ -1,4 +1,5 @@
 import { createDb } from "../db/client";
+import { dispatchStock, finishReturns, sweepOverdueDispatches } from "../modules/dispatches";
 import { sweepOutbox } from "../modules/events/publisher";
 import { pruneEvents } from "../modules/events/retention";
 import { expireExports, resumeStalledExports } from "../modules/exports/service";
@@ -33,6 +34,8 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
         orders: () => runOrderSweeps(env, now),
         exports: () => resumeStalledExports(db, env.JOBS, now),
         imports: () => resumeStalledImports(db, env.JOBS, now),
+        overdueDispatches: () => sweepOverdueDispatches(db, now),
+        dispatchReturns: () => finishReturns(db, dispatchStock(env), now),
       });
       break;
     case "17 * * * *":

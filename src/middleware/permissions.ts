@@ -31,6 +31,9 @@ export const SCOPE_RESOURCES = [
   "events",
   "reports",
   "settings",
+  "companies",
+  "samples",
+  "dispatches",
 ] as const;
 export type Scope = `${(typeof SCOPE_RESOURCES)[number]}:${"read" | "write"}`;
 export const SCOPES = SCOPE_RESOURCES.flatMap((r) => [`${r}:read`, `${r}:write`] as Scope[]);
@@ -40,7 +43,7 @@ const EVERYONE = ROLES;
 const STAFF = ["admin", "manager", "operator"] as const satisfies Role[];
 
 const CATALOG_EDITORS = ["admin", "manager"] as const satisfies Role[];
-const REPORT_READERS = ["admin", "manager"] as const satisfies Role[];
+const MANAGERS = ["admin", "manager"] as const satisfies Role[];
 
 const PUBLIC: Rule = { roles: EVERYONE, anyKey: true, publishable: true, anonymous: true };
 
@@ -142,13 +145,13 @@ export const PERMISSIONS: Record<string, Rule> = {
   "POST /v1/invoices/:id/void": { roles: ["admin", "manager"], scope: "invoices:write" },
   "GET /v1/customers": { roles: STAFF, scope: "customers:read" },
   "GET /v1/customers/:id": { roles: STAFF, scope: "customers:read" },
+  // Reports: managers and admins (and keys with reports:read).
+  "GET /v1/reports/dashboard": { roles: MANAGERS, scope: "reports:read" },
+  "GET /v1/reports/sales": { roles: MANAGERS, scope: "reports:read" },
+  "GET /v1/reports/reconciliation": { roles: MANAGERS, scope: "reports:read" },
+  "POST /v1/reports/reconciliation/repair": { roles: ADMIN, scope: "inventory:write" },
   // Exports: staff start and read them, and each export type is further limited (by the
   // service) to whoever may read that data, e.g. audit-log exports to admins.
-  // Reports: managers and admins (and keys with reports:read).
-  "GET /v1/reports/dashboard": { roles: REPORT_READERS, scope: "reports:read" },
-  "GET /v1/reports/sales": { roles: REPORT_READERS, scope: "reports:read" },
-  "GET /v1/reports/reconciliation": { roles: REPORT_READERS, scope: "reports:read" },
-  "POST /v1/reports/reconciliation/repair": { roles: ADMIN, scope: "inventory:write" },
   "POST /v1/exports": { roles: STAFF, scope: "reports:write" },
   "GET /v1/exports": { roles: STAFF, scope: "reports:read" },
   "GET /v1/exports/:id": { roles: STAFF, scope: "reports:read" },
@@ -158,6 +161,38 @@ export const PERMISSIONS: Record<string, Rule> = {
   "GET /v1/imports/:id": { roles: STAFF, scope: "reports:read" },
   "GET /v1/imports/:id/errors": { roles: STAFF, scope: "reports:read" },
   "POST /v1/imports/:id/confirm": { roles: STAFF, scope: "reports:write" },
+  // The core shed (issue 13): staff read everything and handle samples and dispatches;
+  // managers and admins keep the register of companies, projects and drillholes and cancel dispatches.
+  "GET /v1/companies": { roles: STAFF, scope: "companies:read" },
+  "POST /v1/companies": { roles: MANAGERS, scope: "companies:write" },
+  "GET /v1/companies/:id": { roles: STAFF, scope: "companies:read" },
+  "PATCH /v1/companies/:id": { roles: MANAGERS, scope: "companies:write" },
+  "DELETE /v1/companies/:id": { roles: MANAGERS, scope: "companies:write" },
+  "GET /v1/projects": { roles: STAFF, scope: "companies:read" },
+  "POST /v1/projects": { roles: MANAGERS, scope: "companies:write" },
+  "GET /v1/projects/:id": { roles: STAFF, scope: "companies:read" },
+  "PATCH /v1/projects/:id": { roles: MANAGERS, scope: "companies:write" },
+  "DELETE /v1/projects/:id": { roles: MANAGERS, scope: "companies:write" },
+  "GET /v1/drillholes": { roles: STAFF, scope: "companies:read" },
+  "POST /v1/drillholes": { roles: MANAGERS, scope: "companies:write" },
+  "GET /v1/drillholes/:id": { roles: STAFF, scope: "companies:read" },
+  "PATCH /v1/drillholes/:id": { roles: MANAGERS, scope: "companies:write" },
+  "GET /v1/samples": { roles: STAFF, scope: "samples:read" },
+  "POST /v1/samples": { roles: STAFF, scope: "samples:write" },
+  "POST /v1/samples:batch": { roles: STAFF, scope: "samples:write" },
+  "GET /v1/samples/:id": { roles: STAFF, scope: "samples:read" },
+  "PATCH /v1/samples/:id": { roles: STAFF, scope: "samples:write" },
+  "GET /v1/dispatches": { roles: STAFF, scope: "dispatches:read" },
+  "POST /v1/dispatches": { roles: STAFF, scope: "dispatches:write" },
+  "GET /v1/dispatches/outstanding": { roles: STAFF, scope: "dispatches:read" },
+  "GET /v1/dispatches/:id{[^/]+\\.html}": { roles: STAFF, scope: "dispatches:read" },
+  "GET /v1/dispatches/:id": { roles: STAFF, scope: "dispatches:read" },
+  "PATCH /v1/dispatches/:id": { roles: STAFF, scope: "dispatches:write" },
+  "GET /v1/dispatches/:id/samples": { roles: STAFF, scope: "dispatches:read" },
+  "POST /v1/dispatches/:id/dispatch": { roles: STAFF, scope: "dispatches:write" },
+  "POST /v1/dispatches/:id/return": { roles: STAFF, scope: "dispatches:write" },
+  "POST /v1/dispatches/:id/close": { roles: STAFF, scope: "dispatches:write" },
+  "POST /v1/dispatches/:id/cancel": { roles: MANAGERS, scope: "dispatches:write" },
 };
 
 export function isAllowed(rule: Rule, actor: Actor | null): boolean {
