@@ -8,6 +8,7 @@ import inventoryCheck from "./inventory-check.mjs";
 import login from "./login.mjs";
 import oversell from "./oversell.mjs";
 import oversellAdjust from "./oversell-adjust.mjs";
+import reports from "./reports.mjs";
 import search from "./search.mjs";
 import storeGet from "./store-get.mjs";
 import storeList from "./store-list.mjs";
@@ -24,6 +25,7 @@ export const scenarios = [
   oversell,
   oversellAdjust,
   dispatchReturn,
+  ...reports,
   login,
   webhookFanout,
 ];
