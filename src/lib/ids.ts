@@ -22,7 +22,8 @@ export type IdPrefix =
   | "exp"
   | "ntf"
   | "rfd"
-  | "crn";
+  | "crn"
+  | "ret";
 
 // Monotonic so that ids minted in the same millisecond still sort by creation.
 const ulid = monotonicFactory();
