@@ -45,6 +45,9 @@ export async function refundOrder(
   const refundId = newId("rfd");
   for (let attempt = 1; ; attempt++) {
     const { order, lines } = await loadOrder(deps.db, orderId, actor);
+    const now = nowIso();
+    // First: the caller's refusal (its return already refunded) outranks "nothing left to refund".
+    const alongside = options.alongside ? await options.alongside(refundId, now) : [];
     if (order.status === "refunded") throw invalidTransition("The order is already fully refunded.");
     assertTransition(order, "refunded", "refunded");
     const plan = planRefund(order, lines, input.lines, options.restockingFee);
@@ -53,7 +56,6 @@ export async function refundOrder(
       .from(payments)
       .where(and(eq(payments.orderId, orderId), eq(payments.status, "succeeded")))
       .limit(1);
-    const now = nowIso();
     const refund = refundStatements(deps.db, order, plan, {
       refundId,
       paymentId: payment?.id ?? null,
@@ -82,7 +84,6 @@ export async function refundOrder(
       },
       now,
     );
-    const alongside = options.alongside ? await options.alongside(refundId, now) : [];
     try {
       await runBatch(deps.db, [...transition.statements, ...refund.statements, ...alongside]);
       break;

@@ -2,12 +2,15 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
-import { orders, stockLevels, stockMovements } from "../../../src/db/schema";
+import { orderLines, orders, stockLevels, stockMovements } from "../../../src/db/schema";
 import type { InventoryDO } from "../../../src/durable/inventory/object";
+import { chunks } from "../../../src/lib/chunks";
+import { newId } from "../../../src/lib/ids";
 import { stockObject } from "../../../src/modules/inventory/stock";
 import type { ReturnView } from "../../../src/modules/returns/schemas";
 import type { SignedIn } from "../../support/auth";
 import { call } from "../../support/http";
+import { insertProduct } from "../../support/products";
 import { act, checkout, db, key, ledger, level, pay, stockedProduct } from "../orders/support";
 
 /** A completed order of the customer's: one line per entry (stock on the shelf, unit price, qty bought). */
@@ -68,4 +71,45 @@ export async function agreedStock(productId: string) {
   const projectedMovements = await db().select().from(stockMovements).where(eq(stockMovements.productId, productId));
   expect(projectedMovements.map((m) => m.id).sort()).toEqual(movements.map((m) => m.id).sort());
   return { level: snapshot, ledger: movements };
+}
+
+/**
+ * A completed, unpaid-for-by-provider order of 100 lines (the most an order has) of one
+ * unit at 10 each, written straight into D1: returns at their documented maximum are
+ * the subject here, not checkout.
+ */
+export async function completedOrderOf100Lines(customerId: string) {
+  const products = await Promise.all(Array.from({ length: 100 }, () => insertProduct({ price: 10 })));
+  const orderId = newId("ord");
+  const now = new Date().toISOString();
+  await db().insert(orders).values({
+    id: orderId,
+    customerId,
+    status: "completed",
+    source: "checkout",
+    currency: "USD",
+    subtotal: 2000,
+    taxRateBps: 0,
+    tax: 0,
+    total: 2000,
+    captureMode: "manual",
+    metadata: {},
+    expiresAt: now,
+    paidAt: now,
+    completedAt: now,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const lines = products.map((p, position) => ({
+    orderId,
+    productId: p.id,
+    position,
+    sku: p.sku,
+    name: p.sku,
+    unitPrice: 10,
+    qty: 2,
+    lineTotal: 20,
+  }));
+  for (const part of chunks(lines, 10)) await db().insert(orderLines).values(part);
+  return { orderId, productIds: products.map((p) => p.id) };
 }
