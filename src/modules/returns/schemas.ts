@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { RECEIPT_CONDITIONS, RETURN_REASONS, RETURN_STATUSES } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
+import { OrderLineSchema } from "../orders/schemas";
 
 const ProductId = z.string().min(1).max(64).openapi({ description: "Product id (`prd_…`): the order line to return." });
 const Note = z.string().trim().min(1).max(1000);
@@ -92,13 +93,14 @@ const ReceiptSchema = z.object({
   movement_id: z.string().nullable(),
 });
 
-export const ReturnLineSchema = z
-  .object({
-    product_id: z.string(),
-    sku: z.string(),
-    name: z.string(),
-    unit_price: z.number().int(),
-    qty: z.number().int(),
+export const ReturnLineSchema = OrderLineSchema.pick({
+  product_id: true,
+  sku: true,
+  name: true,
+  unit_price: true,
+  qty: true,
+})
+  .extend({
     reason: z.enum(RETURN_REASONS),
     received: z.array(ReceiptSchema).openapi({ description: "What arrived, once the return is received." }),
   })
