@@ -23,6 +23,11 @@ export type IdPrefix =
   | "ntf"
   | "rfd"
   | "crn"
+  | "cmp"
+  | "prj"
+  | "dhl"
+  | "smp"
+  | "dsp"
   | "ret";
 
 // Monotonic so that ids minted in the same millisecond still sort by creation.
