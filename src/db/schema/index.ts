@@ -10,5 +10,6 @@ export * from "./invoices";
 export * from "./notifications";
 export * from "./orders";
 export * from "./reports";
+export * from "./returns";
 export * from "./settings";
 export * from "./webhooks";

@@ -129,6 +129,7 @@ export async function placeOrder(
     payments: [],
     refunds: [],
     invoices: [],
+    returns: [],
   };
 }
 

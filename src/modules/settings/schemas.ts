@@ -36,6 +36,10 @@ export const SettingsSchema = z
       description:
         "IANA time zone whose calendar days the reports and daily rollups use. After changing it, run `npm run reports:backfill` to re-key past days.",
     }),
+    return_window_days: z.number().int().min(0).max(3650).default(30).openapi({
+      example: 30,
+      description: "How many days after completion a customer may open a return (staff may open one any time).",
+    }),
   })
   .openapi("SettingsInput");
 
@@ -48,6 +52,7 @@ export const DEFAULT_SETTINGS: StoreSettings = {
   low_stock_default: 5,
   order_auto_capture: false,
   time_zone: "UTC",
+  return_window_days: 30,
 };
 
 export const SettingsResponse = SettingsSchema.extend({

@@ -8,6 +8,7 @@ export interface SettingsBody {
   low_stock_default: number;
   order_auto_capture: boolean;
   time_zone: string;
+  return_window_days: number;
   version: number;
   updated_at: string | null;
 }
