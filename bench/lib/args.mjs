@@ -8,6 +8,9 @@ const HELP = `npm run bench [-- options]
   --only=a,b           run only these scenarios: ${scenarios.map((s) => s.name).join(", ")}
   --profile=a,b|all    CPU-profile these scenarios' loads through workerd's inspector
                        (profiled figures carry the profiler's cost; compare them with each other only)
+  --against=<git-ref>  also build that ref (git worktree in the temp directory) and run it in the
+                       same workerd, each scenario on both builds in turn; prints this build's
+                       figures as ratios to the ref's
   --keep               keep the temporary directory (bundle, D1 and Durable Object state)
   --state-dir=<dir>    where that directory goes (default /dev/shm when there is one, else the OS temp dir)`;
 
@@ -20,6 +23,7 @@ export function readArgs(argv = process.argv.slice(2)) {
       profile: { type: "string" },
       keep: { type: "boolean", default: false },
       "state-dir": { type: "string" },
+      against: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -38,6 +42,7 @@ export function readArgs(argv = process.argv.slice(2)) {
     profiled,
     keep: values.keep,
     stateDir: values["state-dir"],
+    against: values.against ?? null,
     sizes: values.quick ? QUICK_DATASET : FULL_DATASET,
     // Runs are either timed (warm-up first, then `durationS`) or a fixed number of requests.
     settings: values.quick
