@@ -170,12 +170,6 @@ async function main(run, tmp, cleanup) {
     inspect: run.profiled.size > 0,
   });
   cleanup.push(() => runtime.mf.dispose());
-  const crons = builds.map((b) =>
-    startCronTicker(runtime.mf, b.name, b.wranglerConfig.workerOptions.cronTriggers ?? [], log),
-  );
-  cleanup.push(async () => {
-    for (const c of crons) c.stop();
-  });
   const workerdPids = findWorkerdPids();
   log(`workerd ready in ${Math.round(runtime.readyMs)} ms (pid ${workerdPids.join(", ") || "unknown"})`);
 
@@ -191,6 +185,13 @@ async function main(run, tmp, cleanup) {
   const noProfiling = { enabled: () => false, save: () => null };
   for (const build of builds)
     await seedBuild(run, build, runtime, workerdPids, build === current ? profiling : noProfiling);
+  // Crons start once every build has its tables (a tick before migrations would only fail).
+  const crons = builds.map((b) =>
+    startCronTicker(runtime.mf, b.name, b.wranglerConfig.workerOptions.cronTriggers ?? [], log),
+  );
+  cleanup.push(async () => {
+    for (const c of crons) c.stop();
+  });
   const ctx = current.ctx;
   const measureBaseline = async (label, pathname = "/", duration = run.settings.durationS) => {
     await waitForQuiet(workerdPids);
