@@ -1,7 +1,12 @@
 import { meteredEnv } from "./bindings";
-import { RequestMeter, runMetered } from "./meter";
+import { RequestMeter, runMetered, unmetered } from "./meter";
 
 export { edgeCache } from "./bindings";
+
+/** `waitUntil` for work after the response: its calls are not counted as the request's round trips. */
+export function afterResponse(ctx: { waitUntil(promise: Promise<unknown>): void }, work: () => Promise<unknown>): void {
+  ctx.waitUntil(unmetered(work));
+}
 
 type FetchHandler = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
 

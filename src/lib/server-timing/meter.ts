@@ -91,6 +91,14 @@ export function runMetered<T>(meter: RequestMeter, fn: () => T): T {
   return current.run(meter, fn);
 }
 
+/**
+ * Runs `fn` outside the request's meter: for work the response does not wait for
+ * (`waitUntil`), whose calls are not round trips on the request path.
+ */
+export function unmetered<T>(fn: () => T): T {
+  return current.exit(fn);
+}
+
 /** Runs a platform call, counted on the current request's meter when there is one. */
 export function timed<T>(kind: BindingKind, units: number, call: () => Promise<T>): Promise<T> {
   const meter = current.getStore();

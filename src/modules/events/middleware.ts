@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../context";
+import { afterResponse } from "../../lib/server-timing";
 import { publishWritten } from "./publisher";
 import { collectWrittenEvents } from "./written";
 
@@ -13,6 +14,6 @@ export const publishOutboxAfterCommit = createMiddleware<AppEnv>(async (c, next)
   const written = new Set<string>();
   await collectWrittenEvents(written, next);
   if (written.size > 0 && c.res.status < 400) {
-    c.executionCtx.waitUntil(publishWritten(c.get("db"), c.env.EVENTS, [...written]));
+    afterResponse(c.executionCtx, () => publishWritten(c.get("db"), c.env.EVENTS, [...written]));
   }
 });

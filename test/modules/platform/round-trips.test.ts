@@ -63,7 +63,7 @@ describe("round trips per request (Server-Timing)", () => {
       ],
     });
     expect(res.status).toBe(201);
-    expect(roundTrips(res.headers)).toEqual({ d1: 6, do: 1, ratelimit: 1 });
+    expect(roundTrips(res.headers)).toEqual({ d1: 5, do: 1, ratelimit: 1 });
     // Both lines' objects are called in one parallel round.
     expect(serverTiming(res.headers).do?.units).toBe(2);
   });
