@@ -6,6 +6,7 @@ import type { Reservation } from "../../durable/inventory/types";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { stockObject } from "../inventory/stock";
 import { invoiceQueries, invoiceViews } from "../invoices/queries";
+import { returnSummariesQuery, toReturnSummaries } from "../returns/reads";
 import { holdId } from "./holds";
 import type { OrderDetail } from "./schemas";
 import {
@@ -63,19 +64,25 @@ export async function getOrderDetail(deps: OrderDeps, id: string, actor: Actor |
   const { db } = deps;
   // Everything the answer shows, in one round trip; the visibility check runs on the
   // order row before any of it is used.
-  const [orderRows, lines, history, paymentRows, refundRows, refundLineRows, invoiceRows, noteRows] = await db.batch([
-    orderQuery(db, id),
-    linesQuery(db, id),
-    db.select().from(orderStatusHistory).where(eq(orderStatusHistory.orderId, id)).orderBy(asc(orderStatusHistory.seq)),
-    db.select().from(payments).where(eq(payments.orderId, id)).orderBy(asc(payments.createdAt), asc(payments.id)),
-    db.select().from(refunds).where(eq(refunds.orderId, id)).orderBy(asc(refunds.createdAt), asc(refunds.id)),
-    db
-      .select({ line: refundLines })
-      .from(refundLines)
-      .innerJoin(refunds, eq(refunds.id, refundLines.refundId))
-      .where(eq(refunds.orderId, id)),
-    ...invoiceQueries(db, id),
-  ]);
+  const [orderRows, lines, history, paymentRows, refundRows, refundLineRows, returnRows, invoiceRows, noteRows] =
+    await db.batch([
+      orderQuery(db, id),
+      linesQuery(db, id),
+      db
+        .select()
+        .from(orderStatusHistory)
+        .where(eq(orderStatusHistory.orderId, id))
+        .orderBy(asc(orderStatusHistory.seq)),
+      db.select().from(payments).where(eq(payments.orderId, id)).orderBy(asc(payments.createdAt), asc(payments.id)),
+      db.select().from(refunds).where(eq(refunds.orderId, id)).orderBy(asc(refunds.createdAt), asc(refunds.id)),
+      db
+        .select({ line: refundLines })
+        .from(refundLines)
+        .innerJoin(refunds, eq(refunds.id, refundLines.refundId))
+        .where(eq(refunds.orderId, id)),
+      returnSummariesQuery(db, id),
+      ...invoiceQueries(db, id),
+    ]);
   const order = orderRows[0];
   assertVisible(actor, order);
   const invoiceList = invoiceViews(invoiceRows, noteRows);
@@ -114,6 +121,7 @@ export async function getOrderDetail(deps: OrderDeps, id: string, actor: Actor |
       reason: r.reason,
       subtotal: r.subtotal,
       tax: r.tax,
+      restocking_fee: r.restockingFee,
       amount: r.amount,
       currency: r.currency,
       status: r.status,
@@ -124,6 +132,7 @@ export async function getOrderDetail(deps: OrderDeps, id: string, actor: Actor |
       created_at: r.createdAt,
     })),
     invoices: invoiceList,
+    returns: toReturnSummaries(returnRows),
   };
 }
 
