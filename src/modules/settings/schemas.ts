@@ -37,6 +37,13 @@ export const SettingsSchema = z
   })
   .openapi("SettingsInput");
 
+/** PATCH: any subset of the fields. No defaults here, so an absent field keeps its value. */
+export const SettingsPatchSchema = SettingsSchema.extend({
+  return_window_days: SettingsSchema.shape.return_window_days.unwrap(),
+})
+  .partial()
+  .openapi("SettingsPatch");
+
 export type StoreSettings = z.infer<typeof SettingsSchema>;
 
 export const DEFAULT_SETTINGS: StoreSettings = {
