@@ -1,6 +1,6 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-/** Stable machine codes for every problem the API can answer (DESIGN.md section 3). */
+/** Stable machine codes for every problem the API can answer (docs/architecture.md, "API conventions"). */
 export type ErrorCode =
   | "VALIDATION_FAILED"
   | "UNAUTHENTICATED"

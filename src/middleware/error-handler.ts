@@ -54,6 +54,16 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   return problemResponse(c, new AppError(500, "INTERNAL", "Something went wrong on our side."));
 }
 
-export function handleNotFound(c: Context<AppEnv>): Response {
+/** No route answers: 405 with `Allow` when other methods do on this path, else 404. */
+export function handleNotFound(c: Context<AppEnv>, allowed: string[] = []): Response {
+  if (allowed.length > 0) {
+    const allow = allowed.join(", ");
+    return problemResponse(
+      c,
+      new AppError(405, "METHOD_NOT_ALLOWED", `${c.req.method} is not allowed on ${c.req.path}; use ${allow}.`, {
+        headers: { Allow: allow },
+      }),
+    );
+  }
   return problemResponse(c, new AppError(404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`));
 }
