@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { exportJobs } from "../../../src/db/schema";
 import { PART_BYTES, runExport } from "../../../src/modules/exports/runner";
 import { db, fileText, queuedExport, runToEnd, seedOrders } from "./support";
@@ -31,6 +31,11 @@ function failingOnPart(n: number): R2Bucket {
     },
   });
 }
+
+// Other test files share the database: the seeded orders (dated 2031) go when this file ends.
+afterAll(async () => {
+  await env.DB.prepare("DELETE FROM orders WHERE id LIKE 'ord_seed2031_%'").run();
+});
 
 describe("export of 20,000 orders", () => {
   it("resumed after a failure mid-part gives the same file as an uninterrupted run", async () => {

@@ -18,8 +18,41 @@ export async function readSource(): Promise<Source> {
   };
 }
 
-export const recomputed = async (timeZone: string) =>
-  recomputeRollups(await readSource(), (iso) => dayIn(timeZone, iso));
+/** The recomputation over these orders only (and their refunds). */
+export async function recomputedFor(timeZone: string, orderIds: string[]) {
+  const all = await readSource();
+  const mine = new Set(orderIds);
+  const refunds = all.refunds.filter((r) => mine.has(r.order_id));
+  const refundIds = new Set(refunds.map((r) => r.id));
+  const source = {
+    orders: all.orders.filter((o) => mine.has(o.id)),
+    lines: all.lines.filter((l) => mine.has(l.order_id)),
+    refunds,
+    refundLines: all.refundLines.filter((l) => refundIds.has(l.refund_id)),
+  };
+  return recomputeRollups(source, (iso) => dayIn(timeZone, iso));
+}
+
+type Stored = Awaited<ReturnType<typeof storedRollups>>;
+
+/** What the rollups gained between two readings, rows that did not change left out. */
+export function rollupDelta(before: Stored, after: Stored): Stored {
+  const diff = <T extends Record<string, string | number>>(rows: T[], old: T[], key: (r: T) => string) => {
+    const previous = new Map(old.map((r) => [key(r), r]));
+    return rows
+      .map((r) => {
+        const p = previous.get(key(r));
+        return Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [k, typeof v === "number" ? v - Number(p?.[k] ?? 0) : v]),
+        ) as T;
+      })
+      .filter((r) => Object.values(r).some((v) => typeof v === "number" && v !== 0));
+  };
+  return {
+    sales: diff(after.sales, before.sales, (r) => `${r.day}|${r.currency}`),
+    products: diff(after.products, before.products, (r) => `${r.day}|${r.product_id}|${r.currency}`),
+  };
+}
 
 /** The rollup tables in the recomputation's shape and order. */
 export async function storedRollups() {
