@@ -18,6 +18,7 @@ import { healthRoutes } from "./modules/health/routes";
 import { imageRoutes, productImageRoutes } from "./modules/images/routes";
 import { inventoryRoutes } from "./modules/inventory/routes";
 import { invoiceRoutes } from "./modules/invoices/routes";
+import { locationRoutes } from "./modules/locations";
 import { orderRoutes } from "./modules/orders/routes";
 import { productRoutes } from "./modules/products/routes";
 import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
@@ -57,6 +58,7 @@ export function createApp() {
   app.route("/v1/webhooks", webhookRoutes);
   app.route("/v1/webhook-deliveries", webhookDeliveryRoutes);
   app.route("/v1/inventory", inventoryRoutes);
+  app.route("/v1/locations", locationRoutes);
   app.route("/v1/stream", streamRoutes);
   app.route("/v1/settings", settingsRoutes);
   app.route("/v1/orders", orderRoutes);

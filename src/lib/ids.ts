@@ -22,7 +22,9 @@ export type IdPrefix =
   | "exp"
   | "ntf"
   | "rfd"
-  | "crn";
+  | "crn"
+  | "loc"
+  | "trf";
 
 // Monotonic so that ids minted in the same millisecond still sort by creation.
 const ulid = monotonicFactory();

@@ -4,6 +4,7 @@ export * from "./idempotency";
 export * from "./identity";
 export * from "./inventory";
 export * from "./invoices";
+export * from "./locations";
 export * from "./notifications";
 export * from "./orders";
 export * from "./settings";
