@@ -25,6 +25,7 @@ import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
 import { settingsRoutes } from "./modules/settings/routes";
 import { storefrontRoutes } from "./modules/storefront/routes";
 import { streamRoutes } from "./modules/stream/routes";
+import { transferRoutes } from "./modules/transfers";
 import { userRoutes } from "./modules/users/routes";
 import { webhookDeliveryRoutes } from "./modules/webhooks/deliveries/routes";
 import { webhookRoutes } from "./modules/webhooks/routes";
@@ -59,6 +60,7 @@ export function createApp() {
   app.route("/v1/webhook-deliveries", webhookDeliveryRoutes);
   app.route("/v1/inventory", inventoryRoutes);
   app.route("/v1/locations", locationRoutes);
+  app.route("/v1/transfers", transferRoutes);
   app.route("/v1/stream", streamRoutes);
   app.route("/v1/settings", settingsRoutes);
   app.route("/v1/orders", orderRoutes);

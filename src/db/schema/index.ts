@@ -8,4 +8,5 @@ export * from "./locations";
 export * from "./notifications";
 export * from "./orders";
 export * from "./settings";
+export * from "./transfers";
 export * from "./webhooks";

@@ -18,4 +18,5 @@ export { locationHasStock } from "./location-stock";
 export { moveUnits } from "./moves";
 export { refusalError } from "./refusals";
 export { inventoryRoutes } from "./routes";
+export { requireProducts } from "./service";
 export { stockObject } from "./stock";
