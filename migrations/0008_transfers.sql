@@ -30,4 +30,11 @@ CREATE TABLE `transfers` (
 --> statement-breakpoint
 CREATE INDEX `transfers_status` ON `transfers` (`status`,`created_at`);--> statement-breakpoint
 CREATE INDEX `transfers_from` ON `transfers` (`from_location_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `transfers_to` ON `transfers` (`to_location_id`,`created_at`);
+CREATE INDEX `transfers_to` ON `transfers` (`to_location_id`,`created_at`);--> statement-breakpoint
+ALTER TABLE `order_lines` ADD `allocations` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
+ALTER TABLE `order_lines` ADD `fulfilled` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
+-- Lines of orders placed before locations were held, and sold, at the default location.
+UPDATE `order_lines` SET `allocations` = json_array(json_object('location_id', 'loc_00000000000000000000000000', 'qty', `qty`));
+--> statement-breakpoint
+UPDATE `order_lines` SET `fulfilled` = `allocations`
+WHERE `order_id` IN (SELECT `id` FROM `orders` WHERE `status` IN ('completed', 'refunded'));

@@ -113,10 +113,10 @@ export function changeState(store: StockStorage, input: ChangeStateInput): Movem
 
 /**
  * Where a hold's units come from: the first candidate with enough for the whole qty, or,
- * when none has, as much as each has in candidate order. Null if all of them together are short.
+ * when none has, as much as each has in candidate order. A refusal if all of them together are short.
  */
 function allocate(store: StockStorage, input: ReserveInput): Allocation[] | Refusal {
-  const candidates = [...new Set(input.locations?.length ? input.locations : [DEFAULT_LOCATION_ID])];
+  const candidates = [...new Set(input.locations ?? [DEFAULT_LOCATION_ID])];
   const levels = candidates.map((id) => store.locationLevel(id));
   const whole = levels.find((l) => l.available >= input.qty);
   if (whole) return [{ location_id: whole.location_id, qty: input.qty }];

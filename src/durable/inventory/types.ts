@@ -192,7 +192,8 @@ export interface ReserveInput {
   order_id?: string | null;
   /**
    * Candidate locations in priority order. The whole qty comes from the first one that has
-   * enough; only if none has, it is split across them in order. The default location when absent.
+   * enough; only if none has, it is split across them in order. The default location when absent;
+   * none at all when empty.
    */
   locations?: string[] | null;
 }

@@ -1,22 +1,26 @@
-import { inArray, type SQL, sql } from "drizzle-orm";
+import { and, inArray, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
-import { stockLevels } from "../../db/schema";
+import { stockLevels, stockLocationLevels } from "../../db/schema";
 import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
+import { isFulfillingLocation } from "../locations";
 
 /**
  * Display availability from the D1 projection, for product pages and lists: it may
  * lag the objects by the projection delay, which is fine for showing and never used
- * to decide a sale. A product whose stock never moved has 0 available.
+ * to decide a sale. It is what the storefront can sell: the sum over the active
+ * locations that fulfil orders. A product whose stock never moved has 0 available.
  */
 export async function projectedAvailability(db: Database, productIds: string[]): Promise<Map<string, number>> {
   const unique = [...new Set(productIds)];
   const available = new Map<string, number>(unique.map((id) => [id, 0]));
   for (const ids of chunks(unique, IDS_PER_QUERY)) {
+    const l = stockLocationLevels;
     const rows = await db
-      .select({ productId: stockLevels.productId, available: stockLevels.available })
-      .from(stockLevels)
-      .where(inArray(stockLevels.productId, ids));
+      .select({ productId: l.productId, available: sql<number>`sum(${l.available})` })
+      .from(l)
+      .where(and(inArray(l.productId, ids), isFulfillingLocation(l.locationId)))
+      .groupBy(l.productId);
     for (const row of rows) available.set(row.productId, row.available);
   }
   return available;

@@ -77,7 +77,15 @@ inventoryRoutes.openapi(
     },
   }),
   async (c) =>
-    c.json(await inventory.getAvailability(c.get("db"), c.env.INVENTORY, c.req.valid("query").product_id), 200),
+    c.json(
+      await inventory.getAvailability(
+        c.get("db"),
+        c.env.INVENTORY,
+        c.req.valid("query").product_id,
+        c.req.valid("query").location_id,
+      ),
+      200,
+    ),
 );
 
 inventoryRoutes.openapi(
@@ -90,7 +98,10 @@ inventoryRoutes.openapi(
     request: { body: jsonBody(CheckSchema) },
     responses: { 200: jsonContent(CheckResultSchema, "Per-line availability"), ...problems(404) },
   }),
-  async (c) => c.json(await inventory.checkAvailability(c.get("db"), c.env.INVENTORY, c.req.valid("json").lines), 200),
+  async (c) => {
+    const body = c.req.valid("json");
+    return c.json(await inventory.checkAvailability(c.get("db"), c.env.INVENTORY, body.lines, body.location_id), 200);
+  },
 );
 
 inventoryRoutes.openapi(

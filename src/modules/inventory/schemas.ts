@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ADJUSTMENT_REASONS, MOVEMENT_REASONS, STATE_REASONS, UNIT_STATES } from "../../durable/inventory/types";
 import { pageQuery, pageSchema } from "../../lib/pagination";
+import { LISTED_STATES } from "./current-inventory";
 
 const productId = z.string().min(1).max(64);
 const qty = z.number().int().min(1).max(1_000_000);
@@ -135,6 +136,9 @@ export const CheckSchema = z
       .array(z.strictObject({ product_id: productId, qty }))
       .min(1)
       .max(100),
+    location_id: LocationIdField.optional().openapi({
+      description: "Check this location only; otherwise every location that fulfils orders.",
+    }),
   })
   .openapi("StockCheck");
 
@@ -148,6 +152,7 @@ export const CheckResultSchema = z
   .openapi("StockCheckResult");
 
 export const ManyProductsQuery = z.object({
+  location_id: LocationIdField.optional().openapi({ description: "Availability at this location only." }),
   product_id: z
     .union([productId, z.array(productId)])
     .transform((v) => (Array.isArray(v) ? v : [v]))
@@ -166,6 +171,11 @@ export const InventoryListQuery = pageQuery.extend({
     .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]))
     .pipe(z.array(productId).max(100).optional()),
   category_id: z.string().max(64).optional(),
+  location_id: LocationIdField.optional().openapi({ description: "That location's numbers instead of the totals." }),
+  state: z
+    .enum(LISTED_STATES)
+    .optional()
+    .openapi({ description: "Only products with units in this state, e.g. `damaged`." }),
 });
 
 export const InventoryItemSchema = z
@@ -173,9 +183,8 @@ export const InventoryItemSchema = z
     product_id: z.string(),
     sku: z.string(),
     name: z.string(),
-    on_hand: z.number().int(),
-    reserved: z.number().int(),
-    available: z.number().int(),
+    location_id: z.string().nullable(),
+    ...buckets,
     version: z.number().int(),
     low_stock_threshold: z.number().int().nullable(),
     low_stock: z.boolean(),

@@ -21,7 +21,7 @@ import type {
 import { type AppError, notFound } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
-import { knownLocations, requireLocations } from "../locations";
+import { fulfillingLocationIds, knownLocations, requireLocations } from "../locations";
 import { findProductsForStock } from "../products/lookup";
 import { refusalError } from "./refusals";
 import { stockObject } from "./stock";
@@ -61,27 +61,46 @@ export async function getStockLevel(db: Database, objects: Objects, productId: s
   return { level, etagVersion: locationId ? (level.locations[0]?.version ?? 0) : level.version };
 }
 
-/** Authoritative levels of many products at once, read from their objects in parallel. */
 /** The product exists, and so does the location when one is named (none means the default). */
 export async function requireStockPlace(db: Database, productId: string, locationId: string | null | undefined) {
   await Promise.all([requireProducts(db, [productId]), requireLocations(db, locationId ? [locationId] : [])]);
 }
 
-export async function getAvailability(db: Database, objects: Objects, productIds: string[]) {
-  const ids = [...new Set(productIds)];
-  await requireProducts(db, ids);
-  const levels = await Promise.all(ids.map((id) => stockObject(objects, id).snapshot(id)));
-  return { data: levels.map((level) => ({ ...toLevelResponse(level), in_stock: level.available > 0 })) };
+/** What could be sold now: at one location, or summed over the locations checkout allocates from. */
+async function sellableAt(db: Database, locationId: string | undefined) {
+  if (locationId) await requireLocations(db, [locationId]);
+  const places = new Set(locationId ? [locationId] : await fulfillingLocationIds(db));
+  return (level: StockLevel) =>
+    level.locations.filter((l) => places.has(l.location_id)).reduce((sum, l) => sum + l.available, 0);
 }
 
-export async function checkAvailability(db: Database, objects: Objects, lines: { product_id: string; qty: number }[]) {
-  await requireProducts(
-    db,
-    lines.map((l) => l.product_id),
-  );
+/** Authoritative levels of many products at once, read from their objects in parallel. */
+export async function getAvailability(db: Database, objects: Objects, productIds: string[], locationId?: string) {
+  const ids = [...new Set(productIds)];
+  const [sellable] = await Promise.all([sellableAt(db, locationId), requireProducts(db, ids)]);
+  const levels = await Promise.all(ids.map((id) => stockObject(objects, id).snapshot(id)));
+  return {
+    data: levels.map((level) => ({ ...toLevelResponse(level, locationId), in_stock: sellable(level) > 0 })),
+  };
+}
+
+export async function checkAvailability(
+  db: Database,
+  objects: Objects,
+  lines: { product_id: string; qty: number }[],
+  locationId?: string,
+) {
+  const [sellable] = await Promise.all([
+    sellableAt(db, locationId),
+    requireProducts(
+      db,
+      lines.map((l) => l.product_id),
+    ),
+  ]);
   const levels = await Promise.all(lines.map((l) => stockObject(objects, l.product_id).snapshot(l.product_id)));
   const checked = lines.map((line, i) => {
-    const available = levels[i]?.available ?? 0;
+    const level = levels[i];
+    const available = level ? sellable(level) : 0;
     return { product_id: line.product_id, requested: line.qty, available, ok: available >= line.qty };
   });
   return { lines: checked, ok: checked.every((l) => l.ok) };

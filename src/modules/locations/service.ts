@@ -7,6 +7,7 @@
  * deactivated, which takes it out of allocation.
  */
 import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
 import { DEFAULT_LOCATION_ID, locations } from "../../db/schema";
 import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
@@ -167,6 +168,11 @@ export async function deleteLocation(db: Database, id: string, meta: RequestMeta
       before: toLocationResponse(current),
     }),
   ]);
+}
+
+/** SQL: the location id names an active location that fulfils orders (for projection reads). */
+export function isFulfillingLocation(locationId: AnySQLiteColumn): SQL {
+  return sql`${locationId} IN (SELECT ${locations.id} FROM ${locations} WHERE ${locations.fulfilsOrders} = 1 AND ${locations.active} = 1)`;
 }
 
 /** Active locations that fulfil orders, in allocation order: where checkout may hold stock. */

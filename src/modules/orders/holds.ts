@@ -32,7 +32,7 @@ export function log(message: string, fields: Record<string, unknown>): void {
 export type ReserveOutcome = { held: Reservation[] } | { shortage: LineAvailability[] };
 
 /**
- * Holds every line at once, all or nothing. On any refusal every line is released
+ * Holds every line at once, all or nothing, at the given locations (none: nothing can be held). On any refusal every line is released
  * (releasing a hold that never landed leaves a tombstone, so a late reserve holds
  * nothing) and the per-line availability is returned; on an RPC failure the lines
  * are released too and the error is raised.
@@ -42,6 +42,8 @@ export async function reserveLines(
   orderId: string,
   lines: { productId: string; qty: number }[],
   ttlSeconds: number,
+  /** Where the units may come from, in allocation order. */
+  locations: string[],
 ): Promise<ReserveOutcome> {
   const holds = await Promise.all(
     lines.map(async (l) => ({ productId: l.productId, reservationId: await holdId(orderId, l.productId) })),
@@ -54,6 +56,7 @@ export async function reserveLines(
         qty: line.qty,
         ttl_seconds: ttlSeconds,
         order_id: orderId,
+        locations,
       }),
     ),
   );

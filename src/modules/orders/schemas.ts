@@ -51,6 +51,26 @@ export const CheckoutSchema = z
 
 export type CheckoutInput = z.infer<typeof CheckoutSchema>;
 
+const LocationQty = z.object({ location_id: z.string(), qty: z.number().int() });
+
+export const FulfilSchema = z
+  .strictObject({
+    reason: z.string().trim().min(1).max(500).optional(),
+    location_id: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Fulfil what is allocated at this location; without it, everything left, anywhere." }),
+    lines: z
+      .array(z.strictObject({ product_id: ProductId, qty: z.number().int().min(1).max(1000) }))
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "With `location_id`: these units only (default: all left there)." }),
+  })
+  .openapi("OrderFulfilment");
+
 export const ReasonSchema = z
   .strictObject({ reason: z.string().trim().min(1).max(500).optional() })
   .openapi("ActionReason");
@@ -108,6 +128,11 @@ export const OrderLineSchema = z
     qty: z.number().int(),
     line_total: z.number().int(),
     refunded_qty: z.number().int(),
+    allocations: z
+      .array(LocationQty)
+      .openapi({ description: "Where the line's units are held or were sold from, per location." }),
+    fulfilled: z.array(LocationQty).openapi({ description: "Units fulfilled so far, per location." }),
+    fulfilled_qty: z.number().int(),
   })
   .openapi("OrderLine");
 
