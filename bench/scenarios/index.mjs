@@ -1,6 +1,7 @@
 // Every scenario, in the order they run. Reads first, then writes, then the gates,
 // and the webhook fan-out last so its queue work cannot slow anything else.
 import checkout from "./checkout.mjs";
+import checkoutMultiLocation from "./checkout-multi-location.mjs";
 import hotSku from "./hot-sku.mjs";
 import hotSkuAdjust from "./hot-sku-adjust.mjs";
 import inventoryCheck from "./inventory-check.mjs";
@@ -10,6 +11,7 @@ import oversellAdjust from "./oversell-adjust.mjs";
 import search from "./search.mjs";
 import storeGet from "./store-get.mjs";
 import storeList from "./store-list.mjs";
+import transfer from "./transfer.mjs";
 import webhookFanout from "./webhook-fanout.mjs";
 
 export const scenarios = [
@@ -18,6 +20,8 @@ export const scenarios = [
   search,
   inventoryCheck,
   checkout,
+  checkoutMultiLocation,
+  transfer,
   hotSku,
   hotSkuAdjust,
   oversell,
