@@ -9,7 +9,11 @@ import { apiKeyRoutes } from "./modules/api-keys/routes";
 import { auditRoutes } from "./modules/audit/routes";
 import { authRoutes } from "./modules/auth/routes";
 import { categoryRoutes } from "./modules/categories/routes";
+import { drillholeRoutes } from "./modules/companies/drillhole-routes";
+import { projectRoutes } from "./modules/companies/project-routes";
+import { companyRoutes } from "./modules/companies/routes";
 import { customerRoutes } from "./modules/customers/routes";
+import { dispatchRoutes } from "./modules/dispatches/routes";
 import { docsRoutes } from "./modules/docs/routes";
 import { publishOutboxAfterCommit } from "./modules/events/middleware";
 import { registerWebhookDocs } from "./modules/events/openapi";
@@ -22,6 +26,7 @@ import { locationRoutes } from "./modules/locations";
 import { orderRoutes } from "./modules/orders/routes";
 import { productRoutes } from "./modules/products/routes";
 import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
+import { sampleBatchRoutes, sampleRoutes } from "./modules/samples/routes";
 import { settingsRoutes } from "./modules/settings/routes";
 import { storefrontRoutes } from "./modules/storefront/routes";
 import { streamRoutes } from "./modules/stream/routes";
@@ -66,6 +71,12 @@ export function createApp() {
   app.route("/v1/orders", orderRoutes);
   app.route("/v1/invoices", invoiceRoutes);
   app.route("/v1/customers", customerRoutes);
+  app.route("/v1/companies", companyRoutes);
+  app.route("/v1/projects", projectRoutes);
+  app.route("/v1/drillholes", drillholeRoutes);
+  app.route("/v1/samples", sampleRoutes);
+  app.route("/v1", sampleBatchRoutes);
+  app.route("/v1/dispatches", dispatchRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -2,6 +2,7 @@
 // and the webhook fan-out last so its queue work cannot slow anything else.
 import checkout from "./checkout.mjs";
 import checkoutMultiLocation from "./checkout-multi-location.mjs";
+import dispatchReturn from "./dispatch-return.mjs";
 import hotSku from "./hot-sku.mjs";
 import hotSkuAdjust from "./hot-sku-adjust.mjs";
 import inventoryCheck from "./inventory-check.mjs";
@@ -26,6 +27,7 @@ export const scenarios = [
   hotSkuAdjust,
   oversell,
   oversellAdjust,
+  dispatchReturn,
   login,
   webhookFanout,
 ];

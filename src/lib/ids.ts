@@ -23,6 +23,12 @@ export type IdPrefix =
   | "ntf"
   | "rfd"
   | "crn"
+  | "cmp"
+  | "prj"
+  | "dhl"
+  | "smp"
+  | "dsp"
+  | "ret"
   | "loc"
   | "trf";
 
