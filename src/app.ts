@@ -25,6 +25,8 @@ import { invoiceRoutes } from "./modules/invoices/routes";
 import { locationRoutes } from "./modules/locations";
 import { orderRoutes } from "./modules/orders/routes";
 import { productRoutes } from "./modules/products/routes";
+import { returnActionRoutes } from "./modules/returns/actions";
+import { orderReturnRoutes, returnRoutes } from "./modules/returns/routes";
 import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
 import { sampleBatchRoutes, sampleRoutes } from "./modules/samples/routes";
 import { settingsRoutes } from "./modules/settings/routes";
@@ -69,6 +71,9 @@ export function createApp() {
   app.route("/v1/stream", streamRoutes);
   app.route("/v1/settings", settingsRoutes);
   app.route("/v1/orders", orderRoutes);
+  app.route("/v1/orders", orderReturnRoutes);
+  app.route("/v1/returns", returnRoutes);
+  app.route("/v1/returns", returnActionRoutes);
   app.route("/v1/invoices", invoiceRoutes);
   app.route("/v1/customers", customerRoutes);
   app.route("/v1/companies", companyRoutes);

@@ -8,6 +8,7 @@ export * from "./invoices";
 export * from "./locations";
 export * from "./notifications";
 export * from "./orders";
+export * from "./returns";
 export * from "./settings";
 export * from "./transfers";
 export * from "./webhooks";

@@ -141,6 +141,7 @@ export async function placeOrder(
     payments: [],
     refunds: [],
     invoices: [],
+    returns: [],
   };
 }
 
