@@ -1,5 +1,6 @@
 // Checkout: two-line orders across the catalog by signed-in customers, each with its
 // own Idempotency-Key: two holds on two stock objects, then one D1 batch.
+import { randomUUID } from "node:crypto";
 
 /** 32 connections of two-line checkouts over `products`, `qty` units a line; the result row `label`. */
 export async function checkoutRun(ctx, { label, products, qty }) {
@@ -17,7 +18,9 @@ export async function checkoutRun(ctx, { label, products, qty }) {
       headers: {
         authorization: `Bearer ${tokens[i % tokens.length]}`,
         "content-type": "application/json",
-        "idempotency-key": `${run}-${i}`,
+        // Unique across loads too: the warm-up's requests i = 0, 1, … are the same
+        // orders' keys otherwise, and a repeat waits for (or replays) the first.
+        "idempotency-key": `${run}-${randomUUID()}`,
       },
       body: bodies[i % bodies.length],
     }),

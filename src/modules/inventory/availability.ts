@@ -1,9 +1,21 @@
-import { and, inArray, type SQL, sql } from "drizzle-orm";
+import { and, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
 import { stockLevels, stockLocationLevels } from "../../db/schema";
 import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
 import { isFulfillingLocation } from "../locations";
+
+/**
+ * One product's projected availability at the locations that fulfil orders (one row), by a
+ * product-id subquery, for the caller's batch.
+ */
+export function availabilityOfQuery(db: Database, productId: SQLWrapper) {
+  const l = stockLocationLevels;
+  return db
+    .select({ available: sql<number>`coalesce(sum(${l.available}), 0)` })
+    .from(l)
+    .where(and(inArray(l.productId, productId), isFulfillingLocation(l.locationId)));
+}
 
 /**
  * Display availability from the D1 projection, for product pages and lists: it may
