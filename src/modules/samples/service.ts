@@ -16,6 +16,7 @@ import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit/service";
 import { retryOnRace, runBatch } from "../catalog/batch";
 import { checkVersion, saveEdit } from "../companies/edits";
+import { DEFAULT_LOCATION_ID } from "../locations";
 import { type Candidate, isPlacementRace, loadPlacement, place } from "./placement";
 import {
   type CreateSampleInput,
@@ -43,7 +44,7 @@ export function newSampleRow(input: CreateSampleInput, now: string): SampleRow {
     lot: input.lot ?? null,
     type: input.type,
     weightGrams: input.weight_grams ?? null,
-    locationId: input.location_id ?? null,
+    locationId: input.location_id ?? DEFAULT_LOCATION_ID,
     status: "in_store",
     dispatchId: null,
     notes: input.notes ?? null,
@@ -58,7 +59,7 @@ export function rowErrorOf(error: RowError): AppError {
   return error.code === "CONFLICT"
     ? conflict(error.detail, extra)
     : new AppError(400, "VALIDATION_FAILED", error.detail, {
-        errors: [{ path: "drillhole_id", message: error.detail }],
+        errors: [{ path: error.field, message: error.detail }],
       });
 }
 
@@ -109,7 +110,11 @@ export function updateSample(
       if (input.status && !MANUAL_FROM[input.status].includes(current.status)) {
         throw invalidTransition(`A ${current.status} sample cannot be set to ${input.status} by hand.`);
       }
-      const moving = input.depth_from !== undefined || input.depth_to !== undefined || input.number !== undefined;
+      const moving =
+        input.depth_from !== undefined ||
+        input.depth_to !== undefined ||
+        input.number !== undefined ||
+        input.location_id !== undefined;
       if ((input.depth_from !== undefined || input.depth_to !== undefined) && current.drillholeId === null) {
         throw conflict("A lot sample has no depths.");
       }
