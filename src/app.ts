@@ -1,5 +1,5 @@
 import { createRouter } from "./context";
-import { authenticate } from "./middleware/authenticate";
+import { pointOfSaleRoutes } from "./flows/point-of-sale/routes";
 import { authorize } from "./middleware/authorize";
 import { handleError, handleNotFound } from "./middleware/error-handler";
 import { apiRateLimit } from "./middleware/rate-limit";
@@ -7,12 +7,12 @@ import { requestContext } from "./middleware/request-context";
 import { corsFromAllowList, limitBody, requireJsonBody, securityHeaders } from "./middleware/security";
 import { apiKeyRoutes } from "./modules/api-keys/routes";
 import { auditRoutes } from "./modules/audit/routes";
+import { authenticate } from "./modules/auth";
 import { authRoutes } from "./modules/auth/routes";
 import { categoryRoutes } from "./modules/categories/routes";
 import { customerRoutes } from "./modules/customers/routes";
 import { docsRoutes } from "./modules/docs/routes";
-import { publishOutboxAfterCommit } from "./modules/events/middleware";
-import { registerWebhookDocs } from "./modules/events/openapi";
+import { publishOutboxAfterCommit, registerWebhookDocs } from "./modules/events";
 import { eventRoutes, eventTypeRoutes } from "./modules/events/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { imageRoutes, productImageRoutes } from "./modules/images/routes";
@@ -60,6 +60,7 @@ export function createApp() {
   app.route("/v1/stream", streamRoutes);
   app.route("/v1/settings", settingsRoutes);
   app.route("/v1/orders", orderRoutes);
+  app.route("/v1/invoices", pointOfSaleRoutes);
   app.route("/v1/invoices", invoiceRoutes);
   app.route("/v1/customers", customerRoutes);
 

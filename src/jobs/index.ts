@@ -1,9 +1,7 @@
 import { createDb } from "../db/client";
-import { sweepOutbox } from "../modules/events/publisher";
-import { pruneEvents } from "../modules/events/retention";
-import { runOrderSweeps } from "../modules/orders/sweeps";
-import { sweepUndispatched } from "../modules/webhooks/deliveries/dispatch";
-import { failStalledDeliveries } from "../modules/webhooks/deliveries/outcome";
+import { pruneEvents, sweepOutbox } from "../modules/events";
+import { runOrderSweeps } from "../modules/orders";
+import { failStalledDeliveries, sweepUndispatched } from "../modules/webhooks";
 import { pruneExpiredSessions } from "./retention";
 
 type Job = () => Promise<unknown>;

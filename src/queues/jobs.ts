@@ -1,8 +1,7 @@
 import { createDb } from "../db/client";
-import { flushOutbox } from "../modules/events/publisher";
-import { expireOrder } from "../modules/orders/cancel";
-import { orderDeps } from "../modules/orders/store";
-import { backoffSeconds } from "../modules/webhooks/deliveries/backoff";
+import { flushOutbox } from "../modules/events";
+import { expireOrder, orderDeps } from "../modules/orders";
+import { backoffSeconds } from "../modules/webhooks";
 import { isMessageOf, logMessageError } from "./messages";
 
 /** Sent by a stock object's alarm for each expired hold that belongs to an order. */

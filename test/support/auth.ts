@@ -3,7 +3,7 @@ import { decodeJwt } from "jose";
 import { createDb } from "../../src/db/client";
 import { type Role, users } from "../../src/db/schema";
 import { newId } from "../../src/lib/ids";
-import { hashPassword } from "../../src/modules/auth/passwords";
+import { hashPassword } from "../../src/modules/users/passwords";
 import { call } from "./http";
 
 export const TEST_PASSWORD = "Correct-Horse-42";

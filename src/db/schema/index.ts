@@ -1,5 +1,6 @@
 export * from "./catalog";
 export * from "./events";
+export * from "./guard";
 export * from "./idempotency";
 export * from "./identity";
 export * from "./inventory";

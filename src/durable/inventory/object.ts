@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
 import { chunks } from "../../lib/chunks";
-import { flushOutbox } from "../../modules/events/publisher";
+import { flushOutbox } from "../../modules/events";
 import { writeProjection } from "./projection";
 import { StockStorage } from "./storage";
 import type {

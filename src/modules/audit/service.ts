@@ -4,8 +4,9 @@
  * of secrets. The row is built here but executed by the caller inside the same D1
  * batch as the change, so there is never a change without its audit row or the reverse.
  */
-import { and, desc, eq, getTableColumns, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { Actor } from "../../context";
+import { insertIf } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { auditLogs } from "../../db/schema";
 import { newId } from "../../lib/ids";
@@ -55,14 +56,7 @@ export function auditInsert(db: Database, meta: RequestMeta, entry: AuditEntry, 
     ip: meta.ip,
     createdAt: nowIso(),
   };
-  if (!onlyIf) return db.insert(auditLogs).values(row);
-  // INSERT … SELECT <row> WHERE <condition>: the values are listed in the table's column
-  // order and encoded by each column, exactly as a plain insert would. (A raw `db.run`
-  // cannot be used here: drizzle cannot put it in a D1 batch.)
-  const values = Object.entries(getTableColumns(auditLogs)).map(([key, column]) =>
-    sql.param(row[key as keyof typeof row], column),
-  );
-  return db.insert(auditLogs).select(sql`SELECT ${sql.join(values, sql`, `)} WHERE ${onlyIf}`);
+  return onlyIf ? insertIf(db, auditLogs, row, onlyIf) : db.insert(auditLogs).values(row);
 }
 
 export interface AuditFilter {

@@ -2,10 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { type AppEnv, createRouter } from "../../context";
 import { AppError } from "../../lib/errors";
+import { originOf } from "../../lib/http";
 import { bearerSecurity, idParam, jsonBody, jsonContent, ProblemSchema, problems } from "../../lib/openapi";
 import { requestMeta } from "../../middleware/actor";
-import { originOf } from "../catalog/http";
-import { ImageSchema } from "../products/schemas";
+import { ImageSchema } from "../products";
 import { serveImage } from "./delivery";
 import {
   binary,

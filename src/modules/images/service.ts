@@ -9,15 +9,14 @@
  * the R2 object goes once no image row references it.
  */
 import { eq } from "drizzle-orm";
+import { retryOnRace, runBatch, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { productImages } from "../../db/schema";
 import { AppError, badRequest, conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { retryOnRace, runBatch, type Statement } from "../catalog/batch";
-import { type ImageRow, imagesOf, loadProductRow, toImageResponse } from "../products/view";
-import { productChangeBatch } from "../products/writes";
+import type { RequestMeta } from "../audit";
+import { type ImageRow, imagesOf, loadProductRow, productChangeBatch, toImageResponse } from "../products";
 import { detectFormat, IMAGE_FORMATS, readDimensions } from "./formats";
 import { releaseImageObjects, storeImageObject } from "./storage";
 

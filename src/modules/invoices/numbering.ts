@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { documentCounters } from "../../db/schema";
-import type { Statement } from "../orders/batch";
 
 export type Series = "INV" | "CRN";
 

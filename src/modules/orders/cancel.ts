@@ -1,11 +1,11 @@
 import { and, asc, eq, lte } from "drizzle-orm";
 import type { Actor } from "../../context";
+import { isGuardFailure, runBatch } from "../../db/batch";
 import { orders, payments } from "../../db/schema";
 import { AppError, forbidden, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { isGuardFailure, runBatch } from "./batch";
+import type { RequestMeta } from "../audit";
 import { log } from "./holds";
 import { getOrderDetail } from "./reads";
 import { planFullRefund, refundStatements } from "./refund-plan";

@@ -2,7 +2,7 @@ import type { InventoryDO } from "../../durable/inventory/object";
 import type { Reservation } from "../../durable/inventory/types";
 import { AppError } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
-import { stockObject } from "../inventory/stock";
+import { stockObject } from "../inventory";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
 

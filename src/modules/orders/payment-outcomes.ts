@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
+import { isGuardFailure, runBatch } from "../../db/batch";
 import { payments } from "../../db/schema";
 import { AppError, invalidTransition } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { isGuardFailure, runBatch } from "./batch";
+import type { RequestMeta } from "../audit";
 import { insufficientStock, type LineAvailability } from "./holds";
 import type { Secured } from "./payment-stock";
 import { planFullRefund, refundStatements } from "./refund-plan";

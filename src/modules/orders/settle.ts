@@ -11,7 +11,7 @@ import { and, eq } from "drizzle-orm";
 import { payments, refundLines, refunds } from "../../db/schema";
 import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { stockObject } from "../inventory/stock";
+import { stockObject } from "../inventory";
 import { type Hold, holdId, log, releaseHolds } from "./holds";
 import { linesOf, type OrderDeps } from "./store";
 

@@ -2,7 +2,7 @@ import { and, asc, eq, lt } from "drizzle-orm";
 import { createDb } from "../../db/client";
 import { orders, payments } from "../../db/schema";
 import { AppError } from "../../lib/errors";
-import { flushOutbox } from "../events/publisher";
+import { flushOutbox } from "../events";
 import { expirePendingOrders } from "./cancel";
 import { log } from "./holds";
 import { completePayment } from "./payment";

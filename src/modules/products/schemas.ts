@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { PRODUCT_STATUSES } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
-import { booleanFlag, SlugSchema } from "../catalog/schemas";
+import { booleanFlag, SlugSchema } from "../../lib/schemas";
 import { BARCODE_MAX_LENGTH, checkBarcode } from "./barcode";
 
 export const MAX_ATTRIBUTES = 50;

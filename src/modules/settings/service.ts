@@ -12,7 +12,7 @@ import type { Database } from "../../db/client";
 import { settings } from "../../db/schema";
 import { AppError, preconditionFailed } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
+import { auditInsert, type RequestMeta } from "../audit";
 import { DEFAULT_SETTINGS, SettingsSchema, type SettingsView, type StoreSettings } from "./schemas";
 
 const CACHE_MS = 10_000;

@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { guard, isGuardFailure, runBatch } from "../../../src/db/batch";
 import { categories } from "../../../src/db/schema";
-import { guard, isGuardFailure, readCatalogGeneration, runBatch } from "../../../src/modules/catalog/batch";
+import { readStorefrontGeneration } from "../../../src/db/storefront-generation";
 import { db, unique } from "./support";
 
 function categoryRow(id: string) {
@@ -44,6 +45,6 @@ describe("batch guard", () => {
   });
 
   it("reads the storefront generation seeded by the migration", async () => {
-    expect(await readCatalogGeneration(db)).toBeGreaterThanOrEqual(1);
+    expect(await readStorefrontGeneration(db)).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { isGuardFailure, runBatch } from "../../../src/db/batch";
 import type { ProductStatus } from "../../../src/db/schema";
 import type { RequestMeta } from "../../../src/modules/audit/service";
-import { isGuardFailure, runBatch } from "../../../src/modules/catalog/batch";
 import type { ProductResponse } from "../../../src/modules/products/schemas";
 import { loadProductRow } from "../../../src/modules/products/view";
 import { productChangeBatch } from "../../../src/modules/products/writes";

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { runBatch, type Statement } from "../../../src/db/batch";
 import { products } from "../../../src/db/schema";
-import { runBatch, type Statement } from "../../../src/modules/catalog/batch";
 import { barcodeKey, gs1CheckDigit } from "../../../src/modules/products/barcode";
 import type { ProductResponse } from "../../../src/modules/products/schemas";
 import { ftsQuery } from "../../../src/modules/products/search";

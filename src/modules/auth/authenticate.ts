@@ -1,8 +1,8 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../context";
-import { unauthenticated } from "../lib/errors";
-import { authenticateApiKey } from "../modules/api-keys/service";
-import { resolveAccessToken } from "../modules/auth/sessions";
+import type { AppEnv } from "../../context";
+import { unauthenticated } from "../../lib/errors";
+import { authenticateApiKey } from "../api-keys";
+import { resolveAccessToken } from "./sessions";
 
 /**
  * Reads `Authorization: Bearer <jwt | sk_… | pk_…>` or `X-API-Key` (or, for WebSocket

@@ -14,19 +14,23 @@
  * queue, whose consumer marks the failed steps `dead`.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { createDb, type Database } from "../../db/client";
-import { events, orderPipelineSteps } from "../../db/schema";
-import { AppError } from "../../lib/errors";
-import { derivedId } from "../../lib/ids";
-import { nowIso } from "../../lib/time";
-import type { EventType } from "../events/catalog";
-import { flushOutbox } from "../events/publisher";
-import { ensureCreditNote } from "../invoices/credit-notes";
-import { ensureInvoice } from "../invoices/issue";
-import { type OrderEvent, recordOrderNotification } from "../notifications/service";
-import { payOrder } from "./payment";
-import { settleCancellation, settleRefund } from "./settle";
-import { findOrder, type OrderDeps, orderDeps, systemMeta } from "./store";
+import { createDb, type Database } from "../db/client";
+import { events, orderPipelineSteps } from "../db/schema";
+import { AppError } from "../lib/errors";
+import { derivedId } from "../lib/ids";
+import { nowIso } from "../lib/time";
+import { type EventType, flushOutbox } from "../modules/events";
+import { ensureCreditNote, ensureInvoice } from "../modules/invoices";
+import { type OrderEvent, recordOrderNotification } from "../modules/notifications";
+import {
+  findOrder,
+  type OrderDeps,
+  orderDeps,
+  payOrder,
+  settleCancellation,
+  settleRefund,
+  systemMeta,
+} from "../modules/orders";
 
 export interface PipelineStep {
   name: string;

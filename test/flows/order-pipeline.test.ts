@@ -1,9 +1,19 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { events, notifications, orderPipelineSteps, payments, refunds } from "../../../src/db/schema";
-import { type PipelineStep, runOrderPipeline } from "../../../src/modules/orders/pipeline";
-import { type SignedIn, signInAs } from "../../support/auth";
-import { act, checkout, db, deps, drainOrderEvents, pay, refund, runQueue, stockedProduct } from "./support";
+import { events, notifications, orderPipelineSteps, payments, refunds } from "../../src/db/schema";
+import { type PipelineStep, runOrderPipeline } from "../../src/flows/order-pipeline";
+import {
+  act,
+  checkout,
+  db,
+  deps,
+  drainOrderEvents,
+  pay,
+  refund,
+  runQueue,
+  stockedProduct,
+} from "../modules/orders/support";
+import { type SignedIn, signInAs } from "../support/auth";
 
 let staff: SignedIn;
 let customer: SignedIn;

@@ -1,13 +1,10 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { orders } from "../../../src/db/schema";
-import { sellDirect } from "../../../src/modules/invoices/direct-sale";
-import type { InvoiceDetail } from "../../../src/modules/invoices/schemas";
-import { orderDeps } from "../../../src/modules/orders/store";
-import { createApiKey, type SignedIn, signInAs, userActorOf } from "../../support/auth";
-import { call } from "../../support/http";
-import { expectProblem } from "../../support/problem";
+import { orders } from "../../src/db/schema";
+import { sellDirect } from "../../src/flows/point-of-sale/sale";
+import type { InvoiceDetail } from "../../src/modules/invoices/schemas";
+import { orderDeps } from "../../src/modules/orders/store";
 import {
   db,
   decliningProvider,
@@ -18,7 +15,10 @@ import {
   level,
   staffMeta,
   stockedProduct,
-} from "../orders/support";
+} from "../modules/orders/support";
+import { createApiKey, type SignedIn, signInAs, userActorOf } from "../support/auth";
+import { call } from "../support/http";
+import { expectProblem } from "../support/problem";
 
 let clerk: SignedIn;
 let admin: SignedIn;

@@ -8,22 +8,22 @@
  * key, so a retry after any failure (even after the stored response is gone) resumes
  * the same sale from where it stopped instead of selling twice.
  */
-import { eq } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { orders } from "../../db/schema";
 import { AppError, conflict } from "../../lib/errors";
-import type { RequestMeta } from "../audit/service";
-import { isUniqueViolation } from "../orders/batch";
-import { cancelOrder, fulfilOrder, payOrder, placeOrder } from "../orders/service";
-import type { OrderDeps } from "../orders/store";
-import type { PaymentInput } from "../payments/schemas";
-import { ensureInvoice } from "./issue";
-import type { DirectSaleInput, InvoiceDetail } from "./schemas";
-
-async function saleOrder(deps: OrderDeps, saleKey: string) {
-  const [row] = await deps.db.select().from(orders).where(eq(orders.saleKey, saleKey)).limit(1);
-  return row;
-}
+import type { RequestMeta } from "../../modules/audit";
+import { ensureInvoice, type InvoiceDetail } from "../../modules/invoices";
+import {
+  cancelOrder,
+  findOrder,
+  findOrderBySaleKey,
+  fulfilOrder,
+  isDuplicateSaleKey,
+  type OrderDeps,
+  payOrder,
+  placeOrder,
+} from "../../modules/orders";
+import type { PaymentInput } from "../../modules/payments";
+import type { DirectSaleInput } from "./schemas";
 
 export async function sellDirect(
   deps: OrderDeps,
@@ -33,7 +33,7 @@ export async function sellDirect(
   meta: RequestMeta,
 ): Promise<InvoiceDetail> {
   const saleKey = `${actor.id} ${idempotencyKey}`;
-  let orderId = (await saleOrder(deps, saleKey))?.id;
+  let orderId = (await findOrderBySaleKey(deps.db, saleKey))?.id;
   if (!orderId) {
     try {
       const { payment: _payment, ...checkout } = input;
@@ -42,7 +42,7 @@ export async function sellDirect(
       ).id;
     } catch (err) {
       // A twin created the sale first (its holds were released): carry on with that one.
-      const twin = isUniqueViolation(err, "orders.sale_key") ? await saleOrder(deps, saleKey) : undefined;
+      const twin = isDuplicateSaleKey(err) ? await findOrderBySaleKey(deps.db, saleKey) : undefined;
       if (!twin) throw err;
       orderId = twin.id;
     }
@@ -59,7 +59,7 @@ async function driveSale(
   meta: RequestMeta,
 ): Promise<InvoiceDetail> {
   for (let step = 0; step < 4; step++) {
-    const [order] = await deps.db.select().from(orders).where(eq(orders.id, orderId)).limit(1);
+    const order = await findOrder(deps.db, orderId);
     switch (order?.status) {
       case "pending":
         try {

@@ -1,0 +1,1 @@
+export { auditInsert, type RequestMeta } from "./service";
