@@ -66,7 +66,7 @@ export function isUniqueViolation(err: unknown, table: SQLiteTable, name: string
   const columns = index.config.columns.map((c) => `${config.name}.${"name" in c ? c.name : ""}`).join(", ");
   return errorText(err)
     .split(" | ")
-    .some((message) => message.match(/UNIQUE constraint failed: ([\w., ]+)/)?.[1] === columns);
+    .some((message) => message.match(/UNIQUE constraint failed: (\w+\.\w+(?:, \w+\.\w+)*)/)?.[1] === columns);
 }
 
 export function isForeignKeyViolation(err: unknown): boolean {
