@@ -10,7 +10,10 @@ import { auditRoutes } from "./modules/audit/routes";
 import { authenticate } from "./modules/auth";
 import { authRoutes } from "./modules/auth/routes";
 import { categoryRoutes } from "./modules/categories/routes";
+import { drillholeRoutes, projectRoutes } from "./modules/companies";
+import { companyRoutes } from "./modules/companies/routes";
 import { customerRoutes } from "./modules/customers/routes";
+import { dispatchRoutes } from "./modules/dispatches/routes";
 import { docsRoutes } from "./modules/docs/routes";
 import { publishOutboxAfterCommit, registerWebhookDocs } from "./modules/events";
 import { eventRoutes, eventTypeRoutes } from "./modules/events/routes";
@@ -21,6 +24,7 @@ import { invoiceRoutes } from "./modules/invoices/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { productRoutes } from "./modules/products/routes";
 import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
+import { sampleBatchRoutes, sampleRoutes } from "./modules/samples/routes";
 import { settingsRoutes } from "./modules/settings/routes";
 import { storefrontRoutes } from "./modules/storefront/routes";
 import { streamRoutes } from "./modules/stream/routes";
@@ -63,6 +67,12 @@ export function createApp() {
   app.route("/v1/invoices", pointOfSaleRoutes);
   app.route("/v1/invoices", invoiceRoutes);
   app.route("/v1/customers", customerRoutes);
+  app.route("/v1/companies", companyRoutes);
+  app.route("/v1/projects", projectRoutes);
+  app.route("/v1/drillholes", drillholeRoutes);
+  app.route("/v1/samples", sampleRoutes);
+  app.route("/v1", sampleBatchRoutes);
+  app.route("/v1/dispatches", dispatchRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -12,7 +12,7 @@
  * Constraint failures are told apart by the constraint's name from the schema, never
  * by searching the message for "UNIQUE".
  */
-import { getTableColumns, type SQL, sql } from "drizzle-orm";
+import { Column, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { conflict } from "../lib/errors";
@@ -57,16 +57,22 @@ export function isGuardFailure(err: unknown): boolean {
  * Whether a statement failed on the unique index `name` of `table`. SQLite names the
  * columns, not the index ("UNIQUE constraint failed: products.sku"), so the columns
  * are looked up in the schema and compared exactly: `products.slug` never matches an
- * index on `products.slug_key`.
+ * index on `products.slug_key`. An index on an expression is named by SQLite itself
+ * ("UNIQUE constraint failed: index 'companies_name_ci'").
  */
 export function isUniqueViolation(err: unknown, table: SQLiteTable, name: string): boolean {
   const config = getTableConfig(table);
   const index = config.indexes.find((i) => i.config.name === name && i.config.unique);
   if (!index) throw new Error(`No unique index ${name} on ${config.name}`);
-  const columns = index.config.columns.map((c) => `${config.name}.${"name" in c ? c.name : ""}`).join(", ");
+  const onColumns = index.config.columns.every((c) => c instanceof Column);
+  const expected = onColumns
+    ? index.config.columns.map((c) => `${config.name}.${c instanceof Column ? c.name : ""}`).join(", ")
+    : `index '${name}'`;
   return errorText(err)
     .split(" | ")
-    .some((message) => message.match(/UNIQUE constraint failed: (\w+\.\w+(?:, \w+\.\w+)*)/)?.[1] === columns);
+    .some(
+      (message) => message.match(/UNIQUE constraint failed: (index '\w+'|\w+\.\w+(?:, \w+\.\w+)*)/)?.[1] === expected,
+    );
 }
 
 export function isForeignKeyViolation(err: unknown): boolean {

@@ -1,4 +1,5 @@
 import { createDb } from "../db/client";
+import { dispatchStock, finishReturns, sweepOverdueDispatches } from "../modules/dispatches";
 import { pruneEvents, sweepOutbox } from "../modules/events";
 import { runOrderSweeps } from "../modules/orders";
 import { failStalledDeliveries, sweepUndispatched } from "../modules/webhooks";
@@ -27,6 +28,8 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
         outbox: () => sweepOutbox(db, env.EVENTS, now),
         webhookDispatch: () => sweepUndispatched(db, env.WEBHOOKS, now),
         orders: () => runOrderSweeps(env, now),
+        overdueDispatches: () => sweepOverdueDispatches(db, now),
+        dispatchReturns: () => finishReturns(db, dispatchStock(env), now),
       });
       break;
     case "17 * * * *":

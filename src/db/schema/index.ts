@@ -1,4 +1,5 @@
 export * from "./catalog";
+export * from "./dispatch";
 export * from "./events";
 export * from "./guard";
 export * from "./idempotency";

@@ -1,1 +1,1 @@
-export { auditInsert, type RequestMeta } from "./service";
+export { auditInsert, auditInserts, type RequestMeta } from "./service";

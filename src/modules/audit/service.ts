@@ -9,6 +9,7 @@ import type { Actor } from "../../context";
 import { insertIf } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { auditLogs } from "../../db/schema";
+import { chunks } from "../../lib/chunks";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
@@ -35,15 +36,8 @@ function scrub(image: Record<string, unknown> | null | undefined): Record<string
   return Object.fromEntries(Object.entries(image).filter(([k]) => !SECRET_FIELDS.has(k)));
 }
 
-/**
- * The insert for one audit row, to run in the caller's batch. With `onlyIf`, the row
- * is written only when that condition holds inside the batch, which lets a guarded
- * update and its audit row succeed or fail together. Test something only this change
- * can make true: e.g. put the row before the update with the update's own WHERE as the
- * condition, since "the version is now N + 1" also holds after a concurrent writer's update.
- */
-export function auditInsert(db: Database, meta: RequestMeta, entry: AuditEntry, onlyIf?: SQL) {
-  const row: typeof auditLogs.$inferSelect = {
+function auditRow(meta: RequestMeta, entry: AuditEntry): typeof auditLogs.$inferSelect {
+  return {
     id: newId("aud"),
     actorType: meta.actor ? meta.actor.kind : "system",
     actorId: meta.actor?.id ?? null,
@@ -56,7 +50,29 @@ export function auditInsert(db: Database, meta: RequestMeta, entry: AuditEntry, 
     ip: meta.ip,
     createdAt: nowIso(),
   };
+}
+
+/**
+ * The insert for one audit row, to run in the caller's batch. With `onlyIf`, the row
+ * is written only when that condition holds inside the batch (see `insertIf`), which
+ * lets a guarded update and its audit row succeed or fail together.
+ */
+export function auditInsert(db: Database, meta: RequestMeta, entry: AuditEntry, onlyIf?: SQL) {
+  const row = auditRow(meta, entry);
   return onlyIf ? insertIf(db, auditLogs, row, onlyIf) : db.insert(auditLogs).values(row);
+}
+
+// Eleven columns per row: nine rows per insert stay under D1's 100 bound parameters.
+const ROWS_PER_INSERT = 9;
+
+/**
+ * The audit rows of a bulk change (one per entity), as few multi-row inserts: a batch of
+ * a thousand entities must stay within D1's statements per invocation.
+ */
+export function auditInserts(db: Database, meta: RequestMeta, entries: AuditEntry[]) {
+  return chunks(entries, ROWS_PER_INSERT).map((part) =>
+    db.insert(auditLogs).values(part.map((e) => auditRow(meta, e))),
+  );
 }
 
 export interface AuditFilter {
