@@ -40,14 +40,14 @@ module.exports = {
       from: {
         path: "^src/modules/[^/]+/?$",
         pathNot:
-          "^src/modules/(products|categories|images|inventory|orders|invoices|reviews|companies|samples|dispatches)/?$",
+          "^src/modules/(products|categories|images|inventory|orders|invoices|reviews|companies|samples|dispatches|returns)/?$",
       },
       to: { circular: true },
     },
     {
       name: "no-file-cycle",
       severity: "error",
-      from: { path: "^src/", pathNot: "^src/modules/(products|inventory|orders|invoices)/" },
+      from: { path: "^src/", pathNot: "^src/modules/(products|inventory|orders|invoices|returns)/" },
       to: { circular: true },
     },
   ],

@@ -23,6 +23,8 @@ import { inventoryRoutes } from "./modules/inventory/routes";
 import { invoiceRoutes } from "./modules/invoices/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { productRoutes } from "./modules/products/routes";
+import { returnActionRoutes } from "./modules/returns";
+import { orderReturnRoutes, returnRoutes } from "./modules/returns/routes";
 import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
 import { sampleBatchRoutes, sampleRoutes } from "./modules/samples/routes";
 import { settingsRoutes } from "./modules/settings/routes";
@@ -64,6 +66,9 @@ export function createApp() {
   app.route("/v1/stream", streamRoutes);
   app.route("/v1/settings", settingsRoutes);
   app.route("/v1/orders", orderRoutes);
+  app.route("/v1/orders", orderReturnRoutes);
+  app.route("/v1/returns", returnRoutes);
+  app.route("/v1/returns", returnActionRoutes);
   app.route("/v1/invoices", pointOfSaleRoutes);
   app.route("/v1/invoices", invoiceRoutes);
   app.route("/v1/customers", customerRoutes);

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { events } from "../db/schema";
 import { markOrderPipelineDead, runOrderPipelineForEvent } from "../flows/order-pipeline";
+import { runReturnPipelineForEvent } from "../flows/return-pipeline";
 import type { EventMessage } from "../modules/events";
 import { backoffSeconds, fanOutEvents } from "../modules/webhooks";
 import { isMessageOf, logMessageError } from "./messages";
@@ -10,7 +11,7 @@ const isEventMessage = isMessageOf<EventMessage>({ event_id: "string" });
 
 /**
  * EVENTS: the work each published event triggers: webhook deliveries (fanned out
- * for the whole batch at once), then the order pipeline. Each message is
+ * for the whole batch at once), then the order and return pipelines. Each message is
  * acknowledged or retried on its own; both steps are idempotent by event id, so a
  * retried message repeats nothing that already happened.
  */
@@ -40,6 +41,7 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
     messages.map(async (message) => {
       try {
         await runOrderPipelineForEvent(env, message.body.event_id);
+        await runReturnPipelineForEvent(env, message.body.event_id);
         message.ack();
       } catch (err) {
         retry(message, err);

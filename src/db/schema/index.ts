@@ -8,5 +8,6 @@ export * from "./inventory";
 export * from "./invoices";
 export * from "./notifications";
 export * from "./orders";
+export * from "./returns";
 export * from "./settings";
 export * from "./webhooks";

@@ -75,6 +75,16 @@ const creditNote = z
   })
   .openapi("CreditNoteEventData");
 
+const orderReturn = z
+  .looseObject({
+    id: z.string().openapi({ description: "Return id (`ret_…`)." }),
+    version,
+    status: z.string(),
+    order_id: z.string(),
+    customer_id: z.string().nullable().optional(),
+    refund_id: z.string().optional(),
+  })
+  .openapi("ReturnEventData");
 const dispatch = z
   .looseObject({
     id: z.string().openapi({ description: "Dispatch id (`dsp_…`)." }),
@@ -130,6 +140,18 @@ export const EVENT_CATALOG = {
   "invoice.issued": { description: "An invoice was issued.", data: invoice },
   "invoice.voided": { description: "An invoice was voided; its number stays used.", data: invoice },
   "credit_note.issued": { description: "A credit note was issued against an invoice for a refund.", data: creditNote },
+  "return.requested": { description: "A return of order lines was opened.", data: orderReturn },
+  "return.approved": { description: "A return was approved: the goods may be sent back.", data: orderReturn },
+  "return.rejected": { description: "A return was rejected, with a reason.", data: orderReturn },
+  "return.received": {
+    description: "A return's parcel was inspected; arrived units moved into stock (reason `returned`).",
+    data: orderReturn,
+  },
+  "return.refunded": {
+    description: "The arrived units of a return were refunded (the order's refund and credit note follow).",
+    data: orderReturn,
+  },
+  "return.closed": { description: "A return was closed without a refund.", data: orderReturn },
   "dispatch.created": { description: "A dispatch was drafted and given its number.", data: dispatch },
   "dispatch.dispatched": {
     description: "A dispatch left: its stock moved from on hand to out, its samples to dispatched.",

@@ -128,6 +128,7 @@ export async function placeOrder(
     payments: [],
     refunds: [],
     invoices: [],
+    returns: [],
   };
 }
 

@@ -1,6 +1,8 @@
 export { expireOrder } from "./cancel";
+export { log } from "./holds";
 export { hasPurchased } from "./purchases";
-export { AddressSchema, OrderLineInput } from "./schemas";
+export { refundOrder } from "./refund";
+export { AddressSchema, OrderLineInput, OrderLineSchema } from "./schemas";
 export { cancelOrder, fulfilOrder, payOrder, placeOrder } from "./service";
 export { settleCancellation, settleRefund } from "./settle";
 export {
@@ -8,8 +10,11 @@ export {
   findOrderBySaleKey,
   isCustomer,
   isDuplicateSaleKey,
+  type LineRow,
   linesOf,
+  loadOrder,
   type OrderDeps,
+  type OrderRow,
   orderDeps,
   systemMeta,
 } from "./store";

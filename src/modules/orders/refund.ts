@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { isGuardFailure, runBatch } from "../../db/batch";
+import { isGuardFailure, runBatch, type Statement } from "../../db/batch";
 import { payments } from "../../db/schema";
 import { conflict, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -17,6 +17,16 @@ import { assertTransition, transitionStatements } from "./transitions";
 const RACE_ATTEMPTS = 10;
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 
+export interface RefundOptions {
+  /** Kept back from the money, in minor units (order returns). */
+  restockingFee?: number;
+  /**
+   * Statements that must commit with the refund (an order return's own transition),
+   * built afresh for every attempt; throwing refuses the refund.
+   */
+  alongside?: (refundId: string, now: string) => Promise<Statement[]>;
+}
+
 /**
  * Refunds lines of a completed order (all that is left when no lines are named).
  * The refund, the lines' refunded quantities, the order's refunded amounts (and its
@@ -30,19 +40,22 @@ export async function refundOrder(
   input: RefundInput,
   actor: Actor,
   meta: RequestMeta,
+  options: RefundOptions = {},
 ) {
   const refundId = newId("rfd");
   for (let attempt = 1; ; attempt++) {
     const { order, lines } = await loadOrder(deps.db, orderId, actor);
+    const now = nowIso();
+    // First: the caller's refusal (its return already refunded) outranks "nothing left to refund".
+    const alongside = options.alongside ? await options.alongside(refundId, now) : [];
     if (order.status === "refunded") throw invalidTransition("The order is already fully refunded.");
     assertTransition(order, "refunded", "refunded");
-    const plan = planRefund(order, lines, input.lines);
+    const plan = planRefund(order, lines, input.lines, options.restockingFee);
     const [payment] = await deps.db
       .select({ id: payments.id })
       .from(payments)
       .where(and(eq(payments.orderId, orderId), eq(payments.status, "succeeded")))
       .limit(1);
-    const now = nowIso();
     const refund = refundStatements(deps.db, order, plan, {
       refundId,
       paymentId: payment?.id ?? null,
@@ -59,14 +72,20 @@ export async function refundOrder(
         reason: input.reason,
         event: {
           type: "order.refunded",
-          data: { refund_id: refundId, amount: plan.amount, fully_refunded: plan.fully, reason: input.reason },
+          data: {
+            refund_id: refundId,
+            amount: plan.amount,
+            restocking_fee: plan.restockingFee,
+            fully_refunded: plan.fully,
+            reason: input.reason,
+          },
         },
         auditAction: "order.refunded",
       },
       now,
     );
     try {
-      await runBatch(deps.db, [...transition.statements, ...refund.statements]);
+      await runBatch(deps.db, [...transition.statements, ...refund.statements, ...alongside]);
       break;
     } catch (err) {
       if (!isGuardFailure(err)) throw err;

@@ -1,0 +1,3 @@
+export { returnActionRoutes } from "./actions";
+export { returnSummariesOfOrder } from "./reads";
+export { moveReceivedStock } from "./receive";
