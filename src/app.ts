@@ -23,7 +23,7 @@ import { inventoryRoutes } from "./modules/inventory/routes";
 import { invoiceRoutes } from "./modules/invoices/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { productRoutes } from "./modules/products/routes";
-import { returnActionRoutes } from "./modules/returns";
+import { returnActionRoutes } from "./modules/returns/action-routes";
 import { orderReturnRoutes, returnRoutes } from "./modules/returns/routes";
 import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
 import { sampleBatchRoutes, sampleRoutes } from "./modules/samples/routes";

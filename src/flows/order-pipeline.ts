@@ -18,6 +18,7 @@ import { createDb, type Database } from "../db/client";
 import { events, orderPipelineSteps } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { derivedId } from "../lib/ids";
+import { errorSummary } from "../lib/log";
 import { nowIso } from "../lib/time";
 import { type EventType, flushOutbox } from "../modules/events";
 import { ensureCreditNote, ensureInvoice } from "../modules/invoices";
@@ -112,7 +113,7 @@ async function recordSteps(deps: OrderDeps, eventId: string, outcomes: { step: s
         step,
         status: error === null ? ("done" as const) : ("failed" as const),
         attempts: 1,
-        lastError: error === null ? null : String(error).slice(0, 1000),
+        lastError: error === null ? null : errorSummary(error).slice(0, 1000),
         updatedAt: now,
       })),
     )

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { guard, insertIf, isGuardFailure, isUniqueViolation, runBatch } from "../../src/db/batch";
 import { auditLogs, categories, products, reviews } from "../../src/db/schema";
 import { readStorefrontGeneration } from "../../src/db/storefront-generation";
-import { db, unique } from "../modules/products/support";
+import { db, unique } from "../support/catalog";
 
 function categoryRow(id: string) {
   const now = new Date().toISOString();

@@ -2,18 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { events, notifications, orderPipelineSteps, payments, refunds } from "../../src/db/schema";
 import { type PipelineStep, runOrderPipeline } from "../../src/flows/order-pipeline";
-import {
-  act,
-  checkout,
-  db,
-  deps,
-  drainOrderEvents,
-  pay,
-  refund,
-  runQueue,
-  stockedProduct,
-} from "../modules/orders/support";
 import { type SignedIn, signInAs } from "../support/auth";
+import { act, checkout, db, deps, drainOrderEvents, pay, refund, runQueue, stockedProduct } from "../support/orders";
 
 let staff: SignedIn;
 let customer: SignedIn;
@@ -22,7 +12,7 @@ beforeAll(async () => {
 });
 
 async function eventOf(orderId: string, type: string) {
-  const [row] = await db()
+  const [row] = await db
     .select()
     .from(events)
     .where(and(eq(events.resourceId, orderId), eq(events.type, type)));
@@ -31,7 +21,7 @@ async function eventOf(orderId: string, type: string) {
 }
 
 const stepsOf = (eventId: string) =>
-  db().select().from(orderPipelineSteps).where(eq(orderPipelineSteps.eventId, eventId));
+  db.select().from(orderPipelineSteps).where(eq(orderPipelineSteps.eventId, eventId));
 
 describe("the order pipeline", () => {
   it("runs each step once per event; a failing step is recorded and raised while the others complete", async () => {
@@ -82,7 +72,7 @@ describe("the order pipeline", () => {
     await pay(staff.token, created.body.id);
     await act(staff.token, created.body.id, "fulfil");
     const orderId = created.body.id;
-    await db().update(payments).set({ provider: "retired_gateway" }).where(eq(payments.orderId, orderId));
+    await db.update(payments).set({ provider: "retired_gateway" }).where(eq(payments.orderId, orderId));
     const refunded = await refund(staff.token, orderId, {
       lines: [{ product_id: product.id, qty: 1, restock: false }],
       reason: "x",
@@ -90,10 +80,10 @@ describe("the order pipeline", () => {
     expect(refunded.status).toBe(200);
     const event = await eventOf(orderId, "order.refunded");
 
-    const first = await runQueue("stockroom-events", [{ event_id: event.id }], 1);
+    const first = await runQueue("stockroom-events", [{ body: { event_id: event.id }, attempts: 1 }]);
     expect(first.result.retryMessages).toHaveLength(1);
-    expect(first.retries[0]?.delaySeconds).toBeGreaterThan(0);
-    const last = await runQueue("stockroom-events", [{ event_id: event.id }], 9);
+    expect([...first.retries.values()][0]?.delaySeconds).toBeGreaterThan(0);
+    const last = await runQueue("stockroom-events", [{ body: { event_id: event.id }, attempts: 9 }]);
     expect(last.result.retryMessages).toHaveLength(1);
     const rows = await stepsOf(event.id);
     expect(rows.find((r) => r.step === "settle")).toMatchObject({
@@ -103,10 +93,10 @@ describe("the order pipeline", () => {
     expect(rows.find((r) => r.step === "notify_customer")).toMatchObject({ status: "done", attempts: 1 });
 
     // The runtime moves the message to the dead-letter queue; its consumer marks the step.
-    const dead = await runQueue("stockroom-events-dlq", [{ event_id: event.id }]);
+    const dead = await runQueue("stockroom-events-dlq", [{ body: { event_id: event.id } }]);
     expect(dead.result.explicitAcks).toHaveLength(1);
     expect((await stepsOf(event.id)).find((r) => r.step === "settle")?.status).toBe("dead");
-    const [row] = await db().select().from(refunds).where(eq(refunds.orderId, orderId));
+    const [row] = await db.select().from(refunds).where(eq(refunds.orderId, orderId));
     expect(row?.status).toBe("pending");
   });
 
@@ -117,7 +107,7 @@ describe("the order pipeline", () => {
     await act(staff.token, created.body.id, "fulfil");
     await drainOrderEvents(created.body.id);
     await drainOrderEvents(created.body.id);
-    const sent = await db().select().from(notifications).where(eq(notifications.orderId, created.body.id));
+    const sent = await db.select().from(notifications).where(eq(notifications.orderId, created.body.id));
     expect(sent.map((n) => n.template).sort()).toEqual(["order_fulfilled", "order_received", "payment_received"]);
     expect(sent.every((n) => n.recipient === customer.email && n.channel === "email" && n.status === "pending")).toBe(
       true,

@@ -5,6 +5,8 @@ import { orders } from "../../src/db/schema";
 import { sellDirect } from "../../src/flows/point-of-sale/sale";
 import type { InvoiceDetail } from "../../src/modules/invoices/schemas";
 import { orderDeps } from "../../src/modules/orders/store";
+import { createApiKey, type SignedIn, signInAs, userActorOf } from "../support/auth";
+import { call } from "../support/http";
 import {
   db,
   decliningProvider,
@@ -15,9 +17,7 @@ import {
   level,
   staffMeta,
   stockedProduct,
-} from "../modules/orders/support";
-import { createApiKey, type SignedIn, signInAs, userActorOf } from "../support/auth";
-import { call } from "../support/http";
+} from "../support/orders";
 import { expectProblem } from "../support/problem";
 
 let clerk: SignedIn;
@@ -95,7 +95,7 @@ describe("POST /v1/invoices (direct sale)", () => {
     ]);
     expect(await level(a.id)).toMatchObject({ on_hand: 5, reserved: 0 });
     expect(
-      await db()
+      await db
         .select()
         .from(orders)
         .where(eq(orders.saleKey, `${clerk.id} ${k}`)),
@@ -105,7 +105,7 @@ describe("POST /v1/invoices (direct sale)", () => {
   it("a declined payment cancels the sale and gives the stock back", async () => {
     const p = await stockedProduct(3, 100);
     const actor = userActorOf(clerk);
-    const deps = { ...orderDeps(env, db()), payments: { manual: decliningProvider } };
+    const deps = { ...orderDeps(env, db), payments: { manual: decliningProvider } };
     const input = {
       lines: [{ product_id: p.id, qty: 2 }],
       payment: { provider: "manual" as const, method: "card" as const },
@@ -126,13 +126,13 @@ describe("POST /v1/invoices (direct sale)", () => {
       payment: { provider: "manual" as const, method: "cash" as const },
     };
     // Checkout (1), payment claim (2) and payment (3) land; fulfilment (4) hits an outage.
-    const broken = { ...orderDeps(env, db()), db: failingBatches((n) => n === 4) };
+    const broken = { ...orderDeps(env, db), db: failingBatches((n) => n === 4) };
     await expect(sellDirect(broken, actor, input, k, staffMeta(actor))).rejects.toThrow("D1 unavailable");
     expect(await level(p.id)).toMatchObject({ on_hand: 3 });
-    const invoice = await sellDirect(orderDeps(env, db()), actor, input, k, staffMeta(actor));
+    const invoice = await sellDirect(orderDeps(env, db), actor, input, k, staffMeta(actor));
     expect(invoice.status).toBe("issued");
     expect(await level(p.id)).toMatchObject({ on_hand: 3, reserved: 0 });
-    const sales = await db()
+    const sales = await db
       .select()
       .from(orders)
       .where(eq(orders.saleKey, `${clerk.id} ${k}`));

@@ -115,7 +115,6 @@ export const orderStatusHistory = sqliteTable(
 
 /** `failed`: abandoned before any money moved (the stock was gone); `declined`: refused by the provider. */
 export const PAYMENT_STATUSES = ["pending", "succeeded", "declined", "failed"] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** A capture attempt. Written as `pending` when the payment is claimed, before the provider is asked. */
 export const payments = sqliteTable(

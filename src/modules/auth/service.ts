@@ -11,7 +11,7 @@ import { isUniqueViolation } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { refreshTokens, sessions, users } from "../../db/schema";
 import { sha256Hex } from "../../lib/crypto";
-import { AppError, badRequest, conflict, notFound, unauthenticated } from "../../lib/errors";
+import { badRequest, conflict, notFound, unauthenticated } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
@@ -206,9 +206,9 @@ export async function changePassword(
 ) {
   const user = await loadSelf(db, actor);
   if (!(await verifyPassword(input.current_password, user.passwordHash))) {
-    throw new AppError(400, "VALIDATION_FAILED", "The current password is not correct.", {
-      errors: [{ path: "current_password", message: "Incorrect password" }],
-    });
+    throw badRequest("The current password is not correct.", [
+      { path: "current_password", message: "Incorrect password" },
+    ]);
   }
   const problems = passwordProblems(input.new_password, user.email, "new_password");
   if (input.new_password === input.current_password) {

@@ -90,9 +90,9 @@ async function sendAll(stock: DispatchStock, state: DispatchState, moves: StockM
   if (results.every((r) => r.status === "fulfilled" && r.value.ok)) return;
   await undoSends(stock, moves);
   if (results.some((r) => r.status === "rejected")) {
-    throw new AppError(503, "SERVICE_UNAVAILABLE", "Stock could not be moved; nothing was sent. Retry shortly.");
+    throw new AppError("SERVICE_UNAVAILABLE", "Stock could not be moved; nothing was sent. Retry shortly.");
   }
-  throw new AppError(409, "INSUFFICIENT_STOCK", "Not enough stock on hand for some lines; nothing was sent.", {
+  throw new AppError("INSUFFICIENT_STOCK", "Not enough stock on hand for some lines; nothing was sent.", {
     extra: {
       lines: state.lines.map((l, i) => {
         const r = results[i];

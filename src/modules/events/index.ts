@@ -3,4 +3,4 @@ export { publishOutboxAfterCommit } from "./middleware";
 export { registerWebhookDocs } from "./openapi";
 export { eventInsert, eventInsertFilled, eventInsertIf, recordedEventInsert } from "./outbox";
 export { type EventMessage, flushOutbox, sweepOutbox } from "./publisher";
-export { pruneEvents } from "./retention";
+export { EVENT_RETENTION_DAYS, pruneEvents } from "./retention";

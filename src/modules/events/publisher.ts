@@ -14,6 +14,7 @@ import { and, asc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { events } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
+import { log } from "../../lib/log";
 import { nowIso } from "../../lib/time";
 
 export interface EventMessage {
@@ -87,9 +88,7 @@ export async function flushOutbox(db: Database, queue: Queue<EventMessage>, opti
       await publish(db, queue, fresh, options.maxBatches ?? 5);
     }
   } catch (err) {
-    console.error(
-      JSON.stringify({ level: "warn", message: "outbox flush failed; the sweep will retry", error: String(err) }),
-    );
+    log.warn("outbox flush failed; the sweep will retry", { error: err });
   }
 }
 

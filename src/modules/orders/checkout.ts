@@ -18,7 +18,7 @@ import { orderingCustomer } from "../customers";
 import { eventInsert } from "../events";
 import { markProductsOrdered } from "../products";
 import { getSettings } from "../settings";
-import { holdId, insufficientStock, releaseHolds, reserveLines } from "./holds";
+import { holdId, releaseHolds, reserveLines, shortageError } from "./holds";
 import { priceLines } from "./lines";
 import { orderTotals } from "./money";
 import type { CheckoutInput, OrderDetail } from "./schemas";
@@ -57,7 +57,7 @@ export async function placeOrder(
 
   const outcome = await reserveLines(deps.objects, orderId, priced, ttlSeconds);
   if ("shortage" in outcome) {
-    throw insufficientStock("Not enough stock for some lines; nothing was reserved.", outcome.shortage);
+    throw shortageError("Not enough stock for some lines; nothing was reserved.", outcome.shortage);
   }
 
   const order: OrderRow = {

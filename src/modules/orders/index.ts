@@ -1,5 +1,4 @@
 export { expireOrder } from "./cancel";
-export { log } from "./holds";
 export { hasPurchased } from "./purchases";
 export { refundOrder } from "./refund";
 export { AddressSchema, OrderLineInput, OrderLineSchema } from "./schemas";

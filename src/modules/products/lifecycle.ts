@@ -14,7 +14,7 @@
 import { retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import type { ProductStatus } from "../../db/schema";
-import { AppError, invalidTransition, preconditionFailed } from "../../lib/errors";
+import { invalidTransition, preconditionFailed } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
 import type { ProductResponse } from "./schemas";
@@ -73,7 +73,7 @@ export async function transitionProduct(
     if (action === "publish") {
       const problems = publishProblems(current);
       if (problems.length > 0) {
-        throw new AppError(409, "INVALID_TRANSITION", "The product is not ready to publish.", { errors: problems });
+        throw invalidTransition("The product is not ready to publish.", problems);
       }
     }
     const images = await imagesOf(db, id);

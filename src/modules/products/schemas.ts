@@ -166,9 +166,6 @@ export const ListProductsQuery = catalogListQuery.extend({
     .openapi({ description: "Only products changed at or after this time (ISO 8601)." }),
 });
 
-export type CatalogListQuery = z.infer<typeof catalogListQuery>;
-export type ListProductsFilter = z.infer<typeof ListProductsQuery>;
-
 export const ProductPage = pageSchema(ProductSchema).openapi("ProductPage");
 
 export const BarcodeParam = z.object({

@@ -1,3 +1,2 @@
-export { returnActionRoutes } from "./actions";
 export { returnSummariesOfOrder } from "./reads";
 export { moveReceivedStock } from "./receive";

@@ -10,7 +10,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { settings } from "../../db/schema";
-import { AppError, preconditionFailed } from "../../lib/errors";
+import { preconditionFailed, preconditionRequired } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { DEFAULT_SETTINGS, SettingsSchema, type SettingsView, type StoreSettings } from "./schemas";
@@ -56,7 +56,7 @@ export async function updateSettings(
   meta: RequestMeta,
 ): Promise<SettingsView> {
   if (expectedVersion === null) {
-    throw new AppError(428, "PRECONDITION_REQUIRED", "Send If-Match with the ETag of the settings you edited.");
+    throw preconditionRequired("Send If-Match with the ETag of the settings you edited.");
   }
   const before = await readSettings(db);
   if (before.version !== expectedVersion) throw preconditionFailed();

@@ -3,3 +3,4 @@ export { type DeliveryDeps, type DeliveryRow, deliver, loadDeliveries } from "./
 export { type DeliveryMessage, sweepUndispatched } from "./deliveries/dispatch";
 export { fanOutEvents } from "./deliveries/fan-out";
 export { failStalledDeliveries, recordExhausted } from "./deliveries/outcome";
+export { pruneDeliveries } from "./deliveries/retention";

@@ -6,8 +6,8 @@ import type { ProductResponse } from "../../../src/modules/products/schemas";
 import { loadProductRow } from "../../../src/modules/products/view";
 import { productChangeBatch } from "../../../src/modules/products/writes";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { auditOf, createProduct, db, eventsOf, transition } from "../../support/catalog";
 import { call } from "../../support/http";
-import { auditOf, createProduct, db, eventsOf, transition } from "./support";
 
 let admin: SignedIn;
 

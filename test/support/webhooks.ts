@@ -1,17 +1,15 @@
-import { createExecutionContext, createMessageBatch, getQueueResult, type QueueResult } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { eq, inArray } from "drizzle-orm";
-import { vi } from "vitest";
-import { createDb } from "../../../src/db/client";
-import { events, webhookDeliveries, webhookEndpoints } from "../../../src/db/schema";
-import worker from "../../../src/index";
-import { eventInsert } from "../../../src/modules/events/outbox";
-import type { DeliveryMessage } from "../../../src/modules/webhooks/deliveries/dispatch";
-import { fanOutEvents } from "../../../src/modules/webhooks/deliveries/fan-out";
-import type { SignedIn } from "../../support/auth";
-import { call } from "../../support/http";
+import { afterAll, afterEach, beforeAll, vi } from "vitest";
+import { events, webhookDeliveries, webhookEndpoints } from "../../src/db/schema";
+import { eventInsert } from "../../src/modules/events/outbox";
+import type { DeliveryMessage } from "../../src/modules/webhooks/deliveries/dispatch";
+import { fanOutEvents } from "../../src/modules/webhooks/deliveries/fan-out";
+import { type SignedIn, signInAs } from "./auth";
+import { db } from "./db";
+import { call } from "./http";
+import { captureQueue, runQueue } from "./queues";
 
-export const db = createDb(env.DB);
+export { captureQueue, db, runQueue };
 
 export interface Received {
   url: string;
@@ -68,6 +66,35 @@ export function mockReceivers() {
 
 export type Receivers = ReturnType<typeof mockReceivers>;
 
+/**
+ * The set-up of a test file about webhooks: an admin to manage endpoints with and the
+ * receivers, installed before its tests and removed after them; the endpoints a test
+ * created go after each test. Read `admin` and `receivers` inside tests (they exist
+ * once the set-up has run).
+ */
+export function useWebhookReceivers(): { readonly admin: SignedIn; readonly receivers: Receivers } {
+  let admin: SignedIn | undefined;
+  let receivers: Receivers | undefined;
+  beforeAll(async () => {
+    admin = await signInAs("admin");
+    receivers = mockReceivers();
+  });
+  afterEach(cleanupEndpoints);
+  afterAll(() => receivers?.restore());
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("useWebhookReceivers: read admin and receivers inside a test");
+    return value;
+  };
+  return {
+    get admin() {
+      return ready(admin);
+    },
+    get receivers() {
+      return ready(receivers);
+    },
+  };
+}
+
 const created: string[] = [];
 
 /** Creates an endpoint through the API; `cleanupEndpoints` deletes them after the test. */
@@ -97,20 +124,6 @@ export async function writeEvent(type: string, data: Record<string, unknown>, re
   return event.id;
 }
 
-/** A queue producer that keeps what is sent instead of delivering it. */
-export function captureQueue<T>() {
-  const sent: { body: T; delaySeconds?: number | undefined }[] = [];
-  const queue = {
-    async send(body: T, options?: QueueSendOptions) {
-      sent.push({ body, delaySeconds: options?.delaySeconds });
-    },
-    async sendBatch(messages: Iterable<MessageSendRequest<T>>) {
-      for (const m of messages) sent.push({ body: m.body, delaySeconds: m.delaySeconds });
-    },
-  } as unknown as Queue<T>;
-  return { queue, sent };
-}
-
 /**
  * An event whose deliveries the test drives by hand: it is marked published (so no
  * flush or sweep sends it to the real queues too) and fanned out with the producer
@@ -122,34 +135,6 @@ export async function fanOutByHand(type: string, data: Record<string, unknown>) 
   const webhooks = captureQueue<DeliveryMessage>();
   await fanOutEvents(db, webhooks.queue, [eventId]);
   return { eventId, messages: webhooks.sent.map((s) => s.body) };
-}
-
-/**
- * Runs the worker's queue handler on a hand-made batch, as the runtime would.
- * `retries` holds the options each message was retried with (the harness's
- * `getQueueResult` does not report `delaySeconds`).
- */
-export async function runQueue<T>(
-  queue: string,
-  messages: { body: T; attempts?: number }[],
-  bindings: Partial<Env> = {},
-): Promise<{ result: QueueResult; ids: string[]; retries: Map<string, QueueRetryOptions | undefined> }> {
-  const ids = messages.map(() => crypto.randomUUID());
-  const batch = createMessageBatch<T>(
-    queue,
-    messages.map((m, i) => ({ id: ids[i] ?? "", timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
-  );
-  const retries = new Map<string, QueueRetryOptions | undefined>();
-  for (const message of batch.messages) {
-    const retry = message.retry.bind(message);
-    message.retry = (options?: QueueRetryOptions) => {
-      retries.set(message.id, options);
-      retry(options);
-    };
-  }
-  const ctx = createExecutionContext();
-  await worker.queue(batch as MessageBatch, { ...env, ...bindings }, ctx);
-  return { result: await getQueueResult(batch, ctx), ids, retries };
 }
 
 export async function deliveryRow(id: string) {

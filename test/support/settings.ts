@@ -1,5 +1,5 @@
-import type { SignedIn } from "../../support/auth";
-import { call } from "../../support/http";
+import type { SignedIn } from "./auth";
+import { call } from "./http";
 
 export interface SettingsBody {
   currency: string;

@@ -1,6 +1,7 @@
 import { inArray, lt, or } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { refreshTokens, sessions } from "../db/schema";
+import type { Database } from "../../db/client";
+import { DAY_MS } from "../../db/retention";
+import { refreshTokens, sessions } from "../../db/schema";
 
 /**
  * Deletes refresh tokens and sessions that expired more than a day ago. They can no
@@ -9,7 +10,7 @@ import { refreshTokens, sessions } from "../db/schema";
  * pruned session go too (the foreign key would otherwise refuse the whole batch).
  */
 export async function pruneExpiredSessions(db: Database, now = Date.now()): Promise<void> {
-  const cutoff = new Date(now - 24 * 60 * 60 * 1000).toISOString();
+  const cutoff = new Date(now - DAY_MS).toISOString();
   const expiredSessions = db.select({ id: sessions.id }).from(sessions).where(lt(sessions.expiresAt, cutoff));
   await db.batch([
     db

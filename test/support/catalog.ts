@@ -1,15 +1,15 @@
-import { env } from "cloudflare:workers";
 import { asc, eq } from "drizzle-orm";
 import { expect } from "vitest";
-import { createDb } from "../../../src/db/client";
-import { auditLogs, events } from "../../../src/db/schema";
-import type { CategoryResponse } from "../../../src/modules/categories/schemas";
-import type { ProductResponse } from "../../../src/modules/products/schemas";
-import { call } from "../../support/http";
+import { auditLogs, events } from "../../src/db/schema";
+import type { CategoryResponse } from "../../src/modules/categories/schemas";
+import type { ProductResponse } from "../../src/modules/products/schemas";
+import { call } from "./http";
 
 /** Catalog test helpers, shared by the categories, products, images, storefront and reviews tests. */
 
-export const db = createDb(env.DB);
+import { db } from "./db";
+
+export { db };
 
 export function unique(label = "x"): string {
   return `${label}-${crypto.randomUUID().slice(0, 8)}`;

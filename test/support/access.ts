@@ -1,7 +1,7 @@
 import { expect } from "vitest";
-import type { Role } from "../../../src/db/schema";
-import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
-import { call } from "../../support/http";
+import type { Role } from "../../src/db/schema";
+import { createApiKey, type SignedIn, signInAs } from "./auth";
+import { call } from "./http";
 
 /*
  * The intended access to catalog endpoints, written out caller by caller, so that a

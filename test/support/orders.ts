@@ -1,29 +1,24 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  getQueueResult,
-  runDurableObjectAlarm,
-  runInDurableObject,
-} from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { asc, eq } from "drizzle-orm";
-import type { Actor } from "../../../src/context";
-import { createDb, type Database } from "../../../src/db/client";
-import { events } from "../../../src/db/schema";
-import type { InventoryDO } from "../../../src/durable/inventory/object";
-import { runOrderPipelineForEvent } from "../../../src/flows/order-pipeline";
-import worker from "../../../src/index";
-import { newId } from "../../../src/lib/ids";
-import type { RequestMeta } from "../../../src/modules/audit/service";
-import { stockObject } from "../../../src/modules/inventory/stock";
-import type { OrderDetail } from "../../../src/modules/orders/schemas";
-import { orderDeps } from "../../../src/modules/orders/store";
-import type { PaymentProvider } from "../../../src/modules/payments/provider";
-import { call } from "../../support/http";
-import { insertProduct, type TestProduct } from "../../support/products";
+import type { Actor } from "../../src/context";
+import type { Database } from "../../src/db/client";
+import { events } from "../../src/db/schema";
+import type { InventoryDO } from "../../src/durable/inventory/object";
+import { runOrderPipelineForEvent } from "../../src/flows/order-pipeline";
+import { newId } from "../../src/lib/ids";
+import type { RequestMeta } from "../../src/modules/audit/service";
+import { stockObject } from "../../src/modules/inventory/stock";
+import type { OrderDetail } from "../../src/modules/orders/schemas";
+import { orderDeps } from "../../src/modules/orders/store";
+import type { PaymentProvider } from "../../src/modules/payments/provider";
+import { db } from "./db";
+import { call } from "./http";
+import { insertProduct, type TestProduct } from "./products";
+import { runQueue } from "./queues";
 
-export const db = () => createDb(env.DB);
-export const deps = () => orderDeps(env, db());
+export { db, runQueue };
+export const deps = () => orderDeps(env, db);
 
 /** A published product with `qty` units on the shelf. */
 export async function stockedProduct(qty: number, price = 1250): Promise<TestProduct> {
@@ -89,7 +84,7 @@ export function getOrder(token: string, orderId: string) {
 
 /** Runs the order pipeline over every event of the order so far, as the EVENTS consumer would. */
 export async function drainOrderEvents(orderId: string): Promise<string[]> {
-  const rows = await db()
+  const rows = await db
     .select({ id: events.id, type: events.type })
     .from(events)
     .where(eq(events.resourceId, orderId))
@@ -118,7 +113,7 @@ export function runStockAlarm(productId: string) {
 
 /** A D1 handle whose `batch` fails on the calls `failOn` picks (1-based): an outage injected mid-saga. */
 export function failingBatches(failOn: (call: number) => boolean): Database {
-  const real = db();
+  const real = db;
   let calls = 0;
   return new Proxy(real, {
     get(target, prop, receiver) {
@@ -176,22 +171,3 @@ export const crashingProvider: PaymentProvider = {
 };
 
 export const staffMeta = (actor: Actor): RequestMeta => ({ actor, requestId: `test-${crypto.randomUUID()}`, ip: null });
-
-/** Runs the worker's queue handler on a hand-made batch; returns which messages were retried and how. */
-export async function runQueue(queue: string, bodies: unknown[], attempts = 1) {
-  const batch = createMessageBatch(
-    queue,
-    bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts, body })),
-  );
-  const retries: (QueueRetryOptions | undefined)[] = [];
-  for (const message of batch.messages) {
-    const retry = message.retry.bind(message);
-    message.retry = (options?: QueueRetryOptions) => {
-      retries.push(options);
-      retry(options);
-    };
-  }
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return { result: await getQueueResult(batch, ctx), retries };
-}
