@@ -1,3 +1,3 @@
-export { lowStockCondition, projectedAvailability } from "./availability";
+export { availabilityOfQuery, lowStockCondition, projectedAvailability } from "./availability";
 export { syncLowStockThreshold } from "./service";
 export { stockObject } from "./stock";

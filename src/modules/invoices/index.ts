@@ -2,5 +2,5 @@ export { ensureCreditNote } from "./credit-notes";
 export { escapeHtml } from "./html";
 export { ensureInvoice } from "./issue";
 export { bumpCounter, numberSql, sequenceSql } from "./numbering";
-export { invoicesOfOrder } from "./queries";
+export { invoiceQueries, invoiceViews } from "./queries";
 export { type InvoiceDetail, InvoiceDetailSchema } from "./schemas";

@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, inArray, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { productImages, products } from "../../db/schema";
 import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
@@ -75,6 +75,15 @@ export async function imagesOf(db: Database, productId: string): Promise<ImageRo
 }
 
 /** The images of a page of products, grouped by product id, in as few queries as D1 allows. */
+/** One product's images in display order, by a product-id subquery, for the caller's batch. */
+export function imagesOfQuery(db: Database, productId: SQLWrapper) {
+  return db
+    .select()
+    .from(productImages)
+    .where(inArray(productImages.productId, productId))
+    .orderBy(asc(productImages.position), asc(productImages.id));
+}
+
 export async function imagesByProduct(db: Database, productIds: string[]): Promise<Map<string, ImageRow[]>> {
   const grouped = new Map<string, ImageRow[]>();
   const results = await Promise.all(

@@ -1,2 +1,2 @@
-export { returnSummariesOfOrder } from "./reads";
+export { returnSummariesQuery, toReturnSummaries } from "./reads";
 export { moveReceivedStock } from "./receive";

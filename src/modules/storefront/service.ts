@@ -9,7 +9,8 @@ import type { Database } from "../../db/client";
 import { products } from "../../db/schema";
 import { notFound } from "../../lib/errors";
 import { allCategories, buildTree, categoryIdBySlug, type TreeNode } from "../categories";
-import { type ProductResponse, searchProducts, withImages } from "../products";
+import { availabilityOfQuery } from "../inventory";
+import { imagesOfQuery, type ProductResponse, searchProducts, toProductResponse, withImages } from "../products";
 import type { StoreCategory, StoreProduct } from "./schemas";
 
 type StoreQuery = Omit<Parameters<typeof searchProducts>[1], "status" | "updated_since" | "low_stock"> & {
@@ -50,17 +51,22 @@ export async function listStoreProducts(db: Database, query: StoreQuery, origin:
   return { data: data.map(toStoreProduct), next_cursor: page.nextCursor };
 }
 
+/**
+ * One published product with its images and availability, in one D1 round trip: the
+ * images and the stock row are found through the same id-or-slug match as a subquery.
+ */
 export async function getStoreProduct(db: Database, idOrSlug: string, origin: string): Promise<StoreProduct> {
   const key = idOrSlug.startsWith("prd_") ? eq(products.id, idOrSlug) : eq(products.slug, idOrSlug.toLowerCase());
-  const [row] = await db
-    .select()
-    .from(products)
-    .where(and(key, eq(products.status, "published")))
-    .limit(1);
+  const match = and(key, eq(products.status, "published"));
+  const productId = db.select({ id: products.id }).from(products).where(match).limit(1);
+  const [rows, images, stock] = await db.batch([
+    db.select().from(products).where(match).limit(1),
+    imagesOfQuery(db, productId),
+    availabilityOfQuery(db, productId),
+  ]);
+  const [row] = rows;
   if (!row) throw notFound("Product");
-  const [product] = await withImages(db, origin, [row]);
-  if (!product) throw notFound("Product");
-  return toStoreProduct(product);
+  return toStoreProduct(toProductResponse(origin, row, images, stock[0]?.available ?? 0));
 }
 
 export async function storeCategoryTree(db: Database): Promise<{ data: StoreCategory[] }> {
