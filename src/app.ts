@@ -1,7 +1,9 @@
 import { createRouter } from "./context";
 import { pointOfSaleRoutes } from "./flows/point-of-sale/routes";
+import { withOperationIds } from "./lib/operation-ids";
 import { authorize } from "./middleware/authorize";
 import { handleError, handleNotFound } from "./middleware/error-handler";
+import { allowedMethodsOf } from "./middleware/method-not-allowed";
 import { apiRateLimit } from "./middleware/rate-limit";
 import { requestContext } from "./middleware/request-context";
 import { corsFromAllowList, limitBody, requireJsonBody, securityHeaders } from "./middleware/security";
@@ -90,17 +92,28 @@ export function createApp() {
     name: "X-API-Key",
   });
   registerWebhookDocs(app.openAPIRegistry);
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Stockroom API",
-      version: "1.0.0",
-      description: "Products, inventory and orders at the edge. Errors are RFC 9457 problem+json.",
-    },
-    servers: [{ url: "/" }],
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= withOperationIds(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: {
+          title: "Stockroom API",
+          version: "1.0.0",
+          description: "Products, inventory and orders at the edge. Errors are RFC 9457 problem+json.",
+        },
+        servers: [{ url: "/" }],
+      }),
+    );
+    return c.json(document);
   });
 
-  app.notFound(handleNotFound);
+  // Built on first use, when every route is mounted.
+  let allowedMethods: ((path: string) => string[]) | undefined;
+  app.notFound((c) => {
+    allowedMethods ??= allowedMethodsOf(app.routes);
+    return handleNotFound(c, allowedMethods(c.req.path));
+  });
   app.onError(handleError);
   return app;
 }

@@ -1,5 +1,5 @@
 /*
- * The order pipeline (seed 000's order workflow: payment, stock update, notify), run
+ * The order pipeline (payment, stock update, notification), run
  * by the EVENTS consumer for every order event it receives:
  * - `order.created`: auto-capture when the order asks for it;
  * - `order.cancelled` / `order.refunded`: settle (release holds, restock, refund money);

@@ -1,7 +1,8 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /**
- * Every problem the API can answer: its stable machine code, HTTP status and title.
+ * Every problem the API can answer (docs/architecture.md, "API conventions"): its stable
+ * machine code, HTTP status and title.
  * The status follows from the code, so a call site names only the code (through the
  * factory below) and the two cannot drift apart.
  */

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../context";
-import { AppError, codeForStatus, internalError, problemType } from "../lib/errors";
+import { AppError, codeForStatus, internalError, methodNotAllowed, problemType } from "../lib/errors";
 import { log } from "../lib/log";
 
 /** Hono's own exceptions (malformed JSON, body limit) become AppErrors with our codes. */
@@ -36,6 +36,14 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   return problemResponse(c, internalError("Something went wrong on our side."));
 }
 
-export function handleNotFound(c: Context<AppEnv>): Response {
+/** No route answers: 405 with `Allow` when other methods do on this path, else 404. */
+export function handleNotFound(c: Context<AppEnv>, allowed: string[] = []): Response {
+  if (allowed.length > 0) {
+    const allow = allowed.join(", ");
+    return problemResponse(
+      c,
+      methodNotAllowed(`${c.req.method} is not allowed on ${c.req.path}; use ${allow}.`, { headers: { Allow: allow } }),
+    );
+  }
   return problemResponse(c, new AppError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`));
 }

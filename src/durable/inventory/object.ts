@@ -28,7 +28,7 @@ const PUBLISH_COALESCE_MS = 25;
 
 /**
  * One object per product (`idFromName(product_id)`): the only writer of that
- * product's stock (DESIGN.md section 4). Every RPC method does its storage work
+ * product's stock (docs/architecture.md, "Stock: the consistency model"). Every RPC method does its storage work
  * synchronously inside one transaction, so operations are serialised and the
  * invariant 0 <= reserved <= on_hand is checked and kept by construction. Every
  * operation is idempotent by its id: a repeat returns the first answer and appends

@@ -1,5 +1,5 @@
 /*
- * The direct sale (seed 000 `/invoices/create`, point of sale): one call creates the
+ * The direct sale (point of sale): one call creates the
  * order, holds and sells the stock, takes the payment, hands the goods over and
  * issues the invoice. It drives the same order machinery as checkout and pay, so it
  * inherits their guarantees: no stock or money moves unless the whole sale can; a

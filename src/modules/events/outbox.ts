@@ -45,7 +45,7 @@ function outboxRow(event: OutboxEvent, recorded?: { id: string; createdAt: strin
 
 /**
  * The outbox row for an event, to run in the same D1 batch as the change it
- * describes (DESIGN.md section 5): the change and its event commit together or not at all.
+ * describes (docs/architecture.md, "Events, queues and webhooks"): the change and its event commit together or not at all.
  */
 export function eventInsert(db: Database, event: OutboxEvent) {
   const row = outboxRow(event);

@@ -1,5 +1,5 @@
 /*
- * Invoices (seed 000). An order is invoiced once, when paid (by the order pipeline,
+ * Invoices. An order is invoiced once, when paid (by the order pipeline,
  * or at once for a direct sale); the invoice keeps each line's unit price, quantity
  * and total as sold, the tax and the total, and its number is the next of the year's
  * gap-free `INV` series, allocated in the issuing batch. A refund is documented by a

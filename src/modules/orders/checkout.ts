@@ -1,5 +1,5 @@
 /*
- * Checkout, the saga of DESIGN.md section 4: (1) hold every line on its stock object,
+ * Checkout, the saga of docs/architecture.md ("Stock: the consistency model"): (1) hold every line on its stock object,
  * in parallel, with hold ids derived from the new order id; (2) if any line is
  * refused, release them all and answer 409 with per-line availability, leaving no
  * order behind; (3) write the order, its lines, its history, the `order.created`

@@ -10,7 +10,7 @@ import type { OrderRow } from "./store";
 import { orderEventData } from "./views";
 
 /**
- * The status machine (seed 003). `paying` is internal to a payment: claimed before
+ * The status machine. `paying` is internal to a payment: claimed before
  * money or stock moves, left for `processing` on success, back to `pending` on a
  * decline, or `cancelled` when the stock is gone. A completed order stays
  * `completed` through partial refunds (a guarded change, but no transition) and

@@ -1,5 +1,5 @@
 /*
- * The product lifecycle (seed 003) as explicit actions:
+ * The product lifecycle as explicit actions:
  *   publish   draft              → published  (needs a price; sets published_at)
  *   unpublish published          → draft
  *   archive   draft | published  → archived

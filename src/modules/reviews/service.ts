@@ -1,5 +1,5 @@
 /*
- * Reviews (seed 001). A signed-in customer may review a published product once
+ * Reviews. A signed-in customer may review a published product once
  * (rating 1 to 5, a title, a body of at most 5,000 characters); the review waits as
  * `pending` until staff approve or reject it, and only approved reviews are public.
  * The author may edit their review while it is pending and delete it at any time;

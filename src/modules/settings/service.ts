@@ -94,3 +94,14 @@ export async function updateSettings(
   cached = { view, at: Date.now() };
   return view;
 }
+
+/** A partial change: the fields sent replace those of the version If-Match names. */
+export async function patchSettings(
+  db: Database,
+  patch: Partial<StoreSettings>,
+  expectedVersion: number | null,
+  meta: RequestMeta,
+): Promise<SettingsView> {
+  const { version: _version, updated_at: _updatedAt, ...current } = await readSettings(db);
+  return updateSettings(db, { ...current, ...patch }, expectedVersion, meta);
+}

@@ -96,9 +96,11 @@ describe("the error handler", () => {
     expectProblem(res, 413, "PAYLOAD_TOO_LARGE");
   });
 
-  it("answers unknown routes and methods with a 404 problem", async () => {
+  it("answers unknown routes with a 404 problem, and a method a route does not take with 405 and Allow", async () => {
     expectProblem(await call("GET", "/v1/no-such-thing"), 404, "NOT_FOUND");
-    expectProblem(await call("PUT", "/v1/auth/me", { body: {} }), 404, "NOT_FOUND");
+    const wrongMethod = await call("PUT", "/v1/auth/me", { body: {} });
+    expectProblem(wrongMethod, 405, "METHOD_NOT_ALLOWED");
+    expect(wrongMethod.headers.get("allow")).toBe("GET, HEAD, PATCH");
     expectProblem(await call("GET", "/nothing-here"), 404, "NOT_FOUND");
   });
 
