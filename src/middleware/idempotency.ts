@@ -3,9 +3,10 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import type { Database } from "../db/client";
+import { deleteInChunks } from "../db/retention";
 import { idempotencyKeys } from "../db/schema";
 import { sha256Hex } from "../lib/crypto";
-import { AppError, badRequest, conflict } from "../lib/errors";
+import { badRequest, conflict, idempotencyConflict } from "../lib/errors";
 import { isoInSeconds, nowIso } from "../lib/time";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -104,7 +105,7 @@ async function awaitTwin(db: Database, actorKey: string, key: string, requestHas
       return null;
     }
     if (row.requestHash !== requestHash) {
-      throw new AppError(409, "IDEMPOTENCY_CONFLICT", "This Idempotency-Key was used with a different request.");
+      throw idempotencyConflict("This Idempotency-Key was used with a different request.");
     }
     if (row.state === "done") return replay(row);
     if (Date.now() - Date.parse(row.createdAt) > ABANDONED_AFTER_MS) {
@@ -145,7 +146,7 @@ async function remember(c: Context<AppEnv>, db: Database, actorKey: string, key:
     .where(where);
 }
 
-/** Cron: forget keys past their 24 hours. */
-export async function pruneIdempotencyKeys(db: Database): Promise<void> {
-  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, nowIso()));
+/** Hourly: forget keys past their 24 hours (their stored responses can be large). */
+export async function pruneIdempotencyKeys(db: Database, now = Date.now()): Promise<number> {
+  return deleteInChunks(db, idempotencyKeys, lt(idempotencyKeys.expiresAt, new Date(now).toISOString()));
 }

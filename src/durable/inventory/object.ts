@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
 import { chunks } from "../../lib/chunks";
-import { flushOutbox } from "../../modules/events/publisher";
+import { flushOutbox } from "../../modules/events";
 import { applyChecked, changeState, endHold, invalid, locationOf, receive, reserve, ship } from "./operations";
 import { writeProjection } from "./projection";
 import { abandonProjection, completeProjection, takeProjectionBatch } from "./projection-batch";
@@ -38,7 +38,7 @@ const PUBLISH_COALESCE_MS = 25;
 
 /**
  * One object per product (`idFromName(product_id)`): the only writer of that
- * product's stock (DESIGN.md section 4). Every RPC method does its storage work
+ * product's stock (docs/architecture.md, "Stock: the consistency model"). Every RPC method does its storage work
  * synchronously inside one transaction, so operations are serialised and the
  * invariant (every bucket >= 0, reserved + damaged + quarantine <= on_hand at each
  * location) is checked and kept by construction. Every

@@ -15,6 +15,7 @@ import { and, asc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { events } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
+import { log } from "../../lib/log";
 import { nowIso } from "../../lib/time";
 
 export interface EventMessage {
@@ -92,9 +93,7 @@ export async function flushOutbox(db: Database, queue: Queue<EventMessage>, opti
       await publish(db, queue, fresh, options.maxBatches ?? 5);
     }
   } catch (err) {
-    console.error(
-      JSON.stringify({ level: "warn", message: "outbox flush failed; the sweep will retry", error: String(err) }),
-    );
+    log.warn("outbox flush failed; the sweep will retry", { error: err });
   }
 }
 
@@ -115,9 +114,7 @@ export async function publishWritten(db: Database, queue: Queue<EventMessage>, e
       await sendClaimed(db, queue, claimed);
     }
   } catch (err) {
-    console.error(
-      JSON.stringify({ level: "warn", message: "outbox publish failed; the sweep will retry", error: String(err) }),
-    );
+    log.warn("outbox publish failed; the sweep will retry", { error: err });
   }
 }
 

@@ -8,7 +8,7 @@ export const LISTED_STATES = ["reserved", "damaged", "quarantine", "incoming", "
 export type ListedState = (typeof LISTED_STATES)[number];
 
 /**
- * The "current inventory" list (seed 004), read from the D1 projection. It is a
+ * The "current inventory" list, read from the D1 projection. It is a
  * read-only report, so it joins the catalog's products directly: every product is
  * listed, with zeros for one whose stock object has never moved. With `location_id`
  * the numbers are that location's; otherwise the product's totals. Levels here can lag

@@ -13,10 +13,9 @@ export type {
   StockLevel,
   UnitState,
 } from "../../durable/inventory/types";
-export { lowStockCondition, projectedAvailability } from "./availability";
-export { locationHasStock } from "./location-stock";
+export { availabilityOfQuery, lowStockCondition, projectedAvailability } from "./availability";
 export { moveUnits } from "./moves";
 export { refusalError } from "./refusals";
 export { inventoryRoutes } from "./routes";
-export { requireProducts } from "./service";
+export { requireProducts, syncLowStockThreshold } from "./service";
 export { stockObject } from "./stock";

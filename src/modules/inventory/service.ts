@@ -22,7 +22,7 @@ import { type AppError, notFound } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { fulfillingLocationIds, knownLocations, requireLocations } from "../locations";
-import { findProductsForStock } from "../products/lookup";
+import { findProductsForStock } from "../products";
 import { refusalError } from "./refusals";
 import { stockObject } from "./stock";
 

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { LOCATION_KINDS, type locations } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
-import { AddressSchema } from "../orders/schemas";
+import { AddressSchema } from "../../lib/schemas";
 
 const Code = z
   .string()

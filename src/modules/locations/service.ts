@@ -8,6 +8,7 @@
  */
 import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { guard, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { DEFAULT_LOCATION_ID, locations } from "../../db/schema";
 import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
@@ -15,10 +16,9 @@ import { conflict, notFound, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { guard, isUniqueViolation, retryOnRace, runBatch } from "../catalog/batch";
-import { locationHasStock } from "../inventory";
+import { auditInsert, type RequestMeta } from "../audit";
 import { type LocationResponse, toLocationResponse } from "./schemas";
+import { locationHasStock } from "./stock";
 
 type LocationRow = typeof locations.$inferSelect;
 
@@ -33,7 +33,7 @@ export interface LocationInput {
 }
 
 function writeError(err: unknown): unknown {
-  if (isUniqueViolation(err, "locations.code")) return conflict("Another location already uses this code.");
+  if (isUniqueViolation(err, locations, "locations_code")) return conflict("Another location already uses this code.");
   return err;
 }
 

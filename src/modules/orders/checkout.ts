@@ -8,19 +8,19 @@
  * A crash between (1) and (4) leaves holds without an order: their TTL frees them.
  */
 import type { Actor } from "../../context";
+import { runBatch, type Statement } from "../../db/batch";
 import { type CaptureMode, orderLines, orderStatusHistory, orders } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { forbidden } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { isoInSeconds } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { orderingCustomer } from "../customers/service";
-import { eventInsert } from "../events/outbox";
+import { auditInsert, type RequestMeta } from "../audit";
+import { orderingCustomer } from "../customers";
+import { eventInsert } from "../events";
 import { fulfillingLocationIds } from "../locations";
-import { markProductsOrdered } from "../products/lookup";
-import { getSettings } from "../settings/service";
-import { runBatch, type Statement } from "./batch";
-import { holdId, insufficientStock, releaseHolds, reserveLines } from "./holds";
+import { markProductsOrdered } from "../products";
+import { getSettings } from "../settings";
+import { holdId, releaseHolds, reserveLines, shortageError } from "./holds";
 import { priceLines } from "./lines";
 import { orderTotals } from "./money";
 import type { CheckoutInput, OrderDetail } from "./schemas";
@@ -63,7 +63,7 @@ export async function placeOrder(
 
   const outcome = await reserveLines(deps.objects, orderId, priced, ttlSeconds, locations);
   if ("shortage" in outcome) {
-    throw insufficientStock("Not enough stock for some lines; nothing was reserved.", outcome.shortage);
+    throw shortageError("Not enough stock for some lines; nothing was reserved.", outcome.shortage);
   }
 
   const order: OrderRow = {

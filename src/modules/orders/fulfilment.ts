@@ -7,11 +7,11 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
+import { isGuardFailure, runBatch } from "../../db/batch";
 import { type LineAllocation, orderLines } from "../../db/schema";
 import { badRequest, conflict, invalidTransition } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { isGuardFailure, runBatch } from "./batch";
+import type { RequestMeta } from "../audit";
 import { getOrderDetail } from "./reads";
 import { findOrder, type LineRow, loadOrder, type OrderDeps } from "./store";
 import { assertTransition, transitionStatements } from "./transitions";

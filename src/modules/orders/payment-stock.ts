@@ -1,5 +1,4 @@
-import type { Allocation } from "../inventory";
-import { stockObject } from "../inventory/stock";
+import { type Allocation, stockObject } from "../inventory";
 import { holdId } from "./holds";
 import type { LineRow, OrderDeps, OrderRow } from "./store";
 

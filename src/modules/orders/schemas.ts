@@ -1,25 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { CAPTURE_MODES, ORDER_SOURCES, ORDER_STATUSES, RETURN_STATUSES } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
-import { PaymentSchema } from "../payments/schemas";
+import { AddressSchema } from "../../lib/schemas";
+import { PaymentSchema } from "../payments";
 
 const ProductId = z.string().min(1).max(64).openapi({ description: "Product id (`prd_…`)" });
 
-export const AddressSchema = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200),
-    line1: z.string().trim().min(1).max(200),
-    line2: z.string().trim().max(200).optional(),
-    city: z.string().trim().min(1).max(100),
-    region: z.string().trim().max(100).optional(),
-    postal_code: z.string().trim().min(1).max(20),
-    country: z
-      .string()
-      .regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2, upper case")
-      .openapi({ example: "GB" }),
-    phone: z.string().trim().max(40).optional(),
-  })
-  .openapi("Address");
+export { AddressSchema };
 
 export const OrderLineInput = z.strictObject({
   product_id: ProductId,

@@ -16,11 +16,12 @@
  *   may cancel while pending; money, fulfilment and refunds are for staff and keys.
  */
 import { eq } from "drizzle-orm";
+import { isGuardFailure, runBatch } from "../../db/batch";
 import { orders } from "../../db/schema";
 import { preconditionFailed } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { isGuardFailure, orderGuard, runBatch } from "./batch";
+import { auditInsert, type RequestMeta } from "../audit";
+import { orderGuard } from "./guard";
 import { getOrderDetail } from "./reads";
 import { loadOrder, type OrderDeps } from "./store";
 

@@ -2,9 +2,9 @@ import { and, asc, eq, lt } from "drizzle-orm";
 import { createDb } from "../../db/client";
 import { orders, payments } from "../../db/schema";
 import { AppError } from "../../lib/errors";
-import { flushOutbox } from "../events/publisher";
+import { log } from "../../lib/log";
+import { flushOutbox } from "../events";
 import { expirePendingOrders } from "./cancel";
-import { log } from "./holds";
 import { completePayment } from "./payment";
 import { linesOf, type OrderDeps, orderDeps, systemMeta } from "./store";
 
@@ -47,7 +47,7 @@ export async function resumeStalledPayments(deps: OrderDeps, now = Date.now(), l
       .limit(1);
     const provider = payment ? deps.payments[payment.provider] : undefined;
     if (!payment || !provider) {
-      log("stalled payment cannot be resumed", { order_id: order.id, payment_id: payment?.id ?? null });
+      log.warn("stalled payment cannot be resumed", { order_id: order.id, payment_id: payment?.id ?? null });
       continue;
     }
     try {
@@ -64,7 +64,7 @@ export async function resumeStalledPayments(deps: OrderDeps, now = Date.now(), l
     } catch (err) {
       // A 409 here is a final outcome (cancelled, declined), already recorded.
       if (!(err instanceof AppError && err.status === 409)) {
-        log("resuming a stalled payment failed", { order_id: order.id, error: String(err) });
+        log.warn("resuming a stalled payment failed", { order_id: order.id, error: err });
       }
     }
   }

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { RECEIPT_CONDITIONS, RETURN_REASONS, RETURN_STATUSES } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
-import { OrderLineSchema } from "../orders/schemas";
+import { OrderLineSchema } from "../orders";
 
 const ProductId = z.string().min(1).max(64).openapi({ description: "Product id (`prd_…`): the order line to return." });
 const Note = z.string().trim().min(1).max(1000);
@@ -113,7 +113,10 @@ export const ReturnSchema = z
     customer_id: z.string().nullable(),
     status: z.enum(RETURN_STATUSES),
     note: z.string().nullable(),
-    decision_reason: z.string().nullable().openapi({ description: "Why it was rejected or closed." }),
+    decision_reason: z
+      .string()
+      .nullable()
+      .openapi({ description: "The latest staff note: why it was approved, rejected, received as it was or closed." }),
     refund_id: z.string().nullable(),
     restocking_fee: z.number().int(),
     currency: z.string(),

@@ -9,6 +9,7 @@
  * crashed half way is completed by its retry and the document converges on the stock.
  */
 import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { guard, isGuardFailure, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { transferLines, transfers } from "../../db/schema";
 import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
@@ -16,8 +17,7 @@ import { badRequest, invalidTransition, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { guard, isGuardFailure, runBatch } from "../catalog/batch";
+import { auditInsert, type RequestMeta } from "../audit";
 import { requireProducts } from "../inventory";
 import { requireLocations } from "../locations";
 import { type TransferLineRow, type TransferRow, type TransferView, toTransferView } from "./schemas";

@@ -1,12 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
+import { guard, isGuardFailure, runBatch, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { transferLines, transfers } from "../../db/schema";
-import { AppError, badRequest, invalidTransition } from "../../lib/errors";
+import { badRequest, insufficientStock, invalidTransition } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { guard, isGuardFailure, runBatch, type Statement } from "../catalog/batch";
-import { eventInsert } from "../events/outbox";
+import { auditInsert, type RequestMeta } from "../audit";
+import { eventInsert } from "../events";
 import { type InventoryDO, type Refusal, refusalError, stockObject } from "../inventory";
 import { type TransferLineRow, type TransferRow, type TransferView, toTransferView } from "./schemas";
 import { loadTransfer } from "./service";
@@ -94,9 +94,7 @@ export async function shipTransfer(db: Database, objects: Objects, id: string, a
     }),
   );
   if (!outcomes.some((o) => o.ok)) {
-    throw new AppError(409, "INSUFFICIENT_STOCK", "No line of the transfer could be shipped; nothing moved.", {
-      extra: { results: results(outcomes) },
-    });
+    throw insufficientStock("No line of the transfer could be shipped; nothing moved.", { results: results(outcomes) });
   }
   const now = nowIso();
   const after: TransferRow = { ...row, status: "shipped", shippedAt: now, updatedAt: now, version: row.version + 1 };

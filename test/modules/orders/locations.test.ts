@@ -5,9 +5,9 @@ import { newId } from "../../../src/lib/ids";
 import { stockObject } from "../../../src/modules/inventory";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { createLocation } from "../../support/locations";
+import { act, checkout, getOrder, level, pay } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
 import { insertProduct } from "../../support/products";
-import { act, checkout, getOrder, level, pay } from "./support";
 
 let staff: SignedIn;
 let buyer: SignedIn;

@@ -13,8 +13,7 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Database } from "../../../db/client";
 import { events, webhookDeliveries, webhookEndpoints } from "../../../db/schema";
-import type { EventMessage } from "../../events/publisher";
-import { flushOutbox } from "../../events/publisher";
+import { type EventMessage, flushOutbox } from "../../events";
 import { disableEndpointAutomatically } from "../disable";
 import { signingSecrets } from "../secrets";
 import { webhookUrlProblem } from "../url-policy";

@@ -12,7 +12,7 @@ import { events, webhookDeliveries, webhookEndpoints } from "../../../db/schema"
 import { chunks, IDS_PER_QUERY } from "../../../lib/chunks";
 import { newId } from "../../../lib/ids";
 import { nowIso } from "../../../lib/time";
-import { eventDefinition, isEventType, patternMatches } from "../../events/catalog";
+import { eventDefinition, isEventType, patternMatches } from "../../events";
 import { type DeliveryMessage, dispatchDeliveries } from "./dispatch";
 
 // Rows per insert: 9 parameters each, under D1's 100.
