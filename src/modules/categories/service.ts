@@ -9,6 +9,7 @@
  */
 import { and, eq, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { startsWith } from "../../db/lists";
 import { categories } from "../../db/schema";
 import { badRequest, conflict, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -33,7 +34,7 @@ function slugTaken(db: Database) {
       await db
         .select({ slug: categories.slug })
         .from(categories)
-        .where(or(eq(categories.slug, base), sql`${categories.slug} LIKE ${`${base}-%`}`))
+        .where(or(eq(categories.slug, base), startsWith(categories.slug, `${base}-`)))
     ).map((r) => r.slug);
 }
 

@@ -10,8 +10,9 @@
  * sweep takes every row still unsent 60 s after it was written, which covers a
  * worker that died between commit and send and a send that failed.
  */
-import { and, asc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { inList } from "../../db/lists";
 import { events } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { nowIso } from "../../lib/time";
@@ -43,7 +44,7 @@ async function publishBatch(db: Database, queue: Queue<EventMessage>, where: SQL
       .update(events)
       .set({ sentAt: nowIso() })
       .where(
-        inArray(
+        inList(
           events.id,
           claimed.map((c) => c.id),
         ),
@@ -80,7 +81,7 @@ export async function flushOutbox(db: Database, queue: Queue<EventMessage>, opti
   try {
     if (eventIds) {
       for (const chunk of chunks(eventIds, BATCH_SIZE)) {
-        await publishBatch(db, queue, and(isNull(events.sentAt), inArray(events.id, chunk)) as SQL);
+        await publishBatch(db, queue, and(isNull(events.sentAt), inList(events.id, chunk)) as SQL);
       }
     } else {
       const fresh = () => and(isNull(events.sentAt), eq(events.sendAttempts, 0)) as SQL;

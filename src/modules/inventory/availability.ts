@@ -1,8 +1,8 @@
-import { inArray, type SQL, sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
+import { inList } from "../../db/lists";
 import { stockLevels } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
 
 /**
  * Display availability from the D1 projection, for product pages and lists: it may
@@ -12,13 +12,12 @@ import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
 export async function projectedAvailability(db: Database, productIds: string[]): Promise<Map<string, number>> {
   const unique = [...new Set(productIds)];
   const available = new Map<string, number>(unique.map((id) => [id, 0]));
-  for (const ids of chunks(unique, IDS_PER_QUERY)) {
-    const rows = await db
-      .select({ productId: stockLevels.productId, available: stockLevels.available })
-      .from(stockLevels)
-      .where(inArray(stockLevels.productId, ids));
-    for (const row of rows) available.set(row.productId, row.available);
-  }
+  if (unique.length === 0) return available;
+  const rows = await db
+    .select({ productId: stockLevels.productId, available: stockLevels.available })
+    .from(stockLevels)
+    .where(inList(stockLevels.productId, unique));
+  for (const row of rows) available.set(row.productId, row.available);
   return available;
 }
 

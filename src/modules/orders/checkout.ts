@@ -7,8 +7,8 @@
  * A crash between (1) and (4) leaves holds without an order: their TTL frees them.
  */
 import type { Actor } from "../../context";
+import { insertRows } from "../../db/lists";
 import { type CaptureMode, orderLines, orderStatusHistory, orders } from "../../db/schema";
-import { chunks } from "../../lib/chunks";
 import { forbidden } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { isoInSeconds } from "../../lib/time";
@@ -131,14 +131,11 @@ export async function placeOrder(
   };
 }
 
-// Nine columns per line: ten lines per insert keeps under D1's 100 bound parameters.
-const LINES_PER_INSERT = 10;
-
 function orderStatements(deps: OrderDeps, order: OrderRow, lines: LineRow[], meta: RequestMeta): Statement[] {
   const { db } = deps;
   return [
     db.insert(orders).values(order),
-    ...chunks(lines, LINES_PER_INSERT).map((part) => db.insert(orderLines).values(part)),
+    ...insertRows(db, orderLines, lines),
     db.insert(orderStatusHistory).values({
       orderId: order.id,
       fromStatus: null,

@@ -9,6 +9,7 @@
 import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
+import { startsWith } from "../../db/lists";
 import { type Role, users } from "../../db/schema";
 import { badRequest, conflict, forbidden, notFound, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -33,10 +34,7 @@ export async function listUsers(
   if (filter.role) where.push(eq(users.role, filter.role));
   if (filter.status) where.push(eq(users.status, filter.status));
   if (filter.email) {
-    // SQLite's LIKE has no default escape character, so the ESCAPE clause is what makes
-    // `_` and `%` in the filter literal.
-    const prefix = `${filter.email.toLowerCase().replace(/[%_\\]/g, "\\$&")}%`;
-    where.push(sql`${users.email} LIKE ${prefix} ESCAPE '\\'`);
+    where.push(startsWith(users.email, filter.email.toLowerCase()));
   }
   if (filter.cursor) where.push(lt(users.id, String(decodeCursor(filter.cursor, 1)[0])));
   const rows = await db
