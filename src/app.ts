@@ -19,6 +19,7 @@ import { imageRoutes, productImageRoutes } from "./modules/images/routes";
 import { inventoryRoutes } from "./modules/inventory/routes";
 import { invoiceRoutes } from "./modules/invoices/routes";
 import { orderRoutes } from "./modules/orders/routes";
+import { stuckOrderRoutes } from "./modules/orders/stuck-routes";
 import { productRoutes } from "./modules/products/routes";
 import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
 import { settingsRoutes } from "./modules/settings/routes";
@@ -59,6 +60,7 @@ export function createApp() {
   app.route("/v1/inventory", inventoryRoutes);
   app.route("/v1/stream", streamRoutes);
   app.route("/v1/settings", settingsRoutes);
+  app.route("/v1/orders", stuckOrderRoutes);
   app.route("/v1/orders", orderRoutes);
   app.route("/v1/invoices", invoiceRoutes);
   app.route("/v1/customers", customerRoutes);

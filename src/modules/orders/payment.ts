@@ -60,6 +60,8 @@ export async function payOrder(
     providerRef: null,
     failureCode: null,
     failureMessage: null,
+    resumeAttempts: 0,
+    resumeError: null,
     createdAt: now,
     updatedAt: now,
   };
