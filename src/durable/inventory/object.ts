@@ -25,6 +25,8 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 const EXPIRE_BATCH = 500;
 /** Live-stock pushes coalesce over this window: watchers get the latest level, not every step. */
 const PUBLISH_COALESCE_MS = 25;
+/** How long a release tombstone outlives the release it stands for. */
+const TOMBSTONE_KEEP_MS = 60 * 60_000;
 
 /**
  * One object per product (`idFromName(product_id)`): the only writer of that
@@ -178,6 +180,9 @@ export class InventoryDO extends DurableObject<Env> {
   /**
    * Gives held units back. Releasing an unknown id leaves a released tombstone, so a
    * reserve delayed past the saga's rollback cannot create a hold nobody will release.
+   * A reserve is never delayed for an hour, so older tombstones are pruned as new ones
+   * are written (a refused checkout writes one per line; a hot product gathered
+   * thousands).
    */
   async release(input: {
     product_id: string;
@@ -187,6 +192,7 @@ export class InventoryDO extends DurableObject<Env> {
     const result = this.ctx.storage.transactionSync((): ReservationResult => {
       const reservation = this.store.reservation(input.reservation_id);
       if (!reservation) {
+        this.store.pruneTombstones(Date.now() - TOMBSTONE_KEEP_MS, 100);
         this.store.insertReservation(input.reservation_id, null, 0, "released", Date.now());
         return this.reservationAnswer(input.product_id, input.reservation_id, false);
       }

@@ -27,6 +27,7 @@ const SCHEMA = [
     updated_at TEXT NOT NULL
   )`,
   "CREATE INDEX IF NOT EXISTS reservations_held ON reservations (expires_at) WHERE state = 'held'",
+  "CREATE INDEX IF NOT EXISTS reservations_tombstones ON reservations (expires_at) WHERE qty = 0 AND order_id IS NULL",
   `CREATE TABLE IF NOT EXISTS movements (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -320,6 +321,16 @@ export class StockStorage {
       now,
       now,
     );
+  }
+
+  /** Forgets release tombstones (qty 0, no order) that were written before `before` (ms), at most `limit`. */
+  pruneTombstones(before: number, limit: number): number {
+    return this.sql.exec(
+      `DELETE FROM reservations WHERE id IN (
+        SELECT id FROM reservations WHERE qty = 0 AND order_id IS NULL AND expires_at < ? LIMIT ?)`,
+      before,
+      limit,
+    ).rowsWritten;
   }
 
   setReservationState(id: string, state: ReservationState): void {

@@ -5,6 +5,9 @@
  * order behind; (3) write the order, its lines, its history, the `order.created`
  * event and the audit row in one D1 batch; (4) if that batch fails, release the holds.
  * A crash between (1) and (4) leaves holds without an order: their TTL frees them.
+ * A keyed request's order id comes from its Idempotency-Key, so a retry after a crash
+ * re-reserves the same holds (the objects know their ids) and, if the first run had
+ * committed, finds that order and answers with it.
  */
 import type { Actor } from "../../context";
 import { insertRows } from "../../db/lists";
@@ -21,8 +24,9 @@ import { runBatch, type Statement } from "./batch";
 import { holdId, insufficientStock, releaseHolds, reserveLines } from "./holds";
 import { priceLines } from "./lines";
 import { orderTotals } from "./money";
+import { getOrderDetail } from "./reads";
 import type { CheckoutInput, OrderDetail } from "./schemas";
-import { isCustomer, type LineRow, type OrderDeps, type OrderRow } from "./store";
+import { findOrder, isCustomer, type LineRow, type OrderDeps, type OrderRow } from "./store";
 import { orderEventData, toLineView, toOrderView } from "./views";
 
 export interface PlaceOrderOptions {
@@ -30,6 +34,8 @@ export interface PlaceOrderOptions {
   /** Direct sales: `<actor> <Idempotency-Key>`; unique, so a concurrent twin cannot create a second order. */
   saleKey?: string;
   captureMode?: CaptureMode;
+  /** The order id a keyed request derived (see `keyedId`); a fresh one otherwise. */
+  orderId?: string;
 }
 
 export async function placeOrder(
@@ -50,7 +56,8 @@ export async function placeOrder(
     priced.map((l) => l.lineTotal),
     settings.tax_rate_bps,
   );
-  const orderId = newId("ord");
+  const orderId = options.orderId ?? newId("ord");
+  if (options.orderId && (await findOrder(db, orderId))) return getOrderDetail(deps, orderId, actor);
   const ttlSeconds = settings.reservation_ttl_minutes * 60;
   const now = Date.now();
   const createdAt = new Date(now).toISOString();
@@ -95,6 +102,8 @@ export async function placeOrder(
   try {
     await runBatch(db, orderStatements(deps, order, lines, meta));
   } catch (err) {
+    // The same order committed by a twin of this request holds these very holds.
+    if (options.orderId && (await findOrder(db, orderId))) return getOrderDetail(deps, orderId, actor);
     await releaseHolds(
       deps.objects,
       await Promise.all(

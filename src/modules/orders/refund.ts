@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { payments } from "../../db/schema";
+import { payments, refunds } from "../../db/schema";
 import { conflict, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
@@ -30,9 +30,11 @@ export async function refundOrder(
   input: RefundInput,
   actor: Actor,
   meta: RequestMeta,
+  refundId: string = newId("rfd"),
 ) {
-  const refundId = newId("rfd");
-  for (let attempt = 1; ; attempt++) {
+  const [earlier] = await deps.db.select({ id: refunds.id }).from(refunds).where(eq(refunds.id, refundId)).limit(1);
+  // A retry of a keyed refund whose first run committed: settle that one, refund nothing more.
+  for (let attempt = 1; !earlier; attempt++) {
     const { order, lines } = await loadOrder(deps.db, orderId, actor);
     if (order.status === "refunded") throw invalidTransition("The order is already fully refunded.");
     assertTransition(order, "refunded", "refunded");
