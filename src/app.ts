@@ -4,7 +4,7 @@ import { authorize } from "./middleware/authorize";
 import { handleError, handleNotFound } from "./middleware/error-handler";
 import { apiRateLimit } from "./middleware/rate-limit";
 import { requestContext } from "./middleware/request-context";
-import { corsFromAllowList, limitBody, requireJsonBody, securityHeaders } from "./middleware/security";
+import { corsFromAllowList, limitBody, privateAnswers, requireJsonBody, securityHeaders } from "./middleware/security";
 import { apiKeyRoutes } from "./modules/api-keys/routes";
 import { auditRoutes } from "./modules/audit/routes";
 import { authRoutes } from "./modules/auth/routes";
@@ -34,7 +34,7 @@ export function createApp() {
 
   app.use("*", requestContext, securityHeaders, corsFromAllowList);
   // Order matters: cheap refusals first, then who is calling, then how often, then may they.
-  app.use("/v1/*", limitBody, requireJsonBody, authenticate, apiRateLimit, authorize);
+  app.use("/v1/*", privateAnswers, limitBody, requireJsonBody, authenticate, apiRateLimit, authorize);
   // Events committed by a successful mutation go to the EVENTS queue after the response.
   app.use("/v1/*", publishOutboxAfterCommit);
 
