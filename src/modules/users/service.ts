@@ -58,11 +58,23 @@ export async function getUser(db: Database, actor: Actor, id: string) {
   return toUserResponse(await loadUser(db, id));
 }
 
+/**
+ * An API key acts for an integration, never as an admin: it may not make, change or
+ * remove an admin (an admin can mint keys with every scope, so that would let a key
+ * grant itself more than it was given). Only a signed-in admin touches admins.
+ */
+function assertKeyLeavesAdminsAlone(meta: RequestMeta, ...roles: (Role | undefined)[]) {
+  if (meta.actor?.kind === "api_key" && roles.includes("admin")) {
+    throw forbidden("An API key cannot create, change or remove an admin; a signed-in admin must.");
+  }
+}
+
 export async function createUser(
   db: Database,
   input: { email: string; name: string; password: string; role: Role },
   meta: RequestMeta,
 ) {
+  assertKeyLeavesAdminsAlone(meta, input.role);
   const problems = passwordProblems(input.password, input.email);
   if (problems.length > 0) throw badRequest("The password does not meet the policy.", problems);
   const now = nowIso();
@@ -107,6 +119,7 @@ export async function updateUser(
     throw conflict("You cannot deactivate your own account.");
   }
   const user = await loadUser(db, id);
+  assertKeyLeavesAdminsAlone(meta, user.role, input.role);
   if (expectedVersion !== null && expectedVersion !== user.version) throw preconditionFailed();
   const next = {
     name: input.name ?? user.name,
