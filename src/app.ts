@@ -9,7 +9,11 @@ import { apiKeyRoutes } from "./modules/api-keys/routes";
 import { auditRoutes } from "./modules/audit/routes";
 import { authRoutes } from "./modules/auth/routes";
 import { categoryRoutes } from "./modules/categories/routes";
+import { drillholeRoutes } from "./modules/companies/drillhole-routes";
+import { projectRoutes } from "./modules/companies/project-routes";
+import { companyRoutes } from "./modules/companies/routes";
 import { customerRoutes } from "./modules/customers/routes";
+import { dispatchRoutes } from "./modules/dispatches/routes";
 import { docsRoutes } from "./modules/docs/routes";
 import { publishOutboxAfterCommit } from "./modules/events/middleware";
 import { registerWebhookDocs } from "./modules/events/openapi";
@@ -21,7 +25,10 @@ import { invoiceRoutes } from "./modules/invoices/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { stuckOrderRoutes } from "./modules/orders/stuck-routes";
 import { productRoutes } from "./modules/products/routes";
+import { returnActionRoutes } from "./modules/returns/actions";
+import { orderReturnRoutes, returnRoutes } from "./modules/returns/routes";
 import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
+import { sampleBatchRoutes, sampleRoutes } from "./modules/samples/routes";
 import { settingsRoutes } from "./modules/settings/routes";
 import { storefrontRoutes } from "./modules/storefront/routes";
 import { streamRoutes } from "./modules/stream/routes";
@@ -62,8 +69,17 @@ export function createApp() {
   app.route("/v1/settings", settingsRoutes);
   app.route("/v1/orders", stuckOrderRoutes);
   app.route("/v1/orders", orderRoutes);
+  app.route("/v1/orders", orderReturnRoutes);
+  app.route("/v1/returns", returnRoutes);
+  app.route("/v1/returns", returnActionRoutes);
   app.route("/v1/invoices", invoiceRoutes);
   app.route("/v1/customers", customerRoutes);
+  app.route("/v1/companies", companyRoutes);
+  app.route("/v1/projects", projectRoutes);
+  app.route("/v1/drillholes", drillholeRoutes);
+  app.route("/v1/samples", sampleRoutes);
+  app.route("/v1", sampleBatchRoutes);
+  app.route("/v1/dispatches", dispatchRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

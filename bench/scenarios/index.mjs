@@ -1,6 +1,7 @@
 // Every scenario, in the order they run. Reads first, then writes, then the gates,
 // and the webhook fan-out last so its queue work cannot slow anything else.
 import checkout from "./checkout.mjs";
+import dispatchReturn from "./dispatch-return.mjs";
 import hotSku from "./hot-sku.mjs";
 import hotSkuAdjust from "./hot-sku-adjust.mjs";
 import inventoryCheck from "./inventory-check.mjs";
@@ -22,6 +23,7 @@ export const scenarios = [
   hotSkuAdjust,
   oversell,
   oversellAdjust,
+  dispatchReturn,
   login,
   webhookFanout,
 ];

@@ -12,6 +12,8 @@ import { chunks } from "../lib/chunks";
 import type { Database } from "./client";
 
 export const MAX_BOUND_PARAMETERS = 100;
+/** Ids per piece where a list is still cut into statements (batched writes): room for a few more parameters. */
+export const IDS_PER_QUERY = 90;
 
 /** `column IN (values)` with one bound parameter, whatever the list's length; an empty list matches nothing. */
 export function inList(column: AnySQLiteColumn | SQL, values: readonly (string | number)[]): SQL {

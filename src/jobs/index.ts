@@ -1,4 +1,5 @@
 import { createDb } from "../db/client";
+import { dispatchStock, finishReturns, sweepOverdueDispatches } from "../modules/dispatches";
 import { sweepOutbox } from "../modules/events/publisher";
 import { pruneEvents } from "../modules/events/retention";
 import { runOrderSweeps } from "../modules/orders/sweeps";
@@ -29,6 +30,8 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
         outbox: () => sweepOutbox(db, env.EVENTS, now),
         webhookDispatch: () => sweepUndispatched(db, env.WEBHOOKS, now),
         orders: () => runOrderSweeps(env, now),
+        overdueDispatches: () => sweepOverdueDispatches(db, now),
+        dispatchReturns: () => finishReturns(db, dispatchStock(env), now),
       });
       break;
     case "17 * * * *":

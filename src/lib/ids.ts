@@ -22,7 +22,13 @@ export type IdPrefix =
   | "exp"
   | "ntf"
   | "rfd"
-  | "crn";
+  | "crn"
+  | "cmp"
+  | "prj"
+  | "dhl"
+  | "smp"
+  | "dsp"
+  | "ret";
 
 // Monotonic so that ids minted in the same millisecond still sort by creation.
 const ulid = monotonicFactory();

@@ -25,12 +25,16 @@ export const SCOPE_RESOURCES = [
   "products",
   "inventory",
   "orders",
+  "returns",
   "customers",
   "invoices",
   "webhooks",
   "events",
   "reports",
   "settings",
+  "companies",
+  "samples",
+  "dispatches",
 ] as const;
 export type Scope = `${(typeof SCOPE_RESOURCES)[number]}:${"read" | "write"}`;
 export const SCOPES = SCOPE_RESOURCES.flatMap((r) => [`${r}:read`, `${r}:write`] as Scope[]);
@@ -40,6 +44,7 @@ const EVERYONE = ROLES;
 const STAFF = ["admin", "manager", "operator"] as const satisfies Role[];
 
 const CATALOG_EDITORS = ["admin", "manager"] as const satisfies Role[];
+const MANAGERS = ["admin", "manager"] as const satisfies Role[];
 
 const PUBLIC: Rule = { roles: EVERYONE, anyKey: true, publishable: true, anonymous: true };
 
@@ -141,8 +146,51 @@ export const PERMISSIONS: Record<string, Rule> = {
   "GET /v1/invoices/:id{[^/]+\\.html}": { roles: STAFF, own: ["customer"], scope: "invoices:read" },
   "GET /v1/invoices/:id": { roles: STAFF, own: ["customer"], scope: "invoices:read" },
   "POST /v1/invoices/:id/void": { roles: ["admin", "manager"], scope: "invoices:write" },
+  // Order returns (issue 14): customers open and read their own; staff decide, receive and close; refunds are money.
+  "POST /v1/orders/:id/returns": { roles: STAFF, own: ["customer"], scope: "returns:write" },
+  "GET /v1/orders/:id/returns": { roles: STAFF, own: ["customer"], scope: "returns:read" },
+  "GET /v1/returns": { roles: STAFF, own: ["customer"], scope: "returns:read" },
+  "GET /v1/returns/:id{[^/]+\\.html}": { roles: STAFF, own: ["customer"], scope: "returns:read" },
+  "GET /v1/returns/:id": { roles: STAFF, own: ["customer"], scope: "returns:read" },
+  "POST /v1/returns/:id/approve": { roles: STAFF, scope: "returns:write" },
+  "POST /v1/returns/:id/reject": { roles: STAFF, scope: "returns:write" },
+  "POST /v1/returns/:id/receive": { roles: STAFF, scope: "returns:write" },
+  "POST /v1/returns/:id/refund": { roles: ["admin", "manager"], scope: "returns:write" },
+  "POST /v1/returns/:id/close": { roles: STAFF, scope: "returns:write" },
   "GET /v1/customers": { roles: STAFF, scope: "customers:read" },
   "GET /v1/customers/:id": { roles: STAFF, scope: "customers:read" },
+  // The core shed (issue 13): staff read everything and handle samples and dispatches;
+  // managers and admins keep the register of companies, projects and drillholes and cancel dispatches.
+  "GET /v1/companies": { roles: STAFF, scope: "companies:read" },
+  "POST /v1/companies": { roles: MANAGERS, scope: "companies:write" },
+  "GET /v1/companies/:id": { roles: STAFF, scope: "companies:read" },
+  "PATCH /v1/companies/:id": { roles: MANAGERS, scope: "companies:write" },
+  "DELETE /v1/companies/:id": { roles: MANAGERS, scope: "companies:write" },
+  "GET /v1/projects": { roles: STAFF, scope: "companies:read" },
+  "POST /v1/projects": { roles: MANAGERS, scope: "companies:write" },
+  "GET /v1/projects/:id": { roles: STAFF, scope: "companies:read" },
+  "PATCH /v1/projects/:id": { roles: MANAGERS, scope: "companies:write" },
+  "DELETE /v1/projects/:id": { roles: MANAGERS, scope: "companies:write" },
+  "GET /v1/drillholes": { roles: STAFF, scope: "companies:read" },
+  "POST /v1/drillholes": { roles: MANAGERS, scope: "companies:write" },
+  "GET /v1/drillholes/:id": { roles: STAFF, scope: "companies:read" },
+  "PATCH /v1/drillholes/:id": { roles: MANAGERS, scope: "companies:write" },
+  "GET /v1/samples": { roles: STAFF, scope: "samples:read" },
+  "POST /v1/samples": { roles: STAFF, scope: "samples:write" },
+  "POST /v1/samples:batch": { roles: STAFF, scope: "samples:write" },
+  "GET /v1/samples/:id": { roles: STAFF, scope: "samples:read" },
+  "PATCH /v1/samples/:id": { roles: STAFF, scope: "samples:write" },
+  "GET /v1/dispatches": { roles: STAFF, scope: "dispatches:read" },
+  "POST /v1/dispatches": { roles: STAFF, scope: "dispatches:write" },
+  "GET /v1/dispatches/outstanding": { roles: STAFF, scope: "dispatches:read" },
+  "GET /v1/dispatches/:id{[^/]+\\.html}": { roles: STAFF, scope: "dispatches:read" },
+  "GET /v1/dispatches/:id": { roles: STAFF, scope: "dispatches:read" },
+  "PATCH /v1/dispatches/:id": { roles: STAFF, scope: "dispatches:write" },
+  "GET /v1/dispatches/:id/samples": { roles: STAFF, scope: "dispatches:read" },
+  "POST /v1/dispatches/:id/dispatch": { roles: STAFF, scope: "dispatches:write" },
+  "POST /v1/dispatches/:id/return": { roles: STAFF, scope: "dispatches:write" },
+  "POST /v1/dispatches/:id/close": { roles: STAFF, scope: "dispatches:write" },
+  "POST /v1/dispatches/:id/cancel": { roles: MANAGERS, scope: "dispatches:write" },
 };
 
 export function isAllowed(rule: Rule, actor: Actor | null): boolean {

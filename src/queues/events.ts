@@ -3,6 +3,7 @@ import { createDb } from "../db/client";
 import { events } from "../db/schema";
 import type { EventMessage } from "../modules/events/publisher";
 import { markOrderPipelineDead, runOrderPipelineForEvent } from "../modules/orders/pipeline";
+import { runReturnPipelineForEvent } from "../modules/returns/pipeline";
 import { backoffSeconds } from "../modules/webhooks/deliveries/backoff";
 import { fanOutEvents } from "../modules/webhooks/deliveries/fan-out";
 import { isMessageOf, logMessageError } from "./messages";
@@ -11,7 +12,7 @@ const isEventMessage = isMessageOf<EventMessage>({ event_id: "string" });
 
 /**
  * EVENTS: the work each published event triggers: webhook deliveries (fanned out
- * for the whole batch at once), then the order pipeline. Each message is
+ * for the whole batch at once), then the order and return pipelines. Each message is
  * acknowledged or retried on its own; both steps are idempotent by event id, so a
  * retried message repeats nothing that already happened.
  */
@@ -41,6 +42,7 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
     messages.map(async (message) => {
       try {
         await runOrderPipelineForEvent(env, message.body.event_id);
+        await runReturnPipelineForEvent(env, message.body.event_id);
         message.ack();
       } catch (err) {
         retry(message, err);

@@ -1,4 +1,5 @@
 export * from "./catalog";
+export * from "./dispatch";
 export * from "./events";
 export * from "./idempotency";
 export * from "./identity";
@@ -6,5 +7,6 @@ export * from "./inventory";
 export * from "./invoices";
 export * from "./notifications";
 export * from "./orders";
+export * from "./returns";
 export * from "./settings";
 export * from "./webhooks";

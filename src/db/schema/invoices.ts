@@ -93,6 +93,8 @@ export const creditNotes = sqliteTable(
     currency: text("currency").notNull(),
     subtotal: integer("subtotal").notNull(),
     tax: integer("tax").notNull(),
+    /** The refund's restocking fee: credited = subtotal + tax − fee. */
+    restockingFee: integer("restocking_fee").notNull().default(0),
     total: integer("total").notNull(),
     issuedAt: text("issued_at").notNull(),
   },
@@ -101,7 +103,7 @@ export const creditNotes = sqliteTable(
     uniqueIndex("credit_notes_year_sequence").on(t.year, t.sequence),
     uniqueIndex("credit_notes_refund").on(t.refundId),
     index("credit_notes_invoice").on(t.invoiceId, t.issuedAt),
-    check("credit_notes_total", sql`${t.total} = ${t.subtotal} + ${t.tax}`),
+    check("credit_notes_total", sql`${t.total} = ${t.subtotal} + ${t.tax} - ${t.restockingFee}`),
   ],
 );
 

@@ -162,6 +162,8 @@ export const refunds = sqliteTable(
     reason: text("reason").notNull(),
     subtotal: integer("subtotal").notNull(),
     tax: integer("tax").notNull(),
+    /** Kept back from the money (an order return's restocking fee), in minor units: amount = subtotal + tax − fee. */
+    restockingFee: integer("restocking_fee").notNull().default(0),
     amount: integer("amount").notNull(),
     currency: text("currency").notNull(),
     status: text("status", { enum: REFUND_STATUSES }).notNull(),
@@ -173,7 +175,10 @@ export const refunds = sqliteTable(
   (t) => [
     index("refunds_order").on(t.orderId, t.createdAt),
     index("refunds_status").on(t.status, t.updatedAt),
-    check("refunds_amount", sql`${t.amount} = ${t.subtotal} + ${t.tax} AND ${t.amount} >= 0`),
+    check(
+      "refunds_amount",
+      sql`${t.restockingFee} >= 0 AND ${t.amount} = ${t.subtotal} + ${t.tax} - ${t.restockingFee} AND ${t.amount} >= 0`,
+    ),
   ],
 );
 

@@ -8,6 +8,7 @@ import { and, desc, eq, getTableColumns, lt, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
 import { auditLogs } from "../../db/schema";
+import { chunks } from "../../lib/chunks";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
@@ -34,15 +35,8 @@ function scrub(image: Record<string, unknown> | null | undefined): Record<string
   return Object.fromEntries(Object.entries(image).filter(([k]) => !SECRET_FIELDS.has(k)));
 }
 
-/**
- * The insert for one audit row, to run in the caller's batch. With `onlyIf`, the row
- * is written only when that condition holds inside the batch, which lets a guarded
- * update and its audit row succeed or fail together. Test something only this change
- * can make true: e.g. put the row before the update with the update's own WHERE as the
- * condition, since "the version is now N + 1" also holds after a concurrent writer's update.
- */
-export function auditInsert(db: Database, meta: RequestMeta, entry: AuditEntry, onlyIf?: SQL) {
-  const row: typeof auditLogs.$inferSelect = {
+function auditRow(meta: RequestMeta, entry: AuditEntry): typeof auditLogs.$inferSelect {
+  return {
     id: newId("aud"),
     actorType: meta.actor ? meta.actor.kind : "system",
     actorId: meta.actor?.id ?? null,
@@ -55,6 +49,17 @@ export function auditInsert(db: Database, meta: RequestMeta, entry: AuditEntry, 
     ip: meta.ip,
     createdAt: nowIso(),
   };
+}
+
+/**
+ * The insert for one audit row, to run in the caller's batch. With `onlyIf`, the row
+ * is written only when that condition holds inside the batch, which lets a guarded
+ * update and its audit row succeed or fail together. Test something only this change
+ * can make true: e.g. put the row before the update with the update's own WHERE as the
+ * condition, since "the version is now N + 1" also holds after a concurrent writer's update.
+ */
+export function auditInsert(db: Database, meta: RequestMeta, entry: AuditEntry, onlyIf?: SQL) {
+  const row = auditRow(meta, entry);
   if (!onlyIf) return db.insert(auditLogs).values(row);
   // INSERT … SELECT <row> WHERE <condition>: the values are listed in the table's column
   // order and encoded by each column, exactly as a plain insert would. (A raw `db.run`
@@ -63,6 +68,19 @@ export function auditInsert(db: Database, meta: RequestMeta, entry: AuditEntry, 
     sql.param(row[key as keyof typeof row], column),
   );
   return db.insert(auditLogs).select(sql`SELECT ${sql.join(values, sql`, `)} WHERE ${onlyIf}`);
+}
+
+// Eleven columns per row: nine rows per insert stay under D1's 100 bound parameters.
+const ROWS_PER_INSERT = 9;
+
+/**
+ * The audit rows of a bulk change (one per entity), as few multi-row inserts: a batch of
+ * a thousand entities must stay within D1's statements per invocation.
+ */
+export function auditInserts(db: Database, meta: RequestMeta, entries: AuditEntry[]) {
+  return chunks(entries, ROWS_PER_INSERT).map((part) =>
+    db.insert(auditLogs).values(part.map((e) => auditRow(meta, e))),
+  );
 }
 
 export interface AuditFilter {

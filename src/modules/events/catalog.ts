@@ -75,6 +75,31 @@ const creditNote = z
   })
   .openapi("CreditNoteEventData");
 
+const orderReturn = z
+  .looseObject({
+    id: z.string().openapi({ description: "Return id (`ret_…`)." }),
+    version,
+    status: z.string(),
+    order_id: z.string(),
+    customer_id: z.string().nullable().optional(),
+    refund_id: z.string().optional(),
+  })
+  .openapi("ReturnEventData");
+const dispatch = z
+  .looseObject({
+    id: z.string().openapi({ description: "Dispatch id (`dsp_…`)." }),
+    version,
+    number: z.string().openapi({ example: "DSP-2026-000001" }),
+    status: z.string(),
+    company_id: z.string(),
+    project_id: z.string().nullable(),
+    location_id: z.string(),
+    expected_return_at: z.string().nullable().optional(),
+    return_id: z.string().optional().openapi({ description: "`dispatch.returned`: the return recorded." }),
+    outstanding_units: z.number().int().optional().openapi({ description: "Stock units and samples still out." }),
+  })
+  .openapi("DispatchEventData");
+
 const ping = z
   .looseObject({ endpoint_id: z.string(), version })
   .openapi("WebhookPingEventData", { description: "`version` is the endpoint's." });
@@ -115,6 +140,33 @@ export const EVENT_CATALOG = {
   "invoice.issued": { description: "An invoice was issued.", data: invoice },
   "invoice.voided": { description: "An invoice was voided; its number stays used.", data: invoice },
   "credit_note.issued": { description: "A credit note was issued against an invoice for a refund.", data: creditNote },
+  "return.requested": { description: "A return of order lines was opened.", data: orderReturn },
+  "return.approved": { description: "A return was approved: the goods may be sent back.", data: orderReturn },
+  "return.rejected": { description: "A return was rejected, with a reason.", data: orderReturn },
+  "return.received": {
+    description: "A return's parcel was inspected; arrived units moved into stock (reason `returned`).",
+    data: orderReturn,
+  },
+  "return.refunded": {
+    description: "The arrived units of a return were refunded (the order's refund and credit note follow).",
+    data: orderReturn,
+  },
+  "return.closed": { description: "A return was closed without a refund.", data: orderReturn },
+  "dispatch.created": { description: "A dispatch was drafted and given its number.", data: dispatch },
+  "dispatch.dispatched": {
+    description: "A dispatch left: its stock moved from on hand to out, its samples to dispatched.",
+    data: dispatch,
+  },
+  "dispatch.returned": {
+    description: "Part or all of a dispatch came back, was consumed or written off (one event per return).",
+    data: dispatch,
+  },
+  "dispatch.closed": { description: "Every unit of a dispatch is accounted for.", data: dispatch },
+  "dispatch.cancelled": { description: "A draft dispatch was cancelled; its number stays used.", data: dispatch },
+  "dispatch.overdue": {
+    description: "A dispatch passed its expected return date with something still out (once per dispatch).",
+    data: dispatch,
+  },
   "webhook.ping": {
     description: "A test delivery asked for with `POST /v1/webhooks/{id}/test`; sent to that endpoint only.",
     data: ping,

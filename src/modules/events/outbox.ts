@@ -72,3 +72,23 @@ export function eventInsertIf(db: Database, event: OutboxEvent, onlyIf: SQL) {
   const statement = db.insert(events).select(sql`SELECT ${sql.join(values, sql`, `)} WHERE ${onlyIf}`);
   return { id: row.id, statement };
 }
+
+/**
+ * Like `eventInsert`, with payload fields that the same batch computes filled in by SQL as
+ * it runs (such as a document number allocated by an earlier statement of the batch, which
+ * the writer cannot know beforehand). `event.data` must still carry a value of the right
+ * type for them, which the catalog checks and `fill` then replaces.
+ */
+export function eventInsertFilled(db: Database, event: OutboxEvent, fill: Record<string, SQL>) {
+  const row: typeof events.$inferSelect = { ...outboxRow(event), sentAt: null, sendAttempts: 0 };
+  const values = Object.entries(getTableColumns(events)).map(([key, column]) => {
+    const value = sql.param(row[key as keyof typeof row], column);
+    if (key !== "data") return value;
+    return Object.entries(fill).reduce<SQL>(
+      (data, [field, expr]) => sql`json_set(${data}, ${`$.${field}`}, ${expr})`,
+      sql`${value}`,
+    );
+  });
+  const statement = db.insert(events).select(sql`SELECT ${sql.join(values, sql`, `)}`);
+  return { id: row.id, statement };
+}

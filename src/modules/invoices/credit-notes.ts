@@ -54,6 +54,7 @@ export async function ensureCreditNote(db: Database, refundId: string, meta: Req
       currency: refund.currency,
       subtotal: refund.subtotal,
       tax: refund.tax,
+      restockingFee: refund.restockingFee,
       total: refund.amount,
       issuedAt: now,
     }),

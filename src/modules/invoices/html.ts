@@ -21,12 +21,23 @@ function linesTable(lines: Line[], currency: string): string {
 <tbody>${rows}</tbody></table>`;
 }
 
-function totals(subtotal: number, tax: number, total: number, currency: string, taxRateBps?: number): string {
+interface Totals {
+  subtotal: number;
+  tax: number;
+  restockingFee?: number;
+  total: number;
+}
+
+function totals(t: Totals, currency: string, taxRateBps?: number): string {
   const rate = taxRateBps === undefined ? "" : ` (${escapeHtml((taxRateBps / 100).toFixed(2))} %)`;
+  const fee = t.restockingFee
+    ? `<tr><td>Restocking fee</td><td class="n">−${escapeHtml(formatMoney(t.restockingFee, currency))}</td></tr>\n`
+    : "";
   return `<table class="totals">
-<tr><td>Subtotal</td><td class="n">${escapeHtml(formatMoney(subtotal, currency))}</td></tr>
-<tr><td>Tax${rate}</td><td class="n">${escapeHtml(formatMoney(tax, currency))}</td></tr>
-<tr class="total"><td>Total</td><td class="n">${escapeHtml(formatMoney(total, currency))}</td></tr></table>`;
+<tr><td>Subtotal</td><td class="n">${escapeHtml(formatMoney(t.subtotal, currency))}</td></tr>
+<tr><td>Tax${rate}</td><td class="n">${escapeHtml(formatMoney(t.tax, currency))}</td></tr>
+${fee}
+<tr class="total"><td>Total</td><td class="n">${escapeHtml(formatMoney(t.total, currency))}</td></tr></table>`;
 }
 
 function address(invoice: InvoiceDetail): string {
@@ -52,7 +63,7 @@ export function renderInvoiceHtml(invoice: InvoiceDetail): string {
     .map(
       (n) => `<section class="credit"><h2>Credit note ${escapeHtml(n.number)}</h2>
 <p>Issued ${escapeHtml(n.issued_at.slice(0, 10))} against invoice ${escapeHtml(invoice.number)}. Reason: ${escapeHtml(n.reason)}</p>
-${linesTable(n.lines, c)}${totals(n.subtotal, n.tax, n.total, c)}</section>`,
+${linesTable(n.lines, c)}${totals({ ...n, restockingFee: n.restocking_fee }, c)}</section>`,
     )
     .join("\n");
   return `<!doctype html>
@@ -69,7 +80,7 @@ table{width:100%;border-collapse:collapse;margin:1em 0}th,td{padding:.3em .5em;b
 <p>Issued ${escapeHtml(invoice.issued_at.slice(0, 10))} · Order ${escapeHtml(invoice.order_id)}</p>
 <h2>Bill to</h2>${address(invoice)}
 ${linesTable(invoice.lines, c)}
-${totals(invoice.subtotal, invoice.tax, invoice.total, c, invoice.tax_rate_bps)}
+${totals(invoice, c, invoice.tax_rate_bps)}
 ${notes}
 </body></html>`;
 }

@@ -3,7 +3,8 @@ import type { Database } from "../../db/client";
 import { documentCounters } from "../../db/schema";
 import type { Statement } from "../orders/batch";
 
-export type Series = "INV" | "CRN";
+/** Invoices, credit notes and dispatch notes: each a gap-free yearly series. */
+export type Series = "INV" | "CRN" | "DSP";
 
 /**
  * Hands out the next number of a series for a year. It must run in the same batch

@@ -25,6 +25,10 @@ export const CreditNoteSchema = z
     currency: z.string(),
     subtotal: z.number().int(),
     tax: z.number().int(),
+    restocking_fee: z
+      .number()
+      .int()
+      .openapi({ description: "Kept back by the store (an order return's fee): total = subtotal + tax − fee." }),
     total: z.number().int(),
     issued_at: z.string(),
     lines: z.array(DocumentLine.extend({ restocked: z.boolean() })),

@@ -70,6 +70,7 @@ export async function invoiceDetailOf(db: Database, invoice: InvoiceRow): Promis
       currency: n.currency,
       subtotal: n.subtotal,
       tax: n.tax,
+      restocking_fee: n.restockingFee,
       total: n.total,
       issued_at: n.issuedAt,
       lines: noteLines

@@ -137,6 +137,7 @@ export async function placeOrder(
     payments: [],
     refunds: [],
     invoices: [],
+    returns: [],
   };
 }
 

@@ -186,10 +186,17 @@ function databaseOf(env: Env): Database {
   return db;
 }
 
-/** The EVENTS consumer's hook: the pipeline for one event, then the events its steps wrote are published. */
-export async function runOrderPipelineForEvent(env: Env, eventId: string): Promise<void> {
+/**
+ * The EVENTS consumer's hook: the pipeline for one event (the order's, or another
+ * module's steps such as the returns'), then the events its steps wrote are published.
+ */
+export async function runOrderPipelineForEvent(
+  env: Env,
+  eventId: string,
+  steps: readonly PipelineStep[] = ORDER_PIPELINE,
+): Promise<void> {
   const db = databaseOf(env);
-  const { failed, emitted } = await runSteps(orderDeps(env, db), eventId, ORDER_PIPELINE);
+  const { failed, emitted } = await runSteps(orderDeps(env, db), eventId, steps);
   if (emitted) await flushOutbox(db, env.EVENTS);
   if (failed.length > 0) throw new Error(`order pipeline steps failed for ${eventId}: ${failed.join(", ")}`);
 }

@@ -6,6 +6,7 @@ import type { Reservation } from "../../durable/inventory/types";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { stockObject } from "../inventory/stock";
 import { invoicesOfOrder } from "../invoices/queries";
+import { returnSummariesOfOrder } from "../returns/reads";
 import { holdId } from "./holds";
 import type { OrderDetail } from "./schemas";
 import { isCustomer, type LineRow, loadOrder, type OrderDeps, type OrderRow } from "./store";
@@ -54,7 +55,7 @@ async function reservationStates(deps: OrderDeps, order: OrderRow, lines: LineRo
 export async function getOrderDetail(deps: OrderDeps, id: string, actor: Actor | null): Promise<OrderDetail> {
   const { db } = deps;
   const { order, lines } = await loadOrder(db, id, actor);
-  const [history, paymentRows, refundRows, refundLineRows, invoiceViews] = await Promise.all([
+  const [history, paymentRows, refundRows, refundLineRows, invoiceViews, returnViews] = await Promise.all([
     db.select().from(orderStatusHistory).where(eq(orderStatusHistory.orderId, id)).orderBy(asc(orderStatusHistory.seq)),
     db.select().from(payments).where(eq(payments.orderId, id)).orderBy(asc(payments.createdAt), asc(payments.id)),
     db.select().from(refunds).where(eq(refunds.orderId, id)).orderBy(asc(refunds.createdAt), asc(refunds.id)),
@@ -64,6 +65,7 @@ export async function getOrderDetail(deps: OrderDeps, id: string, actor: Actor |
       .innerJoin(refunds, eq(refunds.id, refundLines.refundId))
       .where(eq(refunds.orderId, id)),
     invoicesOfOrder(db, id),
+    returnSummariesOfOrder(db, id),
   ]);
   return {
     ...toOrderViewFor(actor, order),
@@ -100,6 +102,7 @@ export async function getOrderDetail(deps: OrderDeps, id: string, actor: Actor |
       reason: r.reason,
       subtotal: r.subtotal,
       tax: r.tax,
+      restocking_fee: r.restockingFee,
       amount: r.amount,
       currency: r.currency,
       status: r.status,
@@ -110,6 +113,7 @@ export async function getOrderDetail(deps: OrderDeps, id: string, actor: Actor |
       created_at: r.createdAt,
     })),
     invoices: invoiceViews,
+    returns: returnViews,
   };
 }
 

@@ -18,19 +18,28 @@ export interface RefundPlan {
   lines: RefundPlanLine[];
   subtotal: number;
   tax: number;
+  /** Kept back from the money (an order return's restocking fee); the order's refunded goods and tax are unchanged by it. */
+  restockingFee: number;
+  /** subtotal + tax − restocking fee: the money going back. */
   amount: number;
   /** Nothing of the order is left to refund after this one. */
   fully: boolean;
 }
 
-function finish(order: OrderRow, allLines: LineRow[], planned: RefundPlanLine[]): RefundPlan {
+function finish(order: OrderRow, allLines: LineRow[], planned: RefundPlanLine[], restockingFee = 0): RefundPlan {
   const subtotal = planned.reduce((sum, l) => sum + l.amount, 0);
   const refundedQty = new Map(planned.map((l) => [l.line.productId, l.qty]));
   const fully = allLines.every((l) => l.refundedQty + (refundedQty.get(l.productId) ?? 0) === l.qty);
   // Rounded on the cumulative refunded subtotal, so the refunds' taxes add up to the order's tax exactly.
   const taxAfter = fully ? order.tax : taxOn(order.refundedSubtotal + subtotal, order.taxRateBps);
   const tax = taxAfter - order.refundedTax;
-  return { lines: planned, subtotal, tax, amount: subtotal + tax, fully };
+  if (restockingFee > subtotal + tax) {
+    throw conflict("The restocking fee is more than the refund it would be kept from.", {
+      refund: subtotal + tax,
+      restocking_fee: restockingFee,
+    });
+  }
+  return { lines: planned, subtotal, tax, restockingFee, amount: subtotal + tax - restockingFee, fully };
 }
 
 /** The refund asked for, checked against what was sold and not yet refunded. */
@@ -38,6 +47,7 @@ export function planRefund(
   order: OrderRow,
   lines: LineRow[],
   requested: { product_id: string; qty: number; restock: boolean }[] | undefined,
+  restockingFee = 0,
 ): RefundPlan {
   if (requested === undefined) {
     return planFullRefund(order, lines, () => false);
@@ -60,7 +70,7 @@ export function planRefund(
   if (tooMany.length > 0) {
     throw conflict("Some lines ask to refund more than was sold and not yet refunded.", { lines: tooMany });
   }
-  return finish(order, lines, planned);
+  return finish(order, lines, planned, restockingFee);
 }
 
 /** Everything not yet refunded; `restock` says which lines go back on the shelf. */
@@ -94,6 +104,7 @@ export function refundStatements(db: Database, order: OrderRow, plan: RefundPlan
       reason: record.reason,
       subtotal: plan.subtotal,
       tax: plan.tax,
+      restockingFee: plan.restockingFee,
       amount: plan.amount,
       currency: order.currency,
       status: "pending",

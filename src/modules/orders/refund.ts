@@ -5,7 +5,7 @@ import { conflict, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit/service";
-import { isGuardFailure, runBatch } from "./batch";
+import { isGuardFailure, runBatch, type Statement } from "./batch";
 import { getOrderDetail } from "./reads";
 import { planRefund, refundStatements } from "./refund-plan";
 import type { RefundInput } from "./schemas";
@@ -16,6 +16,18 @@ import { assertTransition, transitionStatements } from "./transitions";
 /** Refunds racing on one order each get through eventually; a short jittered pause spreads the retries. */
 const RACE_ATTEMPTS = 10;
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+
+export interface RefundOptions {
+  /** The refund id a keyed request derived (see `keyedId`); a fresh one otherwise. */
+  refundId?: string;
+  /** Kept back from the money, in minor units (order returns). */
+  restockingFee?: number;
+  /**
+   * Statements that must commit with the refund (an order return's own transition),
+   * built afresh for every attempt; throwing refuses the refund.
+   */
+  alongside?: (refundId: string, now: string) => Promise<Statement[]>;
+}
 
 /**
  * Refunds lines of a completed order (all that is left when no lines are named).
@@ -30,21 +42,24 @@ export async function refundOrder(
   input: RefundInput,
   actor: Actor,
   meta: RequestMeta,
-  refundId: string = newId("rfd"),
+  options: RefundOptions = {},
 ) {
+  const refundId = options.refundId ?? newId("rfd");
   const [earlier] = await deps.db.select({ id: refunds.id }).from(refunds).where(eq(refunds.id, refundId)).limit(1);
   // A retry of a keyed refund whose first run committed: settle that one, refund nothing more.
   for (let attempt = 1; !earlier; attempt++) {
     const { order, lines } = await loadOrder(deps.db, orderId, actor);
+    const now = nowIso();
+    // First: the caller's refusal (its return already refunded) outranks "nothing left to refund".
+    const alongside = options.alongside ? await options.alongside(refundId, now) : [];
     if (order.status === "refunded") throw invalidTransition("The order is already fully refunded.");
     assertTransition(order, "refunded", "refunded");
-    const plan = planRefund(order, lines, input.lines);
+    const plan = planRefund(order, lines, input.lines, options.restockingFee);
     const [payment] = await deps.db
       .select({ id: payments.id })
       .from(payments)
       .where(and(eq(payments.orderId, orderId), eq(payments.status, "succeeded")))
       .limit(1);
-    const now = nowIso();
     const refund = refundStatements(deps.db, order, plan, {
       refundId,
       paymentId: payment?.id ?? null,
@@ -61,14 +76,20 @@ export async function refundOrder(
         reason: input.reason,
         event: {
           type: "order.refunded",
-          data: { refund_id: refundId, amount: plan.amount, fully_refunded: plan.fully, reason: input.reason },
+          data: {
+            refund_id: refundId,
+            amount: plan.amount,
+            restocking_fee: plan.restockingFee,
+            fully_refunded: plan.fully,
+            reason: input.reason,
+          },
         },
         auditAction: "order.refunded",
       },
       now,
     );
     try {
-      await runBatch(deps.db, [...transition.statements, ...refund.statements]);
+      await runBatch(deps.db, [...transition.statements, ...refund.statements, ...alongside]);
       break;
     } catch (err) {
       if (!isGuardFailure(err)) throw err;

@@ -205,7 +205,7 @@ orderRoutes.openapi(
         c.req.valid("json"),
         actorOf(c),
         requestMeta(c),
-        await keyedId(c, "rfd"),
+        { refundId: await keyedId(c, "rfd") },
       ),
       200,
     ),

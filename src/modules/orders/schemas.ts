@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CAPTURE_MODES, ORDER_SOURCES, ORDER_STATUSES } from "../../db/schema";
+import { CAPTURE_MODES, ORDER_SOURCES, ORDER_STATUSES, RETURN_STATUSES } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
 import { PaymentSchema } from "../payments/schemas";
 
@@ -151,6 +151,10 @@ const RefundViewSchema = z
     reason: z.string(),
     subtotal: z.number().int(),
     tax: z.number().int(),
+    restocking_fee: z
+      .number()
+      .int()
+      .openapi({ description: "Kept back from the money: amount = subtotal + tax − fee." }),
     amount: z.number().int(),
     currency: z.string(),
     status: z.enum(["pending", "succeeded", "failed"]),
@@ -197,6 +201,16 @@ export const OrderDetailSchema = OrderSchema.extend({
       credit_notes: z.array(z.object({ id: z.string(), number: z.string(), total: z.number().int() })),
     }),
   ),
+  returns: z
+    .array(
+      z.object({
+        id: z.string(),
+        status: z.enum(RETURN_STATUSES),
+        refund_id: z.string().nullable(),
+        created_at: z.string(),
+      }),
+    )
+    .openapi({ description: "The order's returns (`/v1/returns/{id}` has each one's lines)." }),
 }).openapi("OrderDetail");
 
 export type OrderDetail = z.infer<typeof OrderDetailSchema>;

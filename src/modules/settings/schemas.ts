@@ -30,6 +30,10 @@ export const SettingsSchema = z
     order_auto_capture: z.boolean().openapi({
       description: "New orders ask for automatic capture: the order pipeline takes the payment right after checkout.",
     }),
+    return_window_days: z.number().int().min(0).max(3650).default(30).openapi({
+      example: 30,
+      description: "How many days after completion a customer may open a return (staff may open one any time).",
+    }),
   })
   .openapi("SettingsInput");
 
@@ -41,6 +45,7 @@ export const DEFAULT_SETTINGS: StoreSettings = {
   reservation_ttl_minutes: 15,
   low_stock_default: 5,
   order_auto_capture: false,
+  return_window_days: 30,
 };
 
 export const SettingsResponse = SettingsSchema.extend({

@@ -54,8 +54,11 @@ beforeAll(async () => {
   doc = res.body;
 });
 
-/** Hono's `/users/:id` as OpenAPI's `/users/{id}`. */
-const toOpenApiPath = (path: string) => path.replace(/\/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "/{$1}");
+/** Hono's `/users/:id` as OpenAPI's `/users/{id}`; a page routed as `/:id{[^/]+\.html}` is documented as `/{id}.html`. */
+const toOpenApiPath = (path: string) =>
+  path
+    .replace(/\/:([A-Za-z0-9_]+)\{\[\^\/\]\+\\\.html\}/g, "/{$1}.html")
+    .replace(/\/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "/{$1}");
 
 describe("GET /openapi.json", () => {
   it("is a valid OpenAPI 3.1 document", async () => {

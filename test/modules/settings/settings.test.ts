@@ -40,6 +40,7 @@ describe("settings", () => {
       "low_stock_default",
       "order_auto_capture",
       "reservation_ttl_minutes",
+      "return_window_days",
       "tax_rate_bps",
       "updated_at",
       "version",

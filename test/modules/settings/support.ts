@@ -7,6 +7,7 @@ export interface SettingsBody {
   reservation_ttl_minutes: number;
   low_stock_default: number;
   order_auto_capture: boolean;
+  return_window_days: number;
   version: number;
   updated_at: string | null;
 }

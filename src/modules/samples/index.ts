@@ -1,0 +1,4 @@
+/** What other modules may use of samples. */
+export { allInStoreSql, markBack, markDispatched, samplesByIds } from "./dispatching";
+export type { SampleHistoryEntry, SampleRow } from "./schemas";
+export { SampleSchema, toSampleView } from "./schemas";

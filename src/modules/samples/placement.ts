@@ -1,0 +1,112 @@
+/*
+ * Where a new sample may go: its number is not taken, its hole exists, its interval lies
+ * within the hole's depth and overlaps no other interval of that hole. Checked for many
+ * rows at once (a batch of a thousand reads the holes, numbers and intervals it needs in
+ * a few chunked queries), and each accepted row is added to what later rows are checked
+ * against, so two rows of one batch cannot clash either.
+ */
+import { inArray } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { IDS_PER_QUERY } from "../../db/lists";
+import { drillholes, samples } from "../../db/schema";
+import { chunks } from "../../lib/chunks";
+import { type DrillholeRow, depthOf } from "../companies";
+import type { RowError } from "./schemas";
+
+interface Interval {
+  id: string;
+  number: string;
+  from: number;
+  to: number;
+}
+
+export interface Placement {
+  holes: Map<string, DrillholeRow>;
+  intervals: Map<string, Interval[]>;
+  numbers: Set<string>;
+}
+
+export interface Candidate {
+  id: string;
+  number: string;
+  drillholeId: string | null;
+  depthFrom: number | null;
+  depthTo: number | null;
+}
+
+async function inChunks<T>(values: string[], query: (part: string[]) => Promise<T[]>): Promise<T[]> {
+  const parts = await Promise.all(chunks([...new Set(values)], IDS_PER_QUERY).map(query));
+  return parts.flat();
+}
+
+export async function loadPlacement(db: Database, candidates: Candidate[]): Promise<Placement> {
+  const holeIds = candidates.flatMap((c) => (c.drillholeId ? [c.drillholeId] : []));
+  const [holes, taken, cut] = await Promise.all([
+    inChunks(holeIds, (part) => db.select().from(drillholes).where(inArray(drillholes.id, part))),
+    inChunks(
+      candidates.map((c) => c.number),
+      (part) =>
+        db.select({ id: samples.id, number: samples.number }).from(samples).where(inArray(samples.number, part)),
+    ),
+    inChunks(holeIds, (part) =>
+      db
+        .select({
+          id: samples.id,
+          number: samples.number,
+          hole: samples.drillholeId,
+          from: samples.depthFrom,
+          to: samples.depthTo,
+        })
+        .from(samples)
+        .where(inArray(samples.drillholeId, part)),
+    ),
+  ]);
+  const selves = new Set(candidates.map((c) => c.id));
+  const intervals = new Map<string, Interval[]>();
+  for (const s of cut) {
+    if (!s.hole || s.from === null || s.to === null || selves.has(s.id)) continue;
+    intervals.set(s.hole, [...(intervals.get(s.hole) ?? []), { id: s.id, number: s.number, from: s.from, to: s.to }]);
+  }
+  return {
+    holes: new Map(holes.map((h) => [h.id, h])),
+    intervals,
+    numbers: new Set(taken.filter((t) => !selves.has(t.id)).map((t) => t.number)),
+  };
+}
+
+const refusal = (code: string, detail: string, clash: Interval | null = null): RowError => ({
+  code,
+  detail,
+  clashing_sample: clash ? { id: clash.id, number: clash.number } : null,
+});
+
+/** Why the candidate cannot be placed, or null (and it is then counted as placed). */
+export function place(placement: Placement, c: Candidate): RowError | null {
+  if (placement.numbers.has(c.number)) return refusal("CONFLICT", `Sample number ${c.number} is already taken.`);
+  if (c.drillholeId !== null && c.depthFrom !== null && c.depthTo !== null) {
+    const hole = placement.holes.get(c.drillholeId);
+    if (!hole) return refusal("VALIDATION_FAILED", "The drillhole does not exist.");
+    const depth = depthOf(hole);
+    if (depth !== null && c.depthTo > depth) {
+      return refusal("VALIDATION_FAILED", `The interval ends below the hole's depth of ${depth} m.`);
+    }
+    const from = c.depthFrom;
+    const to = c.depthTo;
+    const clash = placement.intervals.get(c.drillholeId)?.find((i) => i.from < to && i.to > from);
+    if (clash) {
+      return refusal("CONFLICT", `The interval overlaps sample ${clash.number} (${clash.from}–${clash.to} m).`, clash);
+    }
+    placement.intervals.set(c.drillholeId, [
+      ...(placement.intervals.get(c.drillholeId) ?? []),
+      { id: c.id, number: c.number, from, to },
+    ]);
+  }
+  placement.numbers.add(c.number);
+  return null;
+}
+
+/** Whether a write failed on the interval trigger or the number index: a concurrent writer got there first. */
+export function isPlacementRace(err: unknown): boolean {
+  const text = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : "";
+  return text.includes("sample_interval_overlap") || text.includes("samples.number");
+}

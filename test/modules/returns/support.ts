@@ -1,0 +1,115 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { expect } from "vitest";
+import { orderLines, orders, stockLevels, stockMovements } from "../../../src/db/schema";
+import type { InventoryDO } from "../../../src/durable/inventory/object";
+import { chunks } from "../../../src/lib/chunks";
+import { newId } from "../../../src/lib/ids";
+import { stockObject } from "../../../src/modules/inventory/stock";
+import type { ReturnView } from "../../../src/modules/returns/schemas";
+import type { SignedIn } from "../../support/auth";
+import { call } from "../../support/http";
+import { insertProduct } from "../../support/products";
+import { act, checkout, db, key, ledger, level, pay, stockedProduct } from "../orders/support";
+
+/** A completed order of the customer's: one line per entry (stock on the shelf, unit price, qty bought). */
+export async function completedOrder(
+  customer: SignedIn,
+  staff: SignedIn,
+  lines: { stock: number; price: number; qty: number }[],
+) {
+  const products = await Promise.all(lines.map((l) => stockedProduct(l.stock, l.price)));
+  const created = await checkout(customer.token, {
+    lines: products.map((p, i) => ({ product_id: p.id, qty: lines[i]?.qty ?? 1 })),
+  });
+  expect(created.status, created.text).toBe(201);
+  expect((await pay(staff.token, created.body.id)).status).toBe(200);
+  expect((await act(staff.token, created.body.id, "fulfil")).status).toBe(200);
+  return { id: created.body.id, products };
+}
+
+export function openReturn(token: string, orderId: string, body: unknown, idempotencyKey = key()) {
+  return call<ReturnView>("POST", `/v1/orders/${orderId}/returns`, {
+    token,
+    headers: { "idempotency-key": idempotencyKey },
+    body,
+  });
+}
+
+export type Step = "approve" | "reject" | "receive" | "refund" | "close";
+
+export function step(token: string, returnId: string, name: Step, body: unknown = {}, idempotencyKey = key()) {
+  return call<ReturnView>("POST", `/v1/returns/${returnId}/${name}`, {
+    token,
+    headers: { "idempotency-key": idempotencyKey },
+    body,
+  });
+}
+
+export const getReturn = (token: string, id: string) => call<ReturnView>("GET", `/v1/returns/${id}`, { token });
+
+/** Moves the order's completion back in time, as if it was completed `days` ago. */
+export async function completedDaysAgo(orderId: string, days: number): Promise<void> {
+  const at = new Date(Date.now() - days * 24 * 60 * 60 * 1000).toISOString();
+  await db().update(orders).set({ completedAt: at }).where(eq(orders.id, orderId));
+}
+
+/**
+ * The product's stock as its object holds it, after checking the three views agree:
+ * the object's level, its ledger (deltas add up to the level) and the D1 projection
+ * (same level, same movements) once the object has flushed.
+ */
+export async function agreedStock(productId: string) {
+  const stub = stockObject(env.INVENTORY, productId);
+  await runInDurableObject(stub, (instance: InventoryDO) => instance.flush());
+  const [snapshot, movements] = await Promise.all([level(productId), ledger(productId)]);
+  expect(movements.reduce((sum, m) => sum + m.delta_on_hand, 0)).toBe(snapshot.on_hand);
+  expect(movements.reduce((sum, m) => sum + m.delta_reserved, 0)).toBe(snapshot.reserved);
+  const [projected] = await db().select().from(stockLevels).where(eq(stockLevels.productId, productId));
+  expect(projected).toMatchObject({ onHand: snapshot.on_hand, reserved: snapshot.reserved, version: snapshot.version });
+  const projectedMovements = await db().select().from(stockMovements).where(eq(stockMovements.productId, productId));
+  expect(projectedMovements.map((m) => m.id).sort()).toEqual(movements.map((m) => m.id).sort());
+  return { level: snapshot, ledger: movements };
+}
+
+/**
+ * A completed, unpaid-for-by-provider order of 100 lines (the most an order has) of one
+ * unit at 10 each, written straight into D1: returns at their documented maximum are
+ * the subject here, not checkout.
+ */
+export async function completedOrderOf100Lines(customerId: string) {
+  const products = await Promise.all(Array.from({ length: 100 }, () => insertProduct({ price: 10 })));
+  const orderId = newId("ord");
+  const now = new Date().toISOString();
+  await db().insert(orders).values({
+    id: orderId,
+    customerId,
+    status: "completed",
+    source: "checkout",
+    currency: "USD",
+    subtotal: 2000,
+    taxRateBps: 0,
+    tax: 0,
+    total: 2000,
+    captureMode: "manual",
+    metadata: {},
+    expiresAt: now,
+    paidAt: now,
+    completedAt: now,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const lines = products.map((p, position) => ({
+    orderId,
+    productId: p.id,
+    position,
+    sku: p.sku,
+    name: p.sku,
+    unitPrice: 10,
+    qty: 2,
+    lineTotal: 20,
+  }));
+  for (const part of chunks(lines, 10)) await db().insert(orderLines).values(part);
+  return { orderId, productIds: products.map((p) => p.id) };
+}
