@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import { handleScheduled } from "./jobs";
+import { withServerTiming } from "./lib/server-timing";
 import { handleQueue } from "./queues";
 
 export { InventoryDO } from "./durable/inventory/object";
@@ -8,7 +9,7 @@ export { StockStreamDO } from "./durable/stream/object";
 const app = createApp();
 
 export default {
-  fetch: app.fetch,
+  fetch: withServerTiming(app.fetch),
   queue: handleQueue,
   scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;

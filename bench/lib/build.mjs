@@ -12,9 +12,10 @@ const ROOT = path.resolve(import.meta.dirname, "..", "..");
 /** Environment that keeps wrangler off the network: no metrics, no update check (it runs with the banner). */
 export const OFFLINE_WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true" };
 
-export function buildWorker(outdir) {
+/** Builds the worker at `root` (this checkout, or a reference checkout for `--against`). */
+export function buildWorker(outdir, root = ROOT) {
   // wrangler.toml declares static assets, and wrangler refuses a missing directory.
-  if (!existsSync(path.join(ROOT, "public", "docs", "assets"))) {
+  if (!existsSync(path.join(root, "public", "docs", "assets"))) {
     throw new Error(
       "public/docs/assets is missing: run `npm run bench` (its prebench step copies it) or `npm run pretest`.",
     );
@@ -22,7 +23,7 @@ export function buildWorker(outdir) {
   const cli = path.join(path.dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
   const started = performance.now();
   const result = spawnSync(process.execPath, [cli, "deploy", "--dry-run", "--outdir", outdir], {
-    cwd: ROOT,
+    cwd: root,
     encoding: "utf8",
     env: { ...process.env, ...OFFLINE_WRANGLER_ENV },
   });

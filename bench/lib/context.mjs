@@ -24,7 +24,7 @@ export function sessionCache(api) {
   };
 }
 
-export function createContext({ run, runtime, api, db, dataset, login, workerdPids, profiling }) {
+export function createContext({ run, runtime, appUrl, api, db, dataset, login, workerdPids, profiling }) {
   const rand = seededRandom(42);
   const { settings } = run;
   const ctx = {
@@ -70,7 +70,7 @@ export function createContext({ run, runtime, api, db, dataset, login, workerdPi
       return own == null || base == null ? null : own - base;
     },
 
-    async load({ url = runtime.appUrl, duration = settings.durationS, amount, ...options }) {
+    async load({ url = appUrl, duration = settings.durationS, amount, ...options }) {
       if (amount === undefined && settings.warmupS > 0) {
         await runLoad({ ...options, url, duration: settings.warmupS, label: `${options.label} (warm-up)` });
       }

@@ -4,6 +4,7 @@
 // and each request can be built per call (unique idempotency keys, rotating URLs).
 import autocannon from "autocannon";
 import { cpuStopwatch } from "./cpu.mjs";
+import { serverTimingTally } from "./server-timing.mjs";
 
 const progressToTty = process.stderr.isTTY;
 
@@ -37,7 +38,8 @@ function progressLine(label, elapsedS, counter, total, statuses) {
  * Runs one load. `request(i, context)` returns `{ method, path, headers, body }` for the
  * i-th request (context is per connection); `onResponse(status, body, headers, context)`
  * sees each answer when given. Returns throughput, latency percentiles (ms), statuses,
- * and the CPU used by workerd and by this process while it ran.
+ * the CPU used by workerd and by this process while it ran, and the mean round trips
+ * and statements per request from the answers' Server-Timing headers.
  */
 export async function runLoad({
   label,
@@ -54,6 +56,7 @@ export async function runLoad({
   const latencies = [];
   const statuses = {};
   let issued = 0;
+  const timing = serverTimingTally();
   const spec = {
     setupRequest: (req, context) => ({
       ...req,
@@ -62,9 +65,10 @@ export async function runLoad({
       body: undefined,
       ...request(issued++, context),
     }),
-    ...(onResponse
-      ? { onResponse: (status, body, context, headers) => onResponse(status, body, headers, context) }
-      : {}),
+    onResponse: (status, body, context, headers) => {
+      timing.add(headers);
+      onResponse?.(status, body, headers, context);
+    },
   };
   const stopCpu = cpuStopwatch(workerdPids);
   const started = performance.now();
@@ -103,6 +107,7 @@ export async function runLoad({
     latency_ms: summarizeLatencies(latencies),
     statuses,
     errors: result.errors,
+    server_timing: timing.perRequest(),
     timeouts: result.timeouts,
     cpu_ms_per_request: {
       workerd: cpu.workerd_ms === null || count === 0 ? null : cpu.workerd_ms / count,

@@ -54,22 +54,22 @@ export function generateSecrets() {
 }
 
 /** The worker options wrangler itself derives from wrangler.toml, plus the config's vars. */
-export async function readWranglerConfig() {
+export async function readWranglerConfig(root = ROOT) {
   // wrangler reads .dev.vars when it exists and says so; the bench replaces those bindings anyway.
   process.env.WRANGLER_LOG ??= "warn";
   const wrangler = await import("wrangler");
-  const configPath = path.join(ROOT, "wrangler.toml");
+  const configPath = path.join(root, "wrangler.toml");
   const config = wrangler.unstable_readConfig({ config: configPath }, { hideWarnings: true });
   const { workerOptions } = wrangler.unstable_getMiniflareWorkerOptions(configPath);
   return { workerOptions, vars: config.vars ?? {}, compatibilityDate: config.compatibility_date };
 }
 
-export function appWorkerOptions(wranglerConfig, bundle, secrets) {
+export function appWorkerOptions(wranglerConfig, bundle, secrets, name = "stockroom") {
   // Static assets only serve /docs; the bench leaves them (and the asset router in front) out.
   const { assets: _assets, bindings: _fromDevVars, ratelimits, ...options } = wranglerConfig.workerOptions;
   return {
     ...options,
-    name: "stockroom",
+    name,
     modulesRoot: bundle.dir,
     modules: bundle.modules.map((file) => ({
       type: MODULE_TYPES.find(([re]) => re.test(file))?.[1] ?? "ESModule",
@@ -172,18 +172,21 @@ export async function measureStartup({ app, baseline, persistDir, reps }) {
 }
 
 /**
- * The bench runtime: the app (first, so it is also Miniflare's entry) and the baseline,
- * in one workerd. `inspect` opens workerd's V8 inspector, for --profile only.
+ * The bench runtime: the app builds (the first is also Miniflare's entry; with
+ * `--against`, the reference build next to it) and the baseline, in one workerd. `inspect` opens workerd's V8 inspector, for --profile only.
  */
-export async function startRuntime({ app, baseline, persistDir, onLog, inspect }) {
+export async function startRuntime({ apps, baseline, persistDir, onLog, inspect }) {
   const started = performance.now();
   const mf = new Miniflare(
-    convertV4MiniflareOptions({ ...sharedOptions({ persistDir, onLog, inspect }), workers: [app, baseline] }),
+    convertV4MiniflareOptions({ ...sharedOptions({ persistDir, onLog, inspect }), workers: [...apps, baseline] }),
   );
-  const appUrl = await mf.unsafeGetDirectURL("stockroom");
+  const appUrls = {};
+  for (const app of apps) {
+    appUrls[app.name] = await mf.unsafeGetDirectURL(app.name);
+    await firstResponse(new URL("/health", appUrls[app.name]), 200);
+  }
   const baselineUrl = await mf.unsafeGetDirectURL("baseline");
-  await firstResponse(new URL("/health", appUrl), 200);
   await firstResponse(baselineUrl, 200);
   const readyMs = performance.now() - started;
-  return { mf, appUrl, baselineUrl, readyMs, inspectorUrl: inspect ? await mf.getInspectorURL() : null };
+  return { mf, appUrls, baselineUrl, readyMs, inspectorUrl: inspect ? await mf.getInspectorURL() : null };
 }

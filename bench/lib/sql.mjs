@@ -14,9 +14,9 @@ const STATEMENTS_PER_BATCH = 10;
  * batch, split into statements by wrangler's own splitter (the one `wrangler d1
  * migrations apply` uses: it knows drizzle's breakpoints and trigger bodies).
  */
-export async function applyMigrations(db) {
+export async function applyMigrations(db, root = ROOT) {
   const { unstable_splitSqlQuery } = await import("wrangler");
-  const dir = path.join(ROOT, "migrations");
+  const dir = path.join(root, "migrations");
   const files = readdirSync(dir)
     .filter((f) => f.endsWith(".sql"))
     .sort();

@@ -1,7 +1,7 @@
 // The printed summary (header lines, the table, CPU and profiles) and the results file.
 import path from "node:path";
 import { printProfile } from "./profile.mjs";
-import { printTable, verdict, writeResults } from "./report.mjs";
+import { comparisons, printComparison, printPlacement, printTable, verdict, writeResults } from "./report.mjs";
 
 const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const n = (x) => Math.round(x).toLocaleString("en-US");
@@ -16,6 +16,9 @@ function headerLines(r, ctx) {
   return [
     `Stockroom bench — ${run.quick ? "QUICK: smaller data set and runs" : "full"} (timed runs ${run.settings.durationS} s) — ${r.startedAt}`,
     `machine: ${m.cpus} × ${m.cpu_model}, ${m.memory_gib} GiB, load ${m.load_average_at_start.join(" ")}; node ${m.versions.node}, workerd ${m.versions.workerd}, wrangler ${m.versions.wrangler}, miniflare ${m.versions.miniflare}`,
+    ...(r.builds.length > 1
+      ? [`builds, same workerd, each scenario on both in turn: ${r.builds.map((b) => b.label).join(" and ")}`]
+      : []),
     `data: ${n(run.sizes.products)} products in ${run.sizes.categories} categories with stock, ${n(run.sizes.customers)} customers, ${orders}`,
     `seeding: ${s(t.total_ms)} (users ${s(t.users_ms)}, catalog SQL ${s(t.catalog_ms)}, stock via API ${s(t.stock_ms)}, orders SQL ${s(t.orders_ms)}), then ${s(t.settle_ms)} until workerd was quiet`,
     `bundle: ${(bundle.rawBytes / 1024).toFixed(1)} KiB raw, ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzip; start-up (new workerd to first answer, median of ${startup.reps}): app ${n(startup.app_ms)} ms, baseline ${n(startup.baseline_ms)} ms → script ≈ ${n(startup.script_ms)} ms`,
@@ -40,16 +43,19 @@ export function report(r, ctx, resultsDir, stamp) {
   print();
   for (const line of headerLines(r, ctx)) print(line);
   print();
-  printTable(r.measurements, { load: r.baseline }, print);
+  printTable(r.measurements, { load: r.baseline }, print, r.builds);
+  const ref = r.builds.find((b) => b.key === "ref");
+  if (ref) printComparison(r.measurements, ref.label, print);
+  printPlacement(r.measurements, print);
   const cpu = r.measurements
-    .filter((m) => m.cpuReport && m.load)
+    .filter((m) => m.cpuReport && m.load && m.build === "this")
     .map((m) => `${m.name} ${ctx.workerCpuPerRequest(m.load)?.toFixed(2) ?? "–"} ms`);
   print();
   print(
     `CPU per request above the baseline (workerd process CPU from /proc): ${cpu.join(", ") || "–"}. workerd itself reports no per-request CPU locally (tail events carry cpuTime 0).`,
   );
   if (r.workerLogErrors > 0) print(`the worker logged ${r.workerLogErrors} errors/warnings during the run`);
-  for (const m of r.measurements.filter((x) => x.load?.profile)) {
+  for (const m of r.measurements.filter((x) => x.load?.profile && x.build === "this")) {
     print();
     printProfile(m.name, m.load.profile, m.load.requests, print);
     print(
@@ -59,6 +65,8 @@ export function report(r, ctx, resultsDir, stamp) {
 
   const file = writeResults(resultsDir, stamp, {
     started_at: r.startedAt,
+    builds: r.builds,
+    against: r.builds.some((b) => b.key === "ref") ? comparisons(r.measurements) : null,
     mode: r.run.quick ? "quick" : "full",
     settings: r.run.settings,
     machine: r.machine,

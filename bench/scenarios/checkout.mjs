@@ -1,5 +1,7 @@
 // Checkout: two-line orders across the catalog by signed-in customers, each with its
 // own Idempotency-Key: two holds on two stock objects, then one D1 batch.
+import { randomUUID } from "node:crypto";
+
 export default {
   name: "checkout",
   title: "POST /v1/orders, 2 lines across products, customer tokens, unique idempotency keys, 32 concurrent",
@@ -20,7 +22,9 @@ export default {
         headers: {
           authorization: `Bearer ${tokens[i % tokens.length]}`,
           "content-type": "application/json",
-          "idempotency-key": `${run}-${i}`,
+          // Unique across loads too: the warm-up's requests i = 0, 1, … are the same
+          // orders' keys otherwise, and a repeat waits for (or replays) the first.
+          "idempotency-key": `${run}-${randomUUID()}`,
         },
         body: bodies[i % bodies.length],
       }),

@@ -1,17 +1,19 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../context";
-import { flushOutbox } from "./publisher";
-
-const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+import { afterResponse } from "../../lib/server-timing";
+import { publishWritten } from "./publisher";
+import { collectWrittenEvents } from "./written";
 
 /**
- * Publishes the events a successful mutating request committed, after the response
- * is on its way (`waitUntil`), so modules only put `eventInsert` in their batch.
- * If the worker dies first, the every-minute outbox sweep sends them.
+ * Publishes the events a successful request committed, after the response is on its
+ * way (`waitUntil`), so modules only put `eventInsert` in their batch. Only the ids
+ * this request wrote are published: a request that wrote none costs nothing, and no
+ * request scans the outbox. If the worker dies first, the every-minute sweep sends them.
  */
 export const publishOutboxAfterCommit = createMiddleware<AppEnv>(async (c, next) => {
-  await next();
-  if (MUTATING.has(c.req.method) && c.res.status < 400) {
-    c.executionCtx.waitUntil(flushOutbox(c.get("db"), c.env.EVENTS));
+  const written = new Set<string>();
+  await collectWrittenEvents(written, next);
+  if (written.size > 0 && c.res.status < 400) {
+    afterResponse(c.executionCtx, () => publishWritten(c.get("db"), c.env.EVENTS, [...written]));
   }
 });

@@ -4,6 +4,7 @@ import { events } from "../../db/schema";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { eventDefinition, isEventType } from "./catalog";
+import { noteWrittenEvent } from "./written";
 
 export interface OutboxEvent {
   type: string;
@@ -29,8 +30,10 @@ function outboxRow(event: OutboxEvent, recorded?: { id: string; createdAt: strin
   if (!parsed.success) {
     throw new Error(`Event ${event.type} does not match its catalog schema: ${parsed.error.message}`);
   }
+  const id = recorded?.id ?? newId("evt");
+  noteWrittenEvent(id);
   return {
-    id: recorded?.id ?? newId("evt"),
+    id,
     type: event.type,
     resourceType: event.resourceType,
     resourceId: event.resourceId,

@@ -6,7 +6,8 @@
  *
  * Each batch is claimed first by bumping `send_attempts` from the value read
  * (compare-and-set), so two publishers never send the same row at the same time.
- * After commit, `flushOutbox` takes fresh rows (never tried); the every-minute
+ * After commit, a request publishes the rows it wrote (`publishWritten`, by id), and
+ * consumers `flushOutbox` fresh rows (never tried); the every-minute
  * sweep takes every row still unsent 60 s after it was written, which covers a
  * worker that died between commit and send and a send that failed.
  */
@@ -25,6 +26,21 @@ export interface EventMessage {
 const BATCH_SIZE = 40;
 const SWEEP_AGE_MS = 60_000;
 
+/** Sends rows this publisher claimed, then marks them sent. */
+async function sendClaimed(db: Database, queue: Queue<EventMessage>, claimed: { id: string }[]) {
+  if (claimed.length === 0) return;
+  await queue.sendBatch(claimed.map(({ id }) => ({ body: { event_id: id }, contentType: "json" as const })));
+  await db
+    .update(events)
+    .set({ sentAt: nowIso() })
+    .where(
+      inList(
+        events.id,
+        claimed.map((c) => c.id),
+      ),
+    );
+}
+
 async function publishBatch(db: Database, queue: Queue<EventMessage>, where: SQL): Promise<number | null> {
   const rows = await db
     .select({ id: events.id, attempts: events.sendAttempts })
@@ -38,18 +54,7 @@ async function publishBatch(db: Database, queue: Queue<EventMessage>, where: SQL
       rows.map((r) => sql`(${r.id}, ${r.attempts})`),
       sql`, `,
     )}) RETURNING id`);
-  if (claimed.length > 0) {
-    await queue.sendBatch(claimed.map(({ id }) => ({ body: { event_id: id }, contentType: "json" as const })));
-    await db
-      .update(events)
-      .set({ sentAt: nowIso() })
-      .where(
-        inList(
-          events.id,
-          claimed.map((c) => c.id),
-        ),
-      );
-  }
+  await sendClaimed(db, queue, claimed);
   return rows.length;
 }
 
@@ -72,8 +77,8 @@ export interface FlushOptions {
 
 /**
  * Sends the rows committed but never tried (or, with `eventIds`, those rows if still
- * unsent). Called after every successful mutating request (`waitUntil`), and by
- * Durable Objects and consumers that write events. Never throws: what it could not
+ * unsent). Called by Durable Objects and consumers that write events (requests
+ * publish what they wrote with `publishWritten`). Never throws: what it could not
  * send, the sweep sends.
  */
 export async function flushOutbox(db: Database, queue: Queue<EventMessage>, options: FlushOptions = {}): Promise<void> {
@@ -90,6 +95,29 @@ export async function flushOutbox(db: Database, queue: Queue<EventMessage>, opti
   } catch (err) {
     console.error(
       JSON.stringify({ level: "warn", message: "outbox flush failed; the sweep will retry", error: String(err) }),
+    );
+  }
+}
+
+/**
+ * After a request: publishes the events it just wrote, by id. They were never tried,
+ * so each is claimed straight away (`send_attempts` 0 → 1, the same compare-and-set as
+ * a batch claim) without reading them first: one claim, one send, one mark per 40.
+ * Never throws: what it could not send, the sweep sends.
+ */
+export async function publishWritten(db: Database, queue: Queue<EventMessage>, eventIds: string[]): Promise<void> {
+  try {
+    for (const chunk of chunks(eventIds, BATCH_SIZE)) {
+      const claimed = await db
+        .update(events)
+        .set({ sendAttempts: sql`${events.sendAttempts} + 1` })
+        .where(and(isNull(events.sentAt), eq(events.sendAttempts, 0), inList(events.id, chunk)))
+        .returning({ id: events.id });
+      await sendClaimed(db, queue, claimed);
+    }
+  } catch (err) {
+    console.error(
+      JSON.stringify({ level: "warn", message: "outbox publish failed; the sweep will retry", error: String(err) }),
     );
   }
 }

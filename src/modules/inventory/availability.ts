@@ -1,8 +1,16 @@
-import { type SQL, sql } from "drizzle-orm";
+import { inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
 import { inList } from "../../db/lists";
 import { stockLevels } from "../../db/schema";
+
+/** One product's projected availability (0 or 1 rows), by a product-id subquery, for the caller's batch. */
+export function availabilityOfQuery(db: Database, productId: SQLWrapper) {
+  return db
+    .select({ available: stockLevels.available })
+    .from(stockLevels)
+    .where(inArray(stockLevels.productId, productId));
+}
 
 /**
  * Display availability from the D1 projection, for product pages and lists: it may

@@ -5,11 +5,19 @@ import { type OrderStatus, orderStatusHistory, orders, payments, refundLines, re
 import type { Reservation } from "../../durable/inventory/types";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { stockObject } from "../inventory/stock";
-import { invoicesOfOrder } from "../invoices/queries";
-import { returnSummariesOfOrder } from "../returns/reads";
+import { invoiceQueries, invoiceViews } from "../invoices/queries";
+import { returnSummariesQuery, toReturnSummaries } from "../returns/reads";
 import { holdId } from "./holds";
 import type { OrderDetail } from "./schemas";
-import { isCustomer, type LineRow, loadOrder, type OrderDeps, type OrderRow } from "./store";
+import {
+  assertVisible,
+  isCustomer,
+  type LineRow,
+  linesQuery,
+  type OrderDeps,
+  type OrderRow,
+  orderQuery,
+} from "./store";
 import { toLineView, toOrderViewFor } from "./views";
 
 type ReservationView = OrderDetail["reservations"][number];
@@ -54,19 +62,30 @@ async function reservationStates(deps: OrderDeps, order: OrderRow, lines: LineRo
 
 export async function getOrderDetail(deps: OrderDeps, id: string, actor: Actor | null): Promise<OrderDetail> {
   const { db } = deps;
-  const { order, lines } = await loadOrder(db, id, actor);
-  const [history, paymentRows, refundRows, refundLineRows, invoiceViews, returnViews] = await Promise.all([
-    db.select().from(orderStatusHistory).where(eq(orderStatusHistory.orderId, id)).orderBy(asc(orderStatusHistory.seq)),
-    db.select().from(payments).where(eq(payments.orderId, id)).orderBy(asc(payments.createdAt), asc(payments.id)),
-    db.select().from(refunds).where(eq(refunds.orderId, id)).orderBy(asc(refunds.createdAt), asc(refunds.id)),
-    db
-      .select({ line: refundLines })
-      .from(refundLines)
-      .innerJoin(refunds, eq(refunds.id, refundLines.refundId))
-      .where(eq(refunds.orderId, id)),
-    invoicesOfOrder(db, id),
-    returnSummariesOfOrder(db, id),
-  ]);
+  // Everything the answer shows, in one round trip; the visibility check runs on the
+  // order row before any of it is used.
+  const [orderRows, lines, history, paymentRows, refundRows, refundLineRows, returnRows, invoiceRows, noteRows] =
+    await db.batch([
+      orderQuery(db, id),
+      linesQuery(db, id),
+      db
+        .select()
+        .from(orderStatusHistory)
+        .where(eq(orderStatusHistory.orderId, id))
+        .orderBy(asc(orderStatusHistory.seq)),
+      db.select().from(payments).where(eq(payments.orderId, id)).orderBy(asc(payments.createdAt), asc(payments.id)),
+      db.select().from(refunds).where(eq(refunds.orderId, id)).orderBy(asc(refunds.createdAt), asc(refunds.id)),
+      db
+        .select({ line: refundLines })
+        .from(refundLines)
+        .innerJoin(refunds, eq(refunds.id, refundLines.refundId))
+        .where(eq(refunds.orderId, id)),
+      returnSummariesQuery(db, id),
+      ...invoiceQueries(db, id),
+    ]);
+  const order = orderRows[0];
+  assertVisible(actor, order);
+  const invoiceList = invoiceViews(invoiceRows, noteRows);
   return {
     ...toOrderViewFor(actor, order),
     lines: lines.map(toLineView),
@@ -112,8 +131,8 @@ export async function getOrderDetail(deps: OrderDeps, id: string, actor: Actor |
         .map(({ line }) => ({ product_id: line.productId, qty: line.qty, restock: line.restock, amount: line.amount })),
       created_at: r.createdAt,
     })),
-    invoices: invoiceViews,
-    returns: returnViews,
+    invoices: invoiceList,
+    returns: toReturnSummaries(returnRows),
   };
 }
 

@@ -23,13 +23,20 @@ export interface LoadedOrder {
   lines: LineRow[];
 }
 
+/** The order's row (0 or 1), as a query to await or to put in a batch. */
+export const orderQuery = (db: Database, id: string) => db.select().from(orders).where(eq(orders.id, id)).limit(1);
+
+/** The order's lines in order, as a query to await or to put in a batch. */
+export const linesQuery = (db: Database, orderId: string) =>
+  db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.position));
+
 export async function findOrder(db: Database, id: string): Promise<OrderRow | undefined> {
-  const [order] = await db.select().from(orders).where(eq(orders.id, id)).limit(1);
+  const [order] = await orderQuery(db, id);
   return order;
 }
 
 export async function linesOf(db: Database, orderId: string): Promise<LineRow[]> {
-  return db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.position));
+  return linesQuery(db, orderId);
 }
 
 /** Customers only ever see their own orders; anyone else's is "not found", so ids leak nothing. */

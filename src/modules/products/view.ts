@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, inArray, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { inList } from "../../db/lists";
 import { productImages, products } from "../../db/schema";
@@ -71,6 +71,15 @@ export async function imagesOf(db: Database, productId: string): Promise<ImageRo
     .select()
     .from(productImages)
     .where(eq(productImages.productId, productId))
+    .orderBy(asc(productImages.position), asc(productImages.id));
+}
+
+/** One product's images in display order, by a product-id subquery, for the caller's batch. */
+export function imagesOfQuery(db: Database, productId: SQLWrapper) {
+  return db
+    .select()
+    .from(productImages)
+    .where(inArray(productImages.productId, productId))
     .orderBy(asc(productImages.position), asc(productImages.id));
 }
 

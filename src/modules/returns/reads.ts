@@ -24,12 +24,17 @@ export async function returnsOfOrder(db: Database, orderId: string): Promise<Ret
 }
 
 /** What an order shows of its returns (oldest first); the details are at `/v1/returns/{id}`. */
-export async function returnSummariesOfOrder(db: Database, orderId: string) {
-  const rows = await db
+export function returnSummariesQuery(db: Database, orderId: string) {
+  return db
     .select({ id: returns.id, status: returns.status, refundId: returns.refundId, createdAt: returns.createdAt })
     .from(returns)
     .where(eq(returns.orderId, orderId))
     .orderBy(asc(returns.createdAt), asc(returns.id));
+}
+
+type ReturnSummaryRow = Awaited<ReturnType<typeof returnSummariesQuery>>[number];
+
+export function toReturnSummaries(rows: ReturnSummaryRow[]) {
   return rows.map((r) => ({ id: r.id, status: r.status, refund_id: r.refundId, created_at: r.createdAt }));
 }
 

@@ -15,6 +15,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { sha256Hex } from "../../lib/crypto";
+import { edgeCache } from "../../lib/server-timing";
 import { readCatalogGeneration } from "../catalog/batch";
 import { etagMatches } from "../images/delivery";
 
@@ -40,7 +41,7 @@ export async function cachedStoreJson(
   const canonical = JSON.stringify(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
   const key = new Request(`${origin}/__storefront-cache/${generation}/${name}?p=${encodeURIComponent(canonical)}`);
 
-  const cache = caches.default;
+  const cache = edgeCache();
   const hit = await cache.match(key);
   // A hit is answered from its stored ETag: a 304 never reads the body, a 200 streams it.
   if (hit) return storeAnswer(c, hit.body, hit.headers.get("ETag") ?? "", "hit");

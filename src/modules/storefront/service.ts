@@ -10,9 +10,11 @@ import { products } from "../../db/schema";
 import { notFound } from "../../lib/errors";
 import { allCategories, categoryIdBySlug } from "../categories/queries";
 import { buildTree, type TreeNode } from "../categories/tree";
+import { availabilityOfQuery } from "../inventory/availability";
 import { withImages } from "../products/queries";
 import type { ProductResponse } from "../products/schemas";
 import { searchProducts } from "../products/search";
+import { imagesOfQuery, toProductResponse } from "../products/view";
 import type { StoreCategory, StoreProduct } from "./schemas";
 
 type StoreQuery = Omit<Parameters<typeof searchProducts>[1], "status" | "updated_since" | "low_stock"> & {
@@ -53,17 +55,22 @@ export async function listStoreProducts(db: Database, query: StoreQuery, origin:
   return { data: data.map(toStoreProduct), next_cursor: page.nextCursor };
 }
 
+/**
+ * One published product with its images and availability, in one D1 round trip: the
+ * images and the stock row are found through the same id-or-slug match as a subquery.
+ */
 export async function getStoreProduct(db: Database, idOrSlug: string, origin: string): Promise<StoreProduct> {
   const key = idOrSlug.startsWith("prd_") ? eq(products.id, idOrSlug) : eq(products.slug, idOrSlug.toLowerCase());
-  const [row] = await db
-    .select()
-    .from(products)
-    .where(and(key, eq(products.status, "published")))
-    .limit(1);
+  const match = and(key, eq(products.status, "published"));
+  const productId = db.select({ id: products.id }).from(products).where(match).limit(1);
+  const [rows, images, stock] = await db.batch([
+    db.select().from(products).where(match).limit(1),
+    imagesOfQuery(db, productId),
+    availabilityOfQuery(db, productId),
+  ]);
+  const [row] = rows;
   if (!row) throw notFound("Product");
-  const [product] = await withImages(db, origin, [row]);
-  if (!product) throw notFound("Product");
-  return toStoreProduct(product);
+  return toStoreProduct(toProductResponse(origin, row, images, stock[0]?.available ?? 0));
 }
 
 export async function storeCategoryTree(db: Database): Promise<{ data: StoreCategory[] }> {

@@ -1,0 +1,70 @@
+/*
+ * The round trips of the hot paths, read from the Server-Timing header, so a change
+ * that adds a sequential D1 query or object call to one of them fails here. Exact
+ * counts are deterministic (durations are not, and are not asserted).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { type SignedIn, signInAs } from "../../support/auth";
+import { call } from "../../support/http";
+import { roundTrips, serverTiming } from "../../support/server-timing";
+import { checkout, key, stockedProduct } from "../orders/support";
+
+let customer: SignedIn;
+let manager: SignedIn;
+beforeAll(async () => {
+  [customer, manager] = await Promise.all([signInAs("customer"), signInAs("manager")]);
+});
+
+describe("round trips per request (Server-Timing)", () => {
+  it("storefront get: cache miss, then cache hit", async () => {
+    const product = await stockedProduct(10);
+    const path = `/v1/store/products/${product.id}`;
+    const miss = await call("GET", path);
+    expect(miss.headers.get("x-storefront-cache")).toBe("miss");
+    expect(roundTrips(miss.headers)).toEqual({ d1: 2, cache: 2, ratelimit: 1 });
+    const hit = await call("GET", path);
+    expect(hit.headers.get("x-storefront-cache")).toBe("hit");
+    expect(roundTrips(hit.headers)).toEqual({ d1: 1, cache: 1, ratelimit: 1 });
+  });
+
+  it("storefront list: cache hit", async () => {
+    await call("GET", "/v1/store/products?limit=24");
+    const hit = await call("GET", "/v1/store/products?limit=24");
+    expect(hit.headers.get("x-storefront-cache")).toBe("hit");
+    expect(roundTrips(hit.headers)).toEqual({ d1: 1, cache: 1, ratelimit: 1 });
+  });
+
+  it("authenticated read: GET /v1/orders/{id}", async () => {
+    const product = await stockedProduct(10);
+    const order = await checkout(customer.token, { lines: [{ product_id: product.id, qty: 1 }] });
+    expect(order.status).toBe(201);
+    const read = await call("GET", `/v1/orders/${order.body.id}`, { token: customer.token });
+    expect(read.status).toBe(200);
+    expect(roundTrips(read.headers)).toEqual({ d1: 2, do: 1, ratelimit: 1 });
+  });
+
+  it("stock adjustment", async () => {
+    const product = await stockedProduct(10);
+    const res = await call("POST", `/v1/inventory/${product.id}/adjustments`, {
+      token: manager.token,
+      headers: { "idempotency-key": key() },
+      body: { delta: -1, reason: "damaged" },
+    });
+    expect(res.status).toBe(201);
+    expect(roundTrips(res.headers)).toEqual({ d1: 4, do: 1, ratelimit: 1 });
+  });
+
+  it("checkout, 2 lines", async () => {
+    const [a, b] = await Promise.all([stockedProduct(10), stockedProduct(10)]);
+    const res = await checkout(customer.token, {
+      lines: [
+        { product_id: a.id, qty: 1 },
+        { product_id: b.id, qty: 2 },
+      ],
+    });
+    expect(res.status).toBe(201);
+    expect(roundTrips(res.headers)).toEqual({ d1: 5, do: 1, ratelimit: 1 });
+    // Both lines' objects are called in one parallel round.
+    expect(serverTiming(res.headers).do?.units).toBe(2);
+  });
+});
