@@ -6,8 +6,9 @@
  * event and the audit row in one D1 batch; (4) if that batch fails, release the holds.
  * A crash between (1) and (4) leaves holds without an order: their TTL frees them.
  * A keyed request's order id comes from its Idempotency-Key, so a retry after a crash
- * re-reserves the same holds (the objects know their ids) and, if the first run had
- * committed, finds that order and answers with it.
+ * re-reserves the same holds (the objects know their ids, so that only replays) and, if
+ * the first run had committed, its batch fails on the taken id and it answers with
+ * that order, at no cost to a first run.
  */
 import type { Actor } from "../../context";
 import { insertRows } from "../../db/lists";
@@ -57,7 +58,6 @@ export async function placeOrder(
     settings.tax_rate_bps,
   );
   const orderId = options.orderId ?? newId("ord");
-  if (options.orderId && (await findOrder(db, orderId))) return getOrderDetail(deps, orderId, actor);
   const ttlSeconds = settings.reservation_ttl_minutes * 60;
   const now = Date.now();
   const createdAt = new Date(now).toISOString();
@@ -102,7 +102,8 @@ export async function placeOrder(
   try {
     await runBatch(db, orderStatements(deps, order, lines, meta));
   } catch (err) {
-    // The same order committed by a twin of this request holds these very holds.
+    // A keyed retry whose first run committed: its order id is taken (and holds these very
+    // holds, which reserving again only replayed), so answer with that order.
     if (options.orderId && (await findOrder(db, orderId))) return getOrderDetail(deps, orderId, actor);
     await releaseHolds(
       deps.objects,
