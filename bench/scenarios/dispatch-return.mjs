@@ -73,6 +73,8 @@ export default {
         method: "POST",
         path: `/v1/dispatches/${drafts[i]}/dispatch`,
         headers: { ...auth, "idempotency-key": `${run}-send-${i}` },
+        // An explicit empty JSON body: a bodiless POST through the load generator never got an answer.
+        body: "{}",
       }),
     });
     const returnLoad = await ctx.load({

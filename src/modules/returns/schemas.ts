@@ -113,7 +113,10 @@ export const ReturnSchema = z
     customer_id: z.string().nullable(),
     status: z.enum(RETURN_STATUSES),
     note: z.string().nullable(),
-    decision_reason: z.string().nullable().openapi({ description: "Why it was rejected or closed." }),
+    decision_reason: z
+      .string()
+      .nullable()
+      .openapi({ description: "The latest staff note: why it was approved, rejected, received as it was or closed." }),
     refund_id: z.string().nullable(),
     restocking_fee: z.number().int(),
     currency: z.string(),
