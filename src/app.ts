@@ -1,22 +1,23 @@
 import { createRouter } from "./context";
-import { authenticate } from "./middleware/authenticate";
+import { pointOfSaleRoutes } from "./flows/point-of-sale/routes";
+import { withOperationIds } from "./lib/operation-ids";
 import { authorize } from "./middleware/authorize";
 import { handleError, handleNotFound } from "./middleware/error-handler";
+import { allowedMethodsOf } from "./middleware/method-not-allowed";
 import { apiRateLimit } from "./middleware/rate-limit";
 import { requestContext } from "./middleware/request-context";
 import { corsFromAllowList, limitBody, privateAnswers, requireJsonBody, securityHeaders } from "./middleware/security";
 import { apiKeyRoutes } from "./modules/api-keys/routes";
 import { auditRoutes } from "./modules/audit/routes";
+import { authenticate } from "./modules/auth";
 import { authRoutes } from "./modules/auth/routes";
 import { categoryRoutes } from "./modules/categories/routes";
-import { drillholeRoutes } from "./modules/companies/drillhole-routes";
-import { projectRoutes } from "./modules/companies/project-routes";
+import { drillholeRoutes, projectRoutes } from "./modules/companies";
 import { companyRoutes } from "./modules/companies/routes";
 import { customerRoutes } from "./modules/customers/routes";
 import { dispatchRoutes } from "./modules/dispatches/routes";
 import { docsRoutes } from "./modules/docs/routes";
-import { publishOutboxAfterCommit } from "./modules/events/middleware";
-import { registerWebhookDocs } from "./modules/events/openapi";
+import { publishOutboxAfterCommit, registerWebhookDocs } from "./modules/events";
 import { eventRoutes, eventTypeRoutes } from "./modules/events/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { imageRoutes, productImageRoutes } from "./modules/images/routes";
@@ -25,7 +26,7 @@ import { invoiceRoutes } from "./modules/invoices/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { stuckOrderRoutes } from "./modules/orders/stuck-routes";
 import { productRoutes } from "./modules/products/routes";
-import { returnActionRoutes } from "./modules/returns/actions";
+import { returnActionRoutes } from "./modules/returns/action-routes";
 import { orderReturnRoutes, returnRoutes } from "./modules/returns/routes";
 import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
 import { sampleBatchRoutes, sampleRoutes } from "./modules/samples/routes";
@@ -72,6 +73,7 @@ export function createApp() {
   app.route("/v1/orders", orderReturnRoutes);
   app.route("/v1/returns", returnRoutes);
   app.route("/v1/returns", returnActionRoutes);
+  app.route("/v1/invoices", pointOfSaleRoutes);
   app.route("/v1/invoices", invoiceRoutes);
   app.route("/v1/customers", customerRoutes);
   app.route("/v1/companies", companyRoutes);
@@ -92,17 +94,28 @@ export function createApp() {
     name: "X-API-Key",
   });
   registerWebhookDocs(app.openAPIRegistry);
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Stockroom API",
-      version: "1.0.0",
-      description: "Products, inventory and orders at the edge. Errors are RFC 9457 problem+json.",
-    },
-    servers: [{ url: "/" }],
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= withOperationIds(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: {
+          title: "Stockroom API",
+          version: "1.0.0",
+          description: "Products, inventory and orders at the edge. Errors are RFC 9457 problem+json.",
+        },
+        servers: [{ url: "/" }],
+      }),
+    );
+    return c.json(document);
   });
 
-  app.notFound(handleNotFound);
+  // Built on first use, when every route is mounted.
+  let allowedMethods: ((path: string) => string[]) | undefined;
+  app.notFound((c) => {
+    allowedMethods ??= allowedMethodsOf(app.routes);
+    return handleNotFound(c, allowedMethods(c.req.path));
+  });
   app.onError(handleError);
   return app;
 }

@@ -40,6 +40,7 @@ async function api(base, token, method, path, body, extraHeaders = {}) {
   return text ? JSON.parse(text) : null;
 }
 
+/** Creates the demo catalog and answers a one-line summary of what it made. */
 export async function seedDemoData(base, email, password) {
   const login = await fetch(`${base}/v1/auth/login`, {
     method: "POST",
@@ -75,4 +76,6 @@ export async function seedDemoData(base, email, password) {
     { lines: stockLines },
     { "idempotency-key": randomUUID() },
   );
+  const products = CATALOG.reduce((n, group) => n + group.products.length, 0);
+  return `${CATALOG.length} categories, ${products} published products, ${stockLines.length} with stock`;
 }

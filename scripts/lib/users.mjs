@@ -1,6 +1,6 @@
 // Builds the SQL that creates an admin account, hashed exactly as the worker hashes
 // passwords (src/modules/auth/passwords.ts): pbkdf2$<iterations>$<salt>$<hash>.
-import { pbkdf2Sync, randomBytes } from "node:crypto";
+import { pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
 import { ulid } from "ulidx";
 
 const ITERATIONS = 100_000;
@@ -9,6 +9,15 @@ export function hashPassword(password) {
   const salt = randomBytes(16);
   const hash = pbkdf2Sync(password, salt, ITERATIONS, 32, "sha256");
   return `pbkdf2$${ITERATIONS}$${salt.toString("base64url")}$${hash.toString("base64url")}`;
+}
+
+/** Whether a password matches a stored hash (to tell when .dev.vars and the database disagree). */
+export function passwordMatches(password, stored) {
+  const [scheme, iterations, salt, hash] = stored.split("$");
+  if (scheme !== "pbkdf2" || !iterations || !salt || !hash) return false;
+  const expected = Buffer.from(hash, "base64url");
+  const actual = pbkdf2Sync(password, Buffer.from(salt, "base64url"), Number(iterations), expected.length, "sha256");
+  return timingSafeEqual(actual, expected);
 }
 
 export function generatePassword() {

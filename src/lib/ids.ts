@@ -1,6 +1,6 @@
 import { monotonicFactory } from "ulidx";
 
-/** Prefixes from DESIGN.md section 3, plus the foundation's own (ses, rtk, aud). */
+/** The id prefixes of docs/architecture.md ("API conventions"). */
 export type IdPrefix =
   | "usr"
   | "ses"

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { base64url } from "jose";
 import { badRequest } from "./errors";
 
-/** `?limit=&cursor=` as DESIGN.md section 3 fixes them. */
+/** `?limit=&cursor=` as docs/architecture.md ("API conventions") fixes them. */
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size, 1 to 200." }),
   cursor: z.string().max(512).optional().openapi({ description: "The `next_cursor` of the previous page." }),

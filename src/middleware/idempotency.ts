@@ -3,9 +3,10 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import type { Database } from "../db/client";
+import { deleteInChunks } from "../db/retention";
 import { idempotencyKeys } from "../db/schema";
 import { sha256Hex } from "../lib/crypto";
-import { AppError, badRequest, conflict } from "../lib/errors";
+import { badRequest, conflict, idempotencyConflict } from "../lib/errors";
 import { derivedId, type IdPrefix, newId } from "../lib/ids";
 import { isoInSeconds, nowIso } from "../lib/time";
 
@@ -122,7 +123,7 @@ async function awaitTwin(db: Database, actorKey: string, key: string, requestHas
       return null;
     }
     if (row.requestHash !== requestHash) {
-      throw new AppError(409, "IDEMPOTENCY_CONFLICT", "This Idempotency-Key was used with a different request.");
+      throw idempotencyConflict("This Idempotency-Key was used with a different request.");
     }
     if (row.state === "done") return replay(row);
     if (Date.now() - Date.parse(row.createdAt) > ABANDONED_AFTER_MS) {
@@ -175,7 +176,7 @@ export function keyedId(c: Context<AppEnv>, prefix: IdPrefix): Promise<string> {
   return derivedId(prefix, c.get("actor")?.id ?? "anonymous", `${c.req.method} ${c.req.path}`, key);
 }
 
-/** Cron: forget keys past their 24 hours. */
-export async function pruneIdempotencyKeys(db: Database): Promise<void> {
-  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, nowIso()));
+/** Hourly: forget keys past their 24 hours (their stored responses can be large). */
+export async function pruneIdempotencyKeys(db: Database, now = Date.now()): Promise<number> {
+  return deleteInChunks(db, idempotencyKeys, lt(idempotencyKeys.expiresAt, new Date(now).toISOString()));
 }

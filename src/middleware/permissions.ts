@@ -131,6 +131,7 @@ export const PERMISSIONS: Record<string, Rule> = {
   // Settings, orders, payments, invoices and customers (issue 5). Customers' `own` is enforced by the services.
   "GET /v1/settings": { roles: STAFF, scope: "settings:read" },
   "PUT /v1/settings": { roles: ADMIN, scope: "settings:write" },
+  "PATCH /v1/settings": { roles: ADMIN, scope: "settings:write" },
   "POST /v1/orders": { roles: STAFF, own: ["customer"], scope: "orders:write" },
   "GET /v1/orders": { roles: STAFF, own: ["customer"], scope: "orders:read" },
   "GET /v1/orders/:id": { roles: STAFF, own: ["customer"], scope: "orders:read" },

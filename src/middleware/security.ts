@@ -4,7 +4,7 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../context";
-import { AppError } from "../lib/errors";
+import { payloadTooLarge, unsupportedMediaType } from "../lib/errors";
 import { endpointOf } from "./endpoint";
 
 export const corsFromAllowList = createMiddleware<AppEnv>((c, next) => {
@@ -93,7 +93,7 @@ export const limitBody = createMiddleware<AppEnv>((c, next) => {
   return bodyLimit({
     maxSize,
     onError: () => {
-      throw new AppError(413, "PAYLOAD_TOO_LARGE", `The body is larger than ${maxSize} bytes.`);
+      throw payloadTooLarge(`The body is larger than ${maxSize} bytes.`);
     },
   })(c, next);
 });
@@ -110,7 +110,7 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   if ((hasBody || chunked) && ["POST", "PUT", "PATCH"].includes(c.req.method) && !bodyPolicyOf(c)) {
     const type = c.req.header("content-type") ?? "";
     if (!JSON_TYPE.test(type)) {
-      throw new AppError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
+      throw unsupportedMediaType("Send the body as application/json.");
     }
   }
   await next();

@@ -1,8 +1,8 @@
 import { createDb } from "../db/client";
-import { flushOutbox } from "../modules/events/publisher";
-import { expireOrder } from "../modules/orders/cancel";
-import { orderDeps } from "../modules/orders/store";
-import { backoffSeconds } from "../modules/webhooks/deliveries/backoff";
+import { log } from "../lib/log";
+import { flushOutbox } from "../modules/events";
+import { expireOrder, orderDeps } from "../modules/orders";
+import { backoffSeconds } from "../modules/webhooks";
 import { isMessageOf, logMessageError } from "./messages";
 
 /** Sent by a stock object's alarm for each expired hold that belongs to an order. */
@@ -44,14 +44,11 @@ export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> 
  */
 export async function consumeJobsDeadLetters(batch: MessageBatch): Promise<void> {
   for (const message of batch.messages) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        message: "job dead-lettered; the order sweep covers it",
-        queue: batch.queue,
-        body: message.body,
-      }),
-    );
+    log.error("job dead-lettered; the order sweep covers it", {
+      queue: batch.queue,
+      message_id: message.id,
+      body: message.body,
+    });
     message.ack();
   }
 }

@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
- * The transactional outbox and event log (DESIGN.md section 5): a row is written in
+ * The transactional outbox and event log (docs/architecture.md, "Events, queues and webhooks"): a row is written in
  * the same D1 batch as the change it describes; `sent_at` is set once it is on the queue.
  */
 export const events = sqliteTable(

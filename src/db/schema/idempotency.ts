@@ -1,6 +1,6 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-/** Stored responses for `Idempotency-Key` requests, per caller, kept 24 h (DESIGN.md section 3). */
+/** Stored responses for `Idempotency-Key` requests, per caller, kept 24 h (docs/architecture.md, "API conventions"). */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {

@@ -1,6 +1,7 @@
 export * from "./catalog";
 export * from "./dispatch";
 export * from "./events";
+export * from "./guard";
 export * from "./idempotency";
 export * from "./identity";
 export * from "./inventory";

@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /*
- * The D1 projection of the InventoryDO objects (DESIGN.md section 4). The objects are
+ * The D1 projection of the InventoryDO objects (docs/architecture.md, "Stock: the consistency model"). The objects are
  * the source of truth; these tables mirror them for lists, filters and reports, and are
  * written only by the objects' flush (insert-or-ignore by movement id, level upserted
  * only when its version is newer).

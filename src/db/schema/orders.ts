@@ -115,7 +115,6 @@ export const orderStatusHistory = sqliteTable(
 
 /** `failed`: abandoned before any money moved (the stock was gone); `declined`: refused by the provider. */
 export const PAYMENT_STATUSES = ["pending", "succeeded", "declined", "failed"] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** A capture attempt. Written as `pending` when the payment is claimed, before the provider is asked. */
 export const payments = sqliteTable(
@@ -196,15 +195,6 @@ export const refundLines = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.refundId, t.productId] })],
 );
-
-/**
- * Never holds a row. A guard statement inserts `ok = 0` when an order batch's
- * precondition (status and version read by the service) no longer holds, which
- * violates the check and rolls the whole batch back with its event and audit row.
- */
-export const orderWriteGuard = sqliteTable("order_write_guard", { ok: integer("ok").notNull() }, (t) => [
-  check("order_write_applied", sql`${t.ok} = 1`),
-]);
 
 /** Which order-pipeline step has run for which event (steps are idempotent by event id). */
 export const orderPipelineSteps = sqliteTable(

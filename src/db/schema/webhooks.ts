@@ -6,7 +6,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const DISABLED_REASONS = ["manual", "gone", "consecutive_failures"] as const;
 export type DisabledReason = (typeof DISABLED_REASONS)[number];
 
-/** Where events are POSTed (DESIGN.md section 5). Secrets are AES-256-GCM ciphertexts, never plaintext. */
+/** Where events are POSTed (docs/architecture.md, "Events, queues and webhooks"). Secrets are AES-256-GCM ciphertexts, never plaintext. */
 export const webhookEndpoints = sqliteTable(
   "webhook_endpoints",
   {

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
 import { chunks } from "../../lib/chunks";
-import { flushOutbox } from "../../modules/events/publisher";
+import { flushOutbox } from "../../modules/events";
 import { writeProjection } from "./projection";
 import { StockStorage } from "./storage";
 import type {
@@ -30,7 +30,7 @@ const TOMBSTONE_KEEP_MS = 60 * 60_000;
 
 /**
  * One object per product (`idFromName(product_id)`): the only writer of that
- * product's stock (DESIGN.md section 4). Every RPC method does its storage work
+ * product's stock (docs/architecture.md, "Stock: the consistency model"). Every RPC method does its storage work
  * synchronously inside one transaction, so operations are serialised and the
  * invariant 0 <= reserved <= on_hand is checked and kept by construction. Every
  * operation is idempotent by its id: a repeat returns the first answer and appends

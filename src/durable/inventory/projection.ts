@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { createDb } from "../../db/client";
 import { stockLevels, stockMovements } from "../../db/schema";
-import { bumpCatalogGeneration } from "../../modules/catalog/batch";
-import { recordedEventInsert } from "../../modules/events/outbox";
+import { bumpStorefrontGeneration } from "../../db/storefront-generation";
+import { recordedEventInsert } from "../../modules/events";
 import type { ProjectionBatch } from "./storage";
 
 /**
@@ -77,7 +77,7 @@ export async function writeProjection(d1: D1Database, batch: ProjectionBatch): P
         data: e.data,
       }),
     ),
-    ...(batch.inStockChanged ? [bumpCatalogGeneration(db)] : []),
+    ...(batch.inStockChanged ? [bumpStorefrontGeneration(db)] : []),
   ];
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);

@@ -1,4 +1,4 @@
-/** Reasons a person or integration may give for an adjustment (seed 000 /inventory/update, seed 004). */
+/** Reasons a person or integration may give for an adjustment. */
 export const ADJUSTMENT_REASONS = [
   "received",
   "correction",

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { stockObject } from "../../modules/inventory/stock";
+import { stockObject } from "../../modules/inventory";
 import type { StockLevel } from "../inventory/types";
 
 export const MAX_SUBSCRIPTIONS = 200;
@@ -25,7 +25,7 @@ export interface StockMessage {
 }
 
 /**
- * A hub of live-stock WebSockets (seed 003 "real-time updates"). Sockets are
+ * A hub of live-stock WebSockets. Sockets are
  * hibernatable: an idle connection costs no memory or CPU, and its subscriptions live
  * in its attachment. InventoryDO objects push each product's latest level here;
  * the hub forwards it to the sockets watching that product, or watching everything.

@@ -14,7 +14,7 @@ import { badRequest, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
+import { auditInsert, type RequestMeta } from "../audit";
 import { toApiKeyResponse } from "./schemas";
 
 const TOUCH_INTERVAL_MS = 60_000;

@@ -4,7 +4,7 @@ import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/opena
 import { actorOf, clientIp, requestMeta, userOf } from "../../middleware/actor";
 import { permissionsOf } from "../../middleware/permissions";
 import { enforceRateLimit } from "../../middleware/rate-limit";
-import { UserSchema } from "../users/schemas";
+import { UserSchema } from "../users";
 import {
   CallerSchema,
   ChangePasswordSchema,

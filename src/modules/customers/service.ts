@@ -1,5 +1,5 @@
 /*
- * Customers (seed 001): the accounts with the `customer` role, as staff see them,
+ * Customers: the accounts with the `customer` role, as staff see them,
  * with their order count, what they have spent and their last order. "Spent" is
  * what was paid and not refunded: orders that reached processing or later, less
  * their refunds; pending and cancelled orders count as orders but not as spending.

@@ -4,7 +4,7 @@ import type { DispatchStock } from "./stock";
 
 // TEMPORARY until the per-location stock object lands: stock lines cannot move yet.
 const notYet = () =>
-  new AppError(503, "SERVICE_UNAVAILABLE", "Stock lines cannot be dispatched yet: per-location stock is not enabled.");
+  new AppError("SERVICE_UNAVAILABLE", "Stock lines cannot be dispatched yet: per-location stock is not enabled.");
 
 export function dispatchStock(_env: Env): DispatchStock {
   return {

@@ -31,6 +31,10 @@ const INIT = `window.ui = SwaggerUIBundle({
 
 export const docsRoutes = new Hono<AppEnv>();
 
+// The root says where to go: the reference for people, the document for tools.
+docsRoutes.get("/", (c) =>
+  c.json({ name: "Stockroom API", docs: "/docs", openapi: "/openapi.json", health: "/health" }),
+);
 docsRoutes.get("/docs", (c) => c.html(PAGE));
 docsRoutes.get("/docs/init.js", (c) => c.body(INIT, 200, { "content-type": "text/javascript; charset=utf-8" }));
 docsRoutes.get("/docs/assets/*", (c) => c.env.ASSETS.fetch(c.req.raw));

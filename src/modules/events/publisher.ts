@@ -16,6 +16,7 @@ import type { Database } from "../../db/client";
 import { inList } from "../../db/lists";
 import { events } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
+import { log } from "../../lib/log";
 import { nowIso } from "../../lib/time";
 
 export interface EventMessage {
@@ -93,9 +94,7 @@ export async function flushOutbox(db: Database, queue: Queue<EventMessage>, opti
       await publish(db, queue, fresh, options.maxBatches ?? 5);
     }
   } catch (err) {
-    console.error(
-      JSON.stringify({ level: "warn", message: "outbox flush failed; the sweep will retry", error: String(err) }),
-    );
+    log.warn("outbox flush failed; the sweep will retry", { error: err });
   }
 }
 
@@ -116,9 +115,7 @@ export async function publishWritten(db: Database, queue: Queue<EventMessage>, e
       await sendClaimed(db, queue, claimed);
     }
   } catch (err) {
-    console.error(
-      JSON.stringify({ level: "warn", message: "outbox publish failed; the sweep will retry", error: String(err) }),
-    );
+    log.warn("outbox publish failed; the sweep will retry", { error: err });
   }
 }
 

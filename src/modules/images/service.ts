@@ -9,15 +9,14 @@
  * the R2 object goes once no image row references it.
  */
 import { eq } from "drizzle-orm";
+import { retryOnRace, runBatch, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { productImages } from "../../db/schema";
-import { AppError, badRequest, conflict, notFound } from "../../lib/errors";
+import { badRequest, conflict, notFound, payloadTooLarge, unsupportedMediaType } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { retryOnRace, runBatch, type Statement } from "../catalog/batch";
-import { type ImageRow, imagesOf, loadProductRow, toImageResponse } from "../products/view";
-import { productChangeBatch } from "../products/writes";
+import type { RequestMeta } from "../audit";
+import { type ImageRow, imagesOf, loadProductRow, productChangeBatch, toImageResponse } from "../products";
 import { detectFormat, IMAGE_FORMATS, readDimensions } from "./formats";
 import { releaseImageObjects, storeImageObject } from "./storage";
 
@@ -38,11 +37,11 @@ function hex(buffer: ArrayBuffer): string {
 export function inspectImage(bytes: Uint8Array) {
   if (bytes.byteLength === 0) throw badRequest("The upload is empty.", [{ path: "file", message: "No bytes" }]);
   if (bytes.byteLength > MAX_IMAGE_BYTES) {
-    throw new AppError(413, "PAYLOAD_TOO_LARGE", `Images may be at most ${MAX_IMAGE_BYTES} bytes (10 MiB).`);
+    throw payloadTooLarge(`Images may be at most ${MAX_IMAGE_BYTES} bytes (10 MiB).`);
   }
   const format = detectFormat(bytes);
   if (!format) {
-    throw new AppError(415, "UNSUPPORTED_MEDIA_TYPE", "The file is not a PNG, JPEG, WebP, GIF or AVIF image.");
+    throw unsupportedMediaType("The file is not a PNG, JPEG, WebP, GIF or AVIF image.");
   }
   const size = readDimensions(format, bytes);
   if (!size) throw badRequest(`The ${format.toUpperCase()} header is truncated or corrupt.`);

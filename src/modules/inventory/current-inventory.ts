@@ -5,7 +5,7 @@ import { products, stockLevels } from "../../db/schema";
 import { decodeCursor, toPage } from "../../lib/pagination";
 
 /**
- * The "current inventory" list (seed 004), read from the D1 projection. It is a
+ * The "current inventory" list, read from the D1 projection. It is a
  * read-only report, so it joins the catalog's products directly: every product is
  * listed, with zeros for one whose stock object has never moved. Levels here can lag
  * the objects by the projection delay; decisions read the objects instead.

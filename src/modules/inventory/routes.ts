@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type AppEnv, createRouter } from "../../context";
-import { AppError } from "../../lib/errors";
+import { preconditionRequired } from "../../lib/errors";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf } from "../../middleware/actor";
@@ -139,9 +139,7 @@ inventoryRoutes.openapi(
     const body = c.req.valid("json");
     const expectedVersion = ifMatchVersion(c.req.header("if-match")) ?? body.expected_version;
     if (expectedVersion === undefined) {
-      throw new AppError(
-        428,
-        "PRECONDITION_REQUIRED",
+      throw preconditionRequired(
         "Send If-Match or expected_version, so a count never overwrites changes you have not seen.",
       );
     }

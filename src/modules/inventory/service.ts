@@ -14,7 +14,7 @@ import type { AdjustmentReason, LedgerQuery, MovementReason, StockLevel } from "
 import { type AppError, notFound } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
-import { findProductsForStock } from "../products/lookup";
+import { findProductsForStock } from "../products";
 import { refusalError } from "./refusals";
 import { stockObject } from "./stock";
 

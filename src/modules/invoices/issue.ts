@@ -1,13 +1,13 @@
 import { eq, sql } from "drizzle-orm";
+import { guard, isGuardFailure, isUniqueViolation, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { insertRows } from "../../db/lists";
 import { invoiceLines, invoices, orders, users } from "../../db/schema";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { eventInsert } from "../events/outbox";
-import { isGuardFailure, isUniqueViolation, runBatch, writeGuard } from "../orders/batch";
-import { linesOf } from "../orders/store";
+import { auditInsert, type RequestMeta } from "../audit";
+import { eventInsert } from "../events";
+import { linesOf } from "../orders";
 import { bumpCounter, numberSql, sequenceSql } from "./numbering";
 import type { InvoiceDetail } from "./schemas";
 import { invoiceDetailOf } from "./views";
@@ -41,7 +41,7 @@ export async function ensureInvoice(db: Database, orderId: string, meta: Request
   const now = nowIso();
   const year = new Date(now).getUTCFullYear();
   const statements = [
-    writeGuard(db, sql`EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND status IN ${INVOICEABLE})`),
+    guard(db, sql`EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND status IN ${INVOICEABLE})`),
     bumpCounter(db, "INV", year),
     db.insert(invoices).values({
       id,
@@ -100,7 +100,7 @@ export async function ensureInvoice(db: Database, orderId: string, meta: Request
   try {
     await runBatch(db, statements);
   } catch (err) {
-    if (isUniqueViolation(err, "invoices.order_id")) {
+    if (isUniqueViolation(err, invoices, "invoices_order")) {
       const winner = await invoiceOfOrder(db, orderId);
       if (winner) return invoiceDetailOf(db, winner);
     }

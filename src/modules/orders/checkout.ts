@@ -1,5 +1,5 @@
 /*
- * Checkout, the saga of DESIGN.md section 4: (1) hold every line on its stock object,
+ * Checkout, the saga of docs/architecture.md ("Stock: the consistency model"): (1) hold every line on its stock object,
  * in parallel, with hold ids derived from the new order id; (2) if any line is
  * refused, release them all and answer 409 with per-line availability, leaving no
  * order behind; (3) write the order, its lines, its history, the `order.created`
@@ -12,17 +12,17 @@
  */
 import type { Actor } from "../../context";
 import { insertRows } from "../../db/lists";
+import { runBatch, type Statement } from "../../db/batch";
 import { type CaptureMode, orderLines, orderStatusHistory, orders } from "../../db/schema";
 import { forbidden } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { isoInSeconds } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { orderingCustomer } from "../customers/service";
-import { eventInsert } from "../events/outbox";
-import { markProductsOrdered } from "../products/lookup";
-import { getSettings } from "../settings/service";
-import { runBatch, type Statement } from "./batch";
-import { holdId, insufficientStock, releaseHolds, reserveLines } from "./holds";
+import { auditInsert, type RequestMeta } from "../audit";
+import { orderingCustomer } from "../customers";
+import { eventInsert } from "../events";
+import { markProductsOrdered } from "../products";
+import { getSettings } from "../settings";
+import { holdId, releaseHolds, reserveLines, shortageError } from "./holds";
 import { priceLines } from "./lines";
 import { orderTotals } from "./money";
 import { getOrderDetail } from "./reads";
@@ -64,7 +64,7 @@ export async function placeOrder(
 
   const outcome = await reserveLines(deps.objects, orderId, priced, ttlSeconds);
   if ("shortage" in outcome) {
-    throw insufficientStock("Not enough stock for some lines; nothing was reserved.", outcome.shortage);
+    throw shortageError("Not enough stock for some lines; nothing was reserved.", outcome.shortage);
   }
 
   const order: OrderRow = {

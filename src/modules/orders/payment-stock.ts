@@ -1,4 +1,4 @@
-import { stockObject } from "../inventory/stock";
+import { stockObject } from "../inventory";
 import { holdId } from "./holds";
 import type { LineRow, OrderDeps, OrderRow } from "./store";
 

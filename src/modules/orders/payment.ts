@@ -20,17 +20,15 @@
 
 import { eq } from "drizzle-orm";
 import type { Actor } from "../../context";
+import { isGuardFailure, runBatch } from "../../db/batch";
 import { payments } from "../../db/schema";
 import { conflict } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import type { PaymentProvider } from "../payments/provider";
-import { providerFor } from "../payments/registry";
-import { type PaymentInput, splitPaymentInput } from "../payments/schemas";
-import { markPurchasesVerified } from "../reviews/verified";
-import { getSettings } from "../settings/service";
-import { isGuardFailure, runBatch } from "./batch";
+import type { RequestMeta } from "../audit";
+import { type PaymentInput, type PaymentProvider, providerFor, splitPaymentInput } from "../payments";
+import { markPurchasesVerified } from "../reviews";
+import { getSettings } from "../settings";
 import { abandonPayment, declinePayment, lostRace, type PaymentRow } from "./payment-outcomes";
 import { commitLine, secureLine } from "./payment-stock";
 import { getOrderDetail } from "./reads";

@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
+import type { Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { orderLines, refundLines, refunds } from "../../db/schema";
 import { badRequest, conflict } from "../../lib/errors";
-import type { Statement } from "./batch";
 import { taxOn } from "./money";
 import type { LineRow, OrderRow } from "./store";
 

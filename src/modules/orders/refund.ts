@@ -1,11 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
 import { payments, refunds } from "../../db/schema";
+import { isGuardFailure, runBatch, type Statement } from "../../db/batch";
+import { payments } from "../../db/schema";
 import { conflict, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { isGuardFailure, runBatch, type Statement } from "./batch";
+import type { RequestMeta } from "../audit";
 import { getOrderDetail } from "./reads";
 import { planRefund, refundStatements } from "./refund-plan";
 import type { RefundInput } from "./schemas";

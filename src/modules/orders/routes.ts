@@ -4,7 +4,7 @@ import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf, requestMeta } from "../../middleware/actor";
 import { idempotent, keyedId } from "../../middleware/idempotency";
-import { PaymentInputSchema } from "../payments/schemas";
+import { PaymentInputSchema } from "../payments";
 import {
   CheckoutSchema,
   ListOrdersQuery,

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CAPTURE_MODES, ORDER_SOURCES, ORDER_STATUSES, RETURN_STATUSES } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
-import { PaymentSchema } from "../payments/schemas";
+import { PaymentSchema } from "../payments";
 
 const ProductId = z.string().min(1).max(64).openapi({ description: "Product id (`prd_…`)" });
 

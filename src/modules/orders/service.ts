@@ -17,11 +17,12 @@
  */
 import { eq } from "drizzle-orm";
 import type { Actor } from "../../context";
+import { isGuardFailure, runBatch } from "../../db/batch";
 import { orders } from "../../db/schema";
 import { invalidTransition, preconditionFailed } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { isGuardFailure, orderGuard, runBatch } from "./batch";
+import { auditInsert, type RequestMeta } from "../audit";
+import { orderGuard } from "./guard";
 import { getOrderDetail } from "./reads";
 import { findOrder, loadOrder, type OrderDeps } from "./store";
 import { assertTransition, transitionStatements } from "./transitions";

@@ -10,9 +10,10 @@
 import { and, eq } from "drizzle-orm";
 import { payments, refundLines, refunds } from "../../db/schema";
 import { derivedId } from "../../lib/ids";
+import { log } from "../../lib/log";
 import { nowIso } from "../../lib/time";
-import { stockObject } from "../inventory/stock";
-import { type Hold, holdId, log, releaseHolds } from "./holds";
+import { stockObject } from "../inventory";
+import { type Hold, holdId, releaseHolds } from "./holds";
 import { linesOf, type OrderDeps } from "./store";
 
 export interface SettleOptions {
@@ -22,7 +23,7 @@ export interface SettleOptions {
 
 function fail(options: SettleOptions, message: string, fields: Record<string, unknown>): void {
   if (options.strict) throw new Error(`${message}: ${JSON.stringify(fields)}`);
-  log(message, fields);
+  log.warn(message, fields);
 }
 
 /** A cancelled order: every hold it may have (checkout's and each payment's renewal) released, its refunds settled. */
@@ -105,9 +106,9 @@ async function refundMoney(deps: OrderDeps, refund: typeof refunds.$inferSelect,
     } else {
       // Refused for good: recorded for staff to settle by hand; retrying would not change it.
       await markSettled({ status: "failed", failureMessage: result.message });
-      log("refund refused by the payment provider", { refund_id: refund.id, message: result.message });
+      log.warn("refund refused by the payment provider", { refund_id: refund.id, message: result.message });
     }
   } catch (err) {
-    fail(options, "refund could not reach the payment provider", { refund_id: refund.id, error: String(err) });
+    fail(options, "refund could not reach the payment provider", { refund_id: refund.id, error: err });
   }
 }

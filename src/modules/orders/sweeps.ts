@@ -2,11 +2,11 @@ import { and, asc, eq, lt, type SQL, sql } from "drizzle-orm";
 import { createDb } from "../../db/client";
 import { orders, payments } from "../../db/schema";
 import { AppError, invalidTransition, notFound } from "../../lib/errors";
+import { log } from "../../lib/log";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { flushOutbox } from "../events/publisher";
+import type { RequestMeta } from "../audit";
+import { flushOutbox } from "../events";
 import { expirePendingOrders } from "./cancel";
-import { log } from "./holds";
 import { completePayment } from "./payment";
 import type { PaymentRow } from "./payment-outcomes";
 import { findOrder, linesOf, type OrderDeps, type OrderRow, orderDeps, systemMeta } from "./store";
@@ -82,11 +82,11 @@ export async function resumeStalledPayments(deps: OrderDeps, now = Date.now(), l
     } catch (err) {
       if (err instanceof AppError && err.status === 409) continue;
       await recordResumeFailure(deps, payment, err);
-      log(
+      log.warn(
         payment.resumeAttempts + 1 >= MAX_RESUME_ATTEMPTS
           ? "stalled payment left to staff after repeated failures"
           : "resuming a stalled payment failed",
-        { order_id: order.id, payment_id: payment.id, attempt: payment.resumeAttempts + 1, error: String(err) },
+        { order_id: order.id, payment_id: payment.id, attempt: payment.resumeAttempts + 1, error: err },
       );
     }
   }

@@ -6,9 +6,9 @@ import type { InventoryDO } from "../../durable/inventory/object";
 import { chunks } from "../../lib/chunks";
 import { badRequest } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
-import type { RequestMeta } from "../audit/service";
-import { log } from "../orders/holds";
-import type { OrderDeps } from "../orders/store";
+import { log } from "../../lib/log";
+import type { RequestMeta } from "../audit";
+import type { OrderDeps } from "../orders";
 import { stepReturn } from "./decide";
 import type { ReceiveReturnInput } from "./schemas";
 import { receiveIntoStock } from "./stock";
@@ -103,7 +103,7 @@ export async function receiveReturn(
     meta,
   );
   if (!(await moveReceivedStock(deps.db, deps.objects, id, actor.id))) {
-    log("moving a return's units into stock failed; the pipeline retries", { return_id: id });
+    log.warn("moving a return's units into stock failed; the pipeline retries", { return_id: id });
   }
   return view;
 }

@@ -5,7 +5,7 @@
  * and the units move once.
  */
 import type { InventoryDO } from "../../durable/inventory/object";
-import { stockObject } from "../inventory/stock";
+import { stockObject } from "../inventory";
 import type { ReceiptRow } from "./store";
 
 export interface ReturnedUnits {

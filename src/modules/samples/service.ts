@@ -7,15 +7,15 @@
  * return, or disposed of while not out.
  */
 import { and, asc, eq, gt, gte, lt, type SQL, sql } from "drizzle-orm";
+import { retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { drillholes, samples } from "../../db/schema";
 import { AppError, conflict, invalidTransition, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { retryOnRace, runBatch } from "../catalog/batch";
-import { checkVersion, saveEdit } from "../companies/edits";
+import { auditInsert, type RequestMeta } from "../audit";
+import { checkVersion, saveEdit } from "../companies";
 import { type Candidate, isPlacementRace, loadPlacement, place } from "./placement";
 import {
   type CreateSampleInput,
@@ -57,7 +57,7 @@ export function rowErrorOf(error: RowError): AppError {
   const extra = error.clashing_sample ? { clashing_sample: error.clashing_sample } : {};
   return error.code === "CONFLICT"
     ? conflict(error.detail, extra)
-    : new AppError(400, "VALIDATION_FAILED", error.detail, {
+    : new AppError("VALIDATION_FAILED", error.detail, {
         errors: [{ path: "drillhole_id", message: error.detail }],
       });
 }
@@ -127,7 +127,7 @@ export function updateSample(
         updatedAt: nowIso(),
       };
       if (next.depthFrom !== null && next.depthTo !== null && next.depthFrom >= next.depthTo) {
-        throw new AppError(400, "VALIDATION_FAILED", "depth_to must be greater than depth_from.", {
+        throw new AppError("VALIDATION_FAILED", "depth_to must be greater than depth_from.", {
           errors: [{ path: "depth_to", message: "Must be greater than depth_from" }],
         });
       }

@@ -3,8 +3,8 @@ import { createRouter } from "../../context";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { requestMeta } from "../../middleware/actor";
-import { SettingsResponse, SettingsSchema } from "./schemas";
-import { getSettings, updateSettings } from "./service";
+import { SettingsPatchSchema, SettingsResponse, SettingsSchema } from "./schemas";
+import { getSettings, patchSettings, updateSettings } from "./service";
 
 const tags = ["Settings"];
 export const settingsRoutes = createRouter();
@@ -42,6 +42,34 @@ settingsRoutes.openapi(
   }),
   async (c) => {
     const view = await updateSettings(
+      c.get("db"),
+      c.req.valid("json"),
+      ifMatchVersion(c.req.header("if-match")),
+      requestMeta(c),
+    );
+    c.header("ETag", versionEtag(view.version));
+    return c.json(view, 200);
+  },
+);
+
+settingsRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/",
+    tags,
+    summary: "Change some store settings (If-Match required)",
+    description: "The fields sent replace those of the version named by If-Match; the others keep their values.",
+    security: bearerSecurity,
+    request: {
+      headers: z.object({
+        "if-match": z.string().optional().openapi({ description: "Required: the ETag you edited." }),
+      }),
+      body: jsonBody(SettingsPatchSchema),
+    },
+    responses: { 200: jsonContent(SettingsResponse, "The saved settings"), ...problems(412, 428) },
+  }),
+  async (c) => {
+    const view = await patchSettings(
       c.get("db"),
       c.req.valid("json"),
       ifMatchVersion(c.req.header("if-match")),

@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 /** ISO 4217 codes the runtime knows; the regex alone would accept "ABC". */
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
-/** The one schema of the store settings (seed 003 "Settings Service"): validated on every write. */
+/** The one schema of the store settings: validated on every write. */
 export const SettingsSchema = z
   .strictObject({
     currency: z
@@ -36,6 +36,13 @@ export const SettingsSchema = z
     }),
   })
   .openapi("SettingsInput");
+
+/** PATCH: any subset of the fields. No defaults here, so an absent field keeps its value. */
+export const SettingsPatchSchema = SettingsSchema.extend({
+  return_window_days: SettingsSchema.shape.return_window_days.unwrap(),
+})
+  .partial()
+  .openapi("SettingsPatch");
 
 export type StoreSettings = z.infer<typeof SettingsSchema>;
 

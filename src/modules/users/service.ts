@@ -8,6 +8,7 @@
  */
 import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
+import { isUniqueViolation } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { startsWith } from "../../db/lists";
 import { type Role, users } from "../../db/schema";
@@ -15,9 +16,9 @@ import { badRequest, conflict, forbidden, notFound, preconditionFailed } from ".
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { hashPassword, passwordProblems } from "../auth/passwords";
-import { revokeUserSessions } from "../auth/sessions";
+import { auditInsert, type RequestMeta } from "../audit";
+import { revokeUserSessions } from "./access";
+import { hashPassword, passwordProblems } from "./passwords";
 import { toUserResponse } from "./schemas";
 
 export async function listUsers(
@@ -101,7 +102,8 @@ export async function createUser(
       }),
     ]);
   } catch (err) {
-    if (String(err).includes("UNIQUE")) throw conflict("An account with this email already exists.");
+    if (isUniqueViolation(err, users, "users_email_unique"))
+      throw conflict("An account with this email already exists.");
     throw err;
   }
   return toUserResponse(user);

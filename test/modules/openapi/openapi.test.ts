@@ -43,8 +43,8 @@ interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
 }
 
-/** Routes that serve the documentation itself rather than the API. */
-const DOCUMENTATION_ROUTES = /^(\/openapi\.json|\/docs(\/.*)?)$/;
+/** Routes that serve the documentation itself (and the root, which points at it) rather than the API. */
+const DOCUMENTATION_ROUTES = /^(\/|\/openapi\.json|\/docs(\/.*)?)$/;
 
 let doc: OpenApiDocument;
 beforeAll(async () => {

@@ -27,7 +27,7 @@ describe("the permission table and the router", () => {
     for (const [endpoint, rule] of Object.entries(PERMISSIONS)) {
       expect(endpoint).toMatch(/^(GET|POST|PUT|PATCH|DELETE) \/v1\/\S+$/);
       if (rule.scope) expect(SCOPES).toContain(rule.scope);
-      // DESIGN.md section 6: publishable keys only read the storefront. Public endpoints
+      // docs/architecture.md, "Security": publishable keys only read the storefront. Public endpoints
       // (open to anonymous callers anyway) are the one exception.
       if (rule.publishable && !rule.anonymous) expect(endpoint, endpoint).toMatch(/^GET /);
     }

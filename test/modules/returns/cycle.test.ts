@@ -2,11 +2,11 @@ import { env } from "cloudflare:workers";
 import { and, asc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLogs, events } from "../../../src/db/schema";
-import { runReturnPipelineForEvent } from "../../../src/modules/returns/pipeline";
+import { runReturnPipelineForEvent } from "../../../src/flows/return-pipeline";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
-import { db, drainOrderEvents, getOrder } from "../orders/support";
-import { withTaxRate } from "../settings/support";
+import { db, drainOrderEvents, getOrder } from "../../support/orders";
+import { withTaxRate } from "../../support/settings";
 import { agreedStock, completedOrder, getReturn, openReturn, step } from "./support";
 
 let manager: SignedIn;
@@ -23,14 +23,14 @@ beforeAll(async () => {
 });
 
 const eventsOf = async (resourceId: string) =>
-  db()
+  db
     .select({ id: events.id, type: events.type, data: events.data })
     .from(events)
     .where(eq(events.resourceId, resourceId))
     .orderBy(asc(events.createdAt), asc(events.id));
 
 const auditOf = (entityId: string) =>
-  db()
+  db
     .select({ action: auditLogs.action, actorId: auditLogs.actorId })
     .from(auditLogs)
     .where(and(eq(auditLogs.entityType, "return"), eq(auditLogs.entityId, entityId)))

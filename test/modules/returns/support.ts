@@ -10,8 +10,8 @@ import { stockObject } from "../../../src/modules/inventory/stock";
 import type { ReturnView } from "../../../src/modules/returns/schemas";
 import type { SignedIn } from "../../support/auth";
 import { call } from "../../support/http";
+import { act, checkout, db, key, ledger, level, pay, stockedProduct } from "../../support/orders";
 import { insertProduct } from "../../support/products";
-import { act, checkout, db, key, ledger, level, pay, stockedProduct } from "../orders/support";
 
 /** A completed order of the customer's: one line per entry (stock on the shelf, unit price, qty bought). */
 export async function completedOrder(
@@ -52,7 +52,7 @@ export const getReturn = (token: string, id: string) => call<ReturnView>("GET", 
 /** Moves the order's completion back in time, as if it was completed `days` ago. */
 export async function completedDaysAgo(orderId: string, days: number): Promise<void> {
   const at = new Date(Date.now() - days * 24 * 60 * 60 * 1000).toISOString();
-  await db().update(orders).set({ completedAt: at }).where(eq(orders.id, orderId));
+  await db.update(orders).set({ completedAt: at }).where(eq(orders.id, orderId));
 }
 
 /**
@@ -66,9 +66,9 @@ export async function agreedStock(productId: string) {
   const [snapshot, movements] = await Promise.all([level(productId), ledger(productId)]);
   expect(movements.reduce((sum, m) => sum + m.delta_on_hand, 0)).toBe(snapshot.on_hand);
   expect(movements.reduce((sum, m) => sum + m.delta_reserved, 0)).toBe(snapshot.reserved);
-  const [projected] = await db().select().from(stockLevels).where(eq(stockLevels.productId, productId));
+  const [projected] = await db.select().from(stockLevels).where(eq(stockLevels.productId, productId));
   expect(projected).toMatchObject({ onHand: snapshot.on_hand, reserved: snapshot.reserved, version: snapshot.version });
-  const projectedMovements = await db().select().from(stockMovements).where(eq(stockMovements.productId, productId));
+  const projectedMovements = await db.select().from(stockMovements).where(eq(stockMovements.productId, productId));
   expect(projectedMovements.map((m) => m.id).sort()).toEqual(movements.map((m) => m.id).sort());
   return { level: snapshot, ledger: movements };
 }
@@ -82,7 +82,7 @@ export async function completedOrderOf100Lines(customerId: string) {
   const products = await Promise.all(Array.from({ length: 100 }, () => insertProduct({ price: 10 })));
   const orderId = newId("ord");
   const now = new Date().toISOString();
-  await db().insert(orders).values({
+  await db.insert(orders).values({
     id: orderId,
     customerId,
     status: "completed",
@@ -110,6 +110,6 @@ export async function completedOrderOf100Lines(customerId: string) {
     qty: 2,
     lineTotal: 20,
   }));
-  for (const part of chunks(lines, 10)) await db().insert(orderLines).values(part);
+  for (const part of chunks(lines, 10)) await db.insert(orderLines).values(part);
   return { orderId, productIds: products.map((p) => p.id) };
 }

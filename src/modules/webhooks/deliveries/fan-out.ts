@@ -13,7 +13,7 @@ import { events, webhookDeliveries, webhookEndpoints } from "../../../db/schema"
 import { chunks } from "../../../lib/chunks";
 import { newId } from "../../../lib/ids";
 import { nowIso } from "../../../lib/time";
-import { eventDefinition, isEventType, patternMatches } from "../../events/catalog";
+import { eventDefinition, isEventType, patternMatches } from "../../events";
 import { type DeliveryMessage, dispatchDeliveries } from "./dispatch";
 
 const EVENTS_PER_ROUND = 90;
