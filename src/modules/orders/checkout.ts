@@ -11,8 +11,8 @@
  * that order, at no cost to a first run.
  */
 import type { Actor } from "../../context";
-import { insertRows } from "../../db/lists";
 import { runBatch, type Statement } from "../../db/batch";
+import { insertRows } from "../../db/lists";
 import { type CaptureMode, orderLines, orderStatusHistory, orders } from "../../db/schema";
 import { forbidden } from "../../lib/errors";
 import { newId } from "../../lib/ids";

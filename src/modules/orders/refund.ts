@@ -1,8 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { payments, refunds } from "../../db/schema";
 import { isGuardFailure, runBatch, type Statement } from "../../db/batch";
-import { payments } from "../../db/schema";
+import { payments, refunds } from "../../db/schema";
 import { conflict, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";

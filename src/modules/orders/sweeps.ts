@@ -129,7 +129,6 @@ export async function resumeStuckOrder(deps: OrderDeps, orderId: string, meta: R
     if (err instanceof AppError) throw err;
     await recordResumeFailure(deps, row.payment, err);
     throw new AppError(
-      503,
       "SERVICE_UNAVAILABLE",
       "The payment could not be completed; see last_error in /v1/orders/stuck.",
       {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { reviews } from "../../../src/db/schema";
 import { signInAs } from "../../support/auth";
 import { call } from "../../support/http";
-import { checkout, db, key, level, pay, stockedProduct } from "./support";
+import { checkout, db, key, level, pay, stockedProduct } from "../../support/orders";
 
 /** The documented maximum of lines per checkout and per direct sale. */
 const MAX_LINES = 100;
@@ -36,7 +36,7 @@ describe("orders at the documented maximum of lines", () => {
       expect(paid.status, paid.text).toBe(200);
       expect(paid.body.status).toBe("processing");
       expect(await level(items[99]?.id ?? "")).toMatchObject({ on_hand: 2, reserved: 0 });
-      const [review] = await db().select().from(reviews).where(eq(reviews.authorId, customer.id));
+      const [review] = await db.select().from(reviews).where(eq(reviews.authorId, customer.id));
       expect(review?.verifiedPurchase).toBe(true);
     },
     LONG,

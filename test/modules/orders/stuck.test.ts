@@ -7,8 +7,8 @@ import { orderDeps } from "../../../src/modules/orders/store";
 import { MAX_RESUME_ATTEMPTS, resumeStalledPayments } from "../../../src/modules/orders/sweeps";
 import { type SignedIn, signInAs, userActorOf } from "../../support/auth";
 import { call } from "../../support/http";
+import { checkout, crashingProvider, db, getOrder, staffMeta, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
-import { checkout, crashingProvider, db, getOrder, staffMeta, stockedProduct } from "./support";
 
 let staff: SignedIn;
 let manager: SignedIn;
@@ -22,12 +22,12 @@ async function stuckOrder(minutesAgo: number): Promise<string> {
   const product = await stockedProduct(3, 700);
   const created = await checkout(customer.token, { lines: [{ product_id: product.id, qty: 1 }] });
   const actor = userActorOf(staff);
-  const crashed = { ...orderDeps(env, db()), payments: { manual: crashingProvider } };
+  const crashed = { ...orderDeps(env, db), payments: { manual: crashingProvider } };
   await expect(
     payOrder(crashed, created.body.id, { provider: "manual", method: "cash" }, actor, staffMeta(actor)),
   ).rejects.toThrow("connection reset");
   const at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
-  await db().update(orders).set({ updatedAt: at }).where(eq(orders.id, created.body.id));
+  await db.update(orders).set({ updatedAt: at }).where(eq(orders.id, created.body.id));
   return created.body.id;
 }
 
@@ -40,14 +40,14 @@ describe("stalled payments the sweep cannot finish", () => {
     const poisoned = await stuckOrder(30);
     const healthy = await stuckOrder(10);
     // Poisoned: its provider is no longer configured, so every run fails the same way.
-    await db().update(payments).set({ provider: "retired-gateway" }).where(eq(payments.orderId, poisoned));
+    await db.update(payments).set({ provider: "retired-gateway" }).where(eq(payments.orderId, poisoned));
 
     // One slot per run: before, the oldest (poisoned) payment took it every minute, forever.
     for (let run = 0; run < MAX_RESUME_ATTEMPTS; run++) {
-      expect(await resumeStalledPayments(orderDeps(env, db()), Date.now(), 1)).toBe(0);
+      expect(await resumeStalledPayments(orderDeps(env, db), Date.now(), 1)).toBe(0);
     }
     expect((await getOrder(staff.token, healthy)).body.status).toBe("paying");
-    expect(await resumeStalledPayments(orderDeps(env, db()), Date.now(), 1)).toBe(1);
+    expect(await resumeStalledPayments(orderDeps(env, db), Date.now(), 1)).toBe(1);
     expect((await getOrder(staff.token, healthy)).body.status).toBe("processing");
 
     const listed = await call<StuckList>("GET", "/v1/orders/stuck", { token: manager.token });
@@ -68,7 +68,7 @@ describe("stalled payments the sweep cannot finish", () => {
       503,
       "SERVICE_UNAVAILABLE",
     );
-    await db().update(payments).set({ provider: "manual" }).where(eq(payments.orderId, poisoned));
+    await db.update(payments).set({ provider: "manual" }).where(eq(payments.orderId, poisoned));
     const resolved = await call<{ status: string }>("POST", `/v1/orders/${poisoned}/resume-payment`, {
       token: manager.token,
     });

@@ -6,7 +6,7 @@ import { products, reviews, users } from "../../../src/db/schema";
 import { newId } from "../../../src/lib/ids";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
-import { key, stockedProduct } from "../orders/support";
+import { key, stockedProduct } from "../../support/orders";
 
 /*
  * D1 refuses statements with more than 100 bound parameters and LIKE patterns over 50

@@ -8,7 +8,7 @@ import worker from "../../../src/index";
 import { stockObject } from "../../../src/modules/inventory/stock";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
-import { act, db, key, level, stockedProduct } from "../orders/support";
+import { act, db, key, level, stockedProduct } from "../../support/orders";
 
 /*
  * A keyed request that commits its effect and dies before its answer is stored: the
@@ -49,7 +49,7 @@ async function dyingRequest(method: string, path: string, token: string, idempot
 
 /** The key as a dead request leaves it: still in progress, claimed long enough ago to be taken over. */
 async function abandon(actorId: string, idempotencyKey: string) {
-  const rows = await db()
+  const rows = await db
     .update(idempotencyKeys)
     .set({ createdAt: new Date(Date.now() - 5 * 60_000).toISOString() })
     .where(
@@ -82,7 +82,7 @@ describe("keyed effects survive a crash between commit and stored answer", () =>
     const k = key();
     const body = { lines: [{ product_id: product.id, qty: 3 }] };
     expect(await dyingRequest("POST", "/v1/orders", customer.token, k, body)).toBe(500);
-    const committed = await db().select().from(orders).where(eq(orders.customerId, customer.id));
+    const committed = await db.select().from(orders).where(eq(orders.customerId, customer.id));
     expect(committed).toHaveLength(1);
     await abandon(customer.id, k);
 
@@ -93,7 +93,7 @@ describe("keyed effects survive a crash between commit and stored answer", () =>
     });
     expect(retry.status, retry.text).toBe(201);
     expect(retry.body.id).toBe(committed[0]?.id);
-    expect(await db().select().from(orders).where(eq(orders.customerId, customer.id))).toHaveLength(1);
+    expect(await db.select().from(orders).where(eq(orders.customerId, customer.id))).toHaveLength(1);
     expect(await holdsOf(product.id)).toEqual([expect.objectContaining({ order_id: retry.body.id, qty: 3 })]);
     expect(await level(product.id)).toMatchObject({ on_hand: 10, reserved: 3 });
   });
@@ -118,7 +118,7 @@ describe("keyed effects survive a crash between commit and stored answer", () =>
     });
     expect(paid.status, paid.text).toBe(200);
     expect(paid.body.status).toBe("processing");
-    expect(await db().select().from(payments).where(eq(payments.orderId, orderId))).toHaveLength(1);
+    expect(await db.select().from(payments).where(eq(payments.orderId, orderId))).toHaveLength(1);
     expect(await level(product.id)).toMatchObject({ on_hand: 8, reserved: 0 });
 
     await act(staff.token, orderId, "fulfil");
@@ -132,7 +132,7 @@ describe("keyed effects survive a crash between commit and stored answer", () =>
       body: refundBody,
     });
     expect(refunded.status, refunded.text).toBe(200);
-    const rows = await db().select().from(refunds).where(eq(refunds.orderId, orderId));
+    const rows = await db.select().from(refunds).where(eq(refunds.orderId, orderId));
     expect(rows).toHaveLength(1);
     expect(refunded.body.refunded_total).toBe(rows[0]?.amount);
   });
@@ -149,7 +149,7 @@ describe("keyed effects survive a crash between commit and stored answer", () =>
       body,
     });
     expect(retry.status, retry.text).toBe(201);
-    const sales = await db()
+    const sales = await db
       .select({ n: sql<number>`count(*)` })
       .from(orders)
       .where(eq(orders.saleKey, `${staff.id} ${k}`));
