@@ -98,6 +98,21 @@ export const PERMISSIONS: Record<string, Rule> = {
   "PUT /v1/inventory/:product_id": { roles: STAFF, scope: "inventory:write" },
   "POST /v1/inventory/:product_id/adjustments": { roles: STAFF, scope: "inventory:write" },
   "GET /v1/inventory/:product_id/movements": { roles: STAFF, scope: "inventory:read" },
+  "POST /v1/inventory/:product_id/state-changes": { roles: STAFF, scope: "inventory:write" },
+  "PUT /v1/inventory/:product_id/safety-stock": { roles: CATALOG_EDITORS, scope: "inventory:write" },
+
+  "GET /v1/locations": { roles: STAFF, scope: "inventory:read" },
+  "POST /v1/locations": { roles: CATALOG_EDITORS, scope: "inventory:write" },
+  "GET /v1/locations/:id": { roles: STAFF, scope: "inventory:read" },
+  "PATCH /v1/locations/:id": { roles: CATALOG_EDITORS, scope: "inventory:write" },
+  "DELETE /v1/locations/:id": { roles: CATALOG_EDITORS, scope: "inventory:write" },
+
+  "GET /v1/transfers": { roles: STAFF, scope: "inventory:read" },
+  "POST /v1/transfers": { roles: STAFF, scope: "inventory:write" },
+  "GET /v1/transfers/:id": { roles: STAFF, scope: "inventory:read" },
+  "POST /v1/transfers/:id/ship": { roles: STAFF, scope: "inventory:write" },
+  "POST /v1/transfers/:id/receive": { roles: STAFF, scope: "inventory:write" },
+  "POST /v1/transfers/:id/cancel": { roles: STAFF, scope: "inventory:write" },
   "GET /v1/stream": { roles: EVERYONE, scope: "inventory:read", publishable: true },
   // Catalog: staff read, admins and managers write; the storefront, image bytes and
   // approved reviews are public; customers write reviews, and edit or delete their own.

@@ -26,6 +26,11 @@ export interface Address {
   phone?: string | undefined;
 }
 
+export interface LineAllocation {
+  location_id: string;
+  qty: number;
+}
+
 export type OrderMetadata = Record<string, string | number | boolean | null>;
 
 export const orders = sqliteTable(
@@ -90,6 +95,10 @@ export const orderLines = sqliteTable(
     qty: integer("qty").notNull(),
     lineTotal: integer("line_total").notNull(),
     refundedQty: integer("refunded_qty").notNull().default(0),
+    /** Where the line's units are held (and sold from): one entry per location, as allocated at checkout. */
+    allocations: text("allocations", { mode: "json" }).$type<LineAllocation[]>().notNull().default([]),
+    /** Units fulfilled so far, per location. */
+    fulfilled: text("fulfilled", { mode: "json" }).$type<LineAllocation[]>().notNull().default([]),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.productId] }),

@@ -22,6 +22,26 @@ export interface StockMessage {
   available: number;
   version: number;
   at: string;
+  /** Staff only: each location's buckets. */
+  locations?: StockLevel["locations"];
+}
+
+/** The message for staff (with the per-location breakdown) and for everyone else (totals only). */
+function stockMessages(level: StockLevel): { staff: string; total: string } {
+  const message: StockMessage = {
+    type: "stock",
+    product_id: level.product_id,
+    on_hand: level.on_hand,
+    reserved: level.reserved,
+    available: level.available,
+    version: level.version,
+    at: level.updated_at ?? new Date().toISOString(),
+  };
+  return { total: JSON.stringify(message), staff: JSON.stringify({ ...message, locations: level.locations }) };
+}
+
+function isStaff(socket: WebSocket): boolean {
+  return (socket.deserializeAttachment() as Attachment | null)?.staff === true;
 }
 
 /**
@@ -50,21 +70,12 @@ export class StockStreamDO extends DurableObject<Env> {
 
   /** Called by a product's InventoryDO with its latest level. */
   async publish(level: StockLevel): Promise<number> {
-    const message: StockMessage = {
-      type: "stock",
-      product_id: level.product_id,
-      on_hand: level.on_hand,
-      reserved: level.reserved,
-      available: level.available,
-      version: level.version,
-      at: level.updated_at ?? new Date().toISOString(),
-    };
-    const text = JSON.stringify(message);
+    const texts = stockMessages(level);
     const index = this.subscriptions();
     const targets = new Set([...(index.get(level.product_id) ?? []), ...(index.get("*") ?? [])]);
     for (const socket of targets) {
       try {
-        socket.send(text);
+        socket.send(isStaff(socket) ? texts.staff : texts.total);
       } catch {
         // A socket closing under us; its close handler tidies up.
       }
@@ -121,19 +132,11 @@ export class StockStreamDO extends DurableObject<Env> {
   /** A new subscriber gets the current level at once instead of waiting for the next change. */
   private async sendCurrentLevels(socket: WebSocket, productIds: string[]): Promise<void> {
     const levels = await Promise.all(productIds.map((id) => stockObject(this.env.INVENTORY, id).snapshot(id)));
+    const staff = isStaff(socket);
     for (const level of levels) {
       if (level.version === 0) continue;
-      socket.send(
-        JSON.stringify({
-          type: "stock",
-          product_id: level.product_id,
-          on_hand: level.on_hand,
-          reserved: level.reserved,
-          available: level.available,
-          version: level.version,
-          at: level.updated_at ?? new Date().toISOString(),
-        } satisfies StockMessage),
-      );
+      const texts = stockMessages(level);
+      socket.send(staff ? texts.staff : texts.total);
     }
   }
 

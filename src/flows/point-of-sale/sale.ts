@@ -74,7 +74,7 @@ async function driveSale(
         }
         break;
       case "processing":
-        await fulfilOrder(deps, orderId, actor, meta);
+        await fulfilOrder(deps, orderId, {}, actor, meta);
         break;
       case "completed":
       case "refunded": {

@@ -1,6 +1,7 @@
 /*
- * Checkout, the saga of docs/architecture.md ("Stock: the consistency model"): (1) hold every line on its stock object,
- * in parallel, with hold ids derived from the new order id; (2) if any line is
+ * Checkout, the saga: (1) hold every line on its stock object, in parallel, with hold
+ * ids derived from the new order id, at the locations that fulfil orders (by priority,
+ * one location per line when one has enough; the lines record where); (2) if any line is
  * refused, release them all and answer 409 with per-line availability, leaving no
  * order behind; (3) write the order, its lines, its history, the `order.created`
  * event and the audit row in one D1 batch; (4) if that batch fails, release the holds.
@@ -20,6 +21,7 @@ import { isoInSeconds } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { orderingCustomer } from "../customers";
 import { eventInsert } from "../events";
+import { fulfillingLocationIds } from "../locations";
 import { markProductsOrdered } from "../products";
 import { getSettings } from "../settings";
 import { holdId, releaseHolds, reserveLines, shortageError } from "./holds";
@@ -52,7 +54,11 @@ export async function placeOrder(
   }
   // Who may order for whom is settled before the lines are looked at, so the answer does not depend on timing.
   const customerId = await orderingCustomer(db, actor, input.customer_id, options.source === "checkout");
-  const [settings, priced] = await Promise.all([getSettings(db), priceLines(db, input.lines)]);
+  const [settings, priced, locations] = await Promise.all([
+    getSettings(db),
+    priceLines(db, input.lines),
+    fulfillingLocationIds(db),
+  ]);
   const totals = orderTotals(
     priced.map((l) => l.lineTotal),
     settings.tax_rate_bps,
@@ -62,7 +68,7 @@ export async function placeOrder(
   const now = Date.now();
   const createdAt = new Date(now).toISOString();
 
-  const outcome = await reserveLines(deps.objects, orderId, priced, ttlSeconds);
+  const outcome = await reserveLines(deps.objects, orderId, priced, ttlSeconds, locations);
   if ("shortage" in outcome) {
     throw shortageError("Not enough stock for some lines; nothing was reserved.", outcome.shortage);
   }
@@ -97,7 +103,14 @@ export async function placeOrder(
     createdAt,
     updatedAt: createdAt,
   };
-  const lines: LineRow[] = priced.map((l) => ({ orderId, ...l, refundedQty: 0 }));
+  const heldAt = new Map(outcome.held.map((r) => [r.product_id, r.allocations]));
+  const lines: LineRow[] = priced.map((l) => ({
+    orderId,
+    ...l,
+    refundedQty: 0,
+    allocations: heldAt.get(l.productId) ?? [],
+    fulfilled: [],
+  }));
 
   try {
     await runBatch(db, orderStatements(deps, order, lines, meta));

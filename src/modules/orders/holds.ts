@@ -29,7 +29,7 @@ export function holdId(orderId: string, productId: string, paymentId?: string): 
 export type ReserveOutcome = { held: Reservation[] } | { shortage: LineAvailability[] };
 
 /**
- * Holds every line at once, all or nothing. On any refusal every line is released
+ * Holds every line at once, all or nothing, at the given locations (none: nothing can be held). On any refusal every line is released
  * (releasing a hold that never landed leaves a tombstone, so a late reserve holds
  * nothing) and the per-line availability is returned; on an RPC failure the lines
  * are released too and the error is raised.
@@ -39,6 +39,8 @@ export async function reserveLines(
   orderId: string,
   lines: { productId: string; qty: number }[],
   ttlSeconds: number,
+  /** Where the units may come from, in allocation order. */
+  locations: string[],
 ): Promise<ReserveOutcome> {
   const holds = await Promise.all(
     lines.map(async (l) => ({ productId: l.productId, reservationId: await holdId(orderId, l.productId) })),
@@ -51,6 +53,7 @@ export async function reserveLines(
         qty: line.qty,
         ttl_seconds: ttlSeconds,
         order_id: orderId,
+        locations,
       }),
     ),
   );

@@ -18,19 +18,20 @@
  * committed.
  */
 
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
 import { isGuardFailure, runBatch } from "../../db/batch";
-import { payments } from "../../db/schema";
+import { orderLines, payments } from "../../db/schema";
 import { conflict } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
+import { fulfillingLocationIds } from "../locations";
 import { type PaymentInput, type PaymentProvider, providerFor, splitPaymentInput } from "../payments";
 import { markPurchasesVerified } from "../reviews";
 import { getSettings } from "../settings";
 import { abandonPayment, declinePayment, lostRace, type PaymentRow } from "./payment-outcomes";
-import { commitLine, secureLine } from "./payment-stock";
+import { commitLine, type Secured, secureLine } from "./payment-stock";
 import { getOrderDetail } from "./reads";
 import { findOrder, type LineRow, loadOrder, type OrderDeps, type OrderRow } from "./store";
 import { assertTransition, transitionStatements } from "./transitions";
@@ -101,8 +102,11 @@ export async function completePayment(
   meta: RequestMeta,
   resumed: boolean,
 ): Promise<void> {
-  const ttlSeconds = (await getSettings(deps.db)).reservation_ttl_minutes * 60;
-  const secured = await Promise.all(lines.map((line) => secureLine(deps, order, line, payment.id, ttlSeconds)));
+  const [settings, locations] = await Promise.all([getSettings(deps.db), fulfillingLocationIds(deps.db)]);
+  const ttlSeconds = settings.reservation_ttl_minutes * 60;
+  const secured = await Promise.all(
+    lines.map((line) => secureLine(deps, order, line, payment.id, ttlSeconds, locations)),
+  );
   if (secured.some((s) => !s.ok)) {
     // A commit only ever follows a capture, so a committed line means money may have moved.
     const mayBeCaptured = resumed || secured.some((s) => s.ok && s.committed);
@@ -149,6 +153,8 @@ export async function completePayment(
       .set({ status: "succeeded", providerRef: capture.providerRef, updatedAt: now })
       .where(eq(payments.id, payment.id)),
   ];
+  // A hold renewed during the payment may have come from other locations: the lines say where the units were sold from.
+  statements.push(...soldFrom(deps.db, order.id, committed));
   if (order.customerId) {
     statements.push(
       markPurchasesVerified(
@@ -165,4 +171,17 @@ export async function completePayment(
     // A resumed run of the same payment may have finished first; that is success too.
     if ((await findOrder(deps.db, order.id))?.status !== "processing") throw await lostRace(deps, order.id, "paid");
   }
+}
+
+function soldFrom(db: OrderDeps["db"], orderId: string, committed: Secured[]) {
+  return committed.flatMap((s) =>
+    s.ok && JSON.stringify(s.allocations) !== JSON.stringify(s.line.allocations)
+      ? [
+          db
+            .update(orderLines)
+            .set({ allocations: s.allocations })
+            .where(and(eq(orderLines.orderId, orderId), eq(orderLines.productId, s.line.productId))),
+        ]
+      : [],
+  );
 }

@@ -7,6 +7,7 @@ import { idempotent, keyedId } from "../../middleware/idempotency";
 import { PaymentInputSchema } from "../payments";
 import {
   CheckoutSchema,
+  FulfilSchema,
   ListOrdersQuery,
   OrderDetailSchema,
   OrderPage,
@@ -149,15 +150,25 @@ orderRoutes.openapi(
     method: "post",
     path: "/{id}/fulfil",
     tags,
-    summary: "The goods left: processing → completed",
+    summary: "The goods left, all at once or per location: completed once every line is fulfilled",
     security: bearerSecurity,
     middleware: [idempotent({ required: false })] as const,
-    request: { params, headers: idempotencyKey(false), body: optionalReason },
-    responses: { 200: detail("The completed order"), ...problems(404, 409) },
+    request: {
+      params,
+      headers: idempotencyKey(false),
+      body: { required: false, content: { "application/json": { schema: FulfilSchema } } },
+    },
+    responses: { 200: detail("The order, completed when nothing is left to fulfil"), ...problems(404, 409) },
   }),
   async (c) =>
     c.json(
-      await orders.fulfilOrder(orderDeps(c.env, c.get("db")), c.req.valid("param").id, actorOf(c), requestMeta(c)),
+      await orders.fulfilOrder(
+        orderDeps(c.env, c.get("db")),
+        c.req.valid("param").id,
+        c.req.valid("json") ?? {},
+        actorOf(c),
+        requestMeta(c),
+      ),
       200,
     ),
 );

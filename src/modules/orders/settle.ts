@@ -54,7 +54,12 @@ export async function settleRefund(deps: OrderDeps, refundId: string, options: S
   const { db } = deps;
   const [refund] = await db.select().from(refunds).where(eq(refunds.id, refundId)).limit(1);
   if (!refund) return;
-  const lines = await db.select().from(refundLines).where(eq(refundLines.refundId, refundId));
+  const [lines, orderLineRows] = await Promise.all([
+    db.select().from(refundLines).where(eq(refundLines.refundId, refundId)),
+    linesOf(db, refund.orderId),
+  ]);
+  // Units go back where the line was sold from (its first location when it was split).
+  const soldAt = new Map(orderLineRows.map((l) => [l.productId, l.allocations[0]?.location_id ?? null]));
   const restocks = await Promise.allSettled(
     lines
       .filter((l) => l.restock)
@@ -62,6 +67,7 @@ export async function settleRefund(deps: OrderDeps, refundId: string, options: S
         const result = await stockObject(deps.objects, l.productId).restock({
           product_id: l.productId,
           movement_id: await derivedId("mov", refundId, l.productId),
+          location_id: soldAt.get(l.productId) ?? null,
           qty: l.qty,
           reference: refundId,
           actor: options.actorId,

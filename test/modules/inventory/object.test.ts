@@ -172,22 +172,4 @@ describe("InventoryDO", () => {
     expect(late).toMatchObject({ ok: true, replayed: true, reservation: { state: "released" } });
     expect(await stub.snapshot(productId)).toMatchObject({ reserved: 0 });
   });
-
-  it("prunes release tombstones older than an hour as new ones are written", async () => {
-    const { productId, stub } = stockObject();
-    await receive(stub, productId, 5);
-    for (let i = 0; i < 3; i++) await stub.release({ product_id: productId, reservation_id: newId("rsv") });
-    const count = () =>
-      runInDurableObject(
-        stub,
-        (_: InventoryDO, state) =>
-          state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM reservations WHERE qty = 0").one().n,
-      );
-    expect(await count()).toBe(3);
-    await runInDurableObject(stub, (_: InventoryDO, state) => {
-      state.storage.sql.exec("UPDATE reservations SET expires_at = ? WHERE qty = 0", Date.now() - 2 * 60 * 60_000);
-    });
-    await stub.release({ product_id: productId, reservation_id: newId("rsv") });
-    expect(await count()).toBe(1);
-  });
 });

@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_LOCATION_ID } from "../../../src/db/schema";
 import type { StockStreamDO } from "../../../src/durable/stream/object";
 import { signInAs } from "../../support/auth";
 import { call } from "../../support/http";
@@ -56,6 +57,33 @@ describe("live stock stream", () => {
     const message = await inbox.waitFor((m) => m.type === "stock" && m.product_id === product.id);
     expect(message).toMatchObject({ on_hand: 9, reserved: 0, available: 9, version: 1 });
     socket.close(1000, "done");
+  });
+
+  it("sends staff the per-location breakdown and everyone else the total", async () => {
+    const product = await insertProduct();
+    const [customer, manager] = await Promise.all([signInAs("customer"), signInAs("manager")]);
+    const open = async (token: string) => {
+      const socket = (await openStream(token)).webSocket as WebSocket;
+      socket.accept();
+      const inbox = collect(socket);
+      socket.send(JSON.stringify({ subscribe: [product.id] }));
+      await inbox.waitFor((m) => m.type === "subscribed");
+      return { socket, inbox };
+    };
+    const [shopper, staff] = await Promise.all([open(customer.token), open(manager.token)]);
+    await call("POST", `/v1/inventory/${product.id}/adjustments`, {
+      token: manager.token,
+      headers: { "idempotency-key": crypto.randomUUID() },
+      body: { delta: 4, reason: "received" },
+    });
+    const seen = (m: Record<string, unknown>) => m.type === "stock" && m.product_id === product.id;
+    const staffMessage = await staff.inbox.waitFor(seen);
+    expect(staffMessage).toMatchObject({ available: 4, locations: [{ location_id: DEFAULT_LOCATION_ID, on_hand: 4 }] });
+    const shopperMessage = await shopper.inbox.waitFor(seen);
+    expect(shopperMessage).toMatchObject({ available: 4 });
+    expect(shopperMessage).not.toHaveProperty("locations");
+    shopper.socket.close(1000, "done");
+    staff.socket.close(1000, "done");
   });
 
   it("lets staff watch everything but not customers", async () => {
