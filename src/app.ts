@@ -6,7 +6,7 @@ import { handleError, handleNotFound } from "./middleware/error-handler";
 import { allowedMethodsOf } from "./middleware/method-not-allowed";
 import { apiRateLimit } from "./middleware/rate-limit";
 import { requestContext } from "./middleware/request-context";
-import { corsFromAllowList, limitBody, requireJsonBody, securityHeaders } from "./middleware/security";
+import { corsFromAllowList, limitBody, privateAnswers, requireJsonBody, securityHeaders } from "./middleware/security";
 import { apiKeyRoutes } from "./modules/api-keys/routes";
 import { auditRoutes } from "./modules/audit/routes";
 import { authenticate } from "./modules/auth";
@@ -25,6 +25,7 @@ import { inventoryRoutes } from "./modules/inventory/routes";
 import { invoiceRoutes } from "./modules/invoices/routes";
 import { locationRoutes } from "./modules/locations";
 import { orderRoutes } from "./modules/orders/routes";
+import { stuckOrderRoutes } from "./modules/orders/stuck-routes";
 import { productRoutes } from "./modules/products/routes";
 import { returnActionRoutes } from "./modules/returns/action-routes";
 import { orderReturnRoutes, returnRoutes } from "./modules/returns/routes";
@@ -43,7 +44,7 @@ export function createApp() {
 
   app.use("*", requestContext, securityHeaders, corsFromAllowList);
   // Order matters: cheap refusals first, then who is calling, then how often, then may they.
-  app.use("/v1/*", limitBody, requireJsonBody, authenticate, apiRateLimit, authorize);
+  app.use("/v1/*", privateAnswers, limitBody, requireJsonBody, authenticate, apiRateLimit, authorize);
   // Events committed by a successful mutation go to the EVENTS queue after the response.
   app.use("/v1/*", publishOutboxAfterCommit);
 
@@ -71,6 +72,7 @@ export function createApp() {
   app.route("/v1/transfers", transferRoutes);
   app.route("/v1/stream", streamRoutes);
   app.route("/v1/settings", settingsRoutes);
+  app.route("/v1/orders", stuckOrderRoutes);
   app.route("/v1/orders", orderRoutes);
   app.route("/v1/orders", orderReturnRoutes);
   app.route("/v1/returns", returnRoutes);

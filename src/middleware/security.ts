@@ -37,15 +37,32 @@ const contentSecurityPolicy = {
   connectSrc: ["'self'"],
   frameAncestors: ["'none'"],
 };
-const sameOriginHeaders = secureHeaders({ contentSecurityPolicy });
+// One framing policy: nothing of ours may be framed, anywhere. CSP `frame-ancestors 'none'`
+// says so to current browsers and `X-Frame-Options: DENY` to older ones.
+const sameOriginHeaders = secureHeaders({ contentSecurityPolicy, xFrameOptions: "DENY" });
 // Product images are embedded by shops on other origins (`<img src>`), which a
 // same-origin Cross-Origin-Resource-Policy would make browsers refuse.
-const crossOriginHeaders = secureHeaders({ contentSecurityPolicy, crossOriginResourcePolicy: "cross-origin" });
+const crossOriginHeaders = secureHeaders({
+  contentSecurityPolicy,
+  xFrameOptions: "DENY",
+  crossOriginResourcePolicy: "cross-origin",
+});
 const CROSS_ORIGIN_RESOURCES = new Set(["GET /v1/images/:key"]);
 
 export const securityHeaders = createMiddleware<AppEnv>((c, next) =>
   (CROSS_ORIGIN_RESOURCES.has(endpointOf(c) ?? "") ? crossOriginHeaders : sameOriginHeaders)(c, next),
 );
+
+/**
+ * Answers to a caller with credentials are theirs alone: unless the route chose its
+ * own caching (the storefront's public cache), no shared cache or browser may keep
+ * them.
+ */
+export const privateAnswers = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  const credentialed = c.req.header("authorization") !== undefined || c.req.header("x-api-key") !== undefined;
+  if (credentialed && !c.res.headers.has("cache-control")) c.header("Cache-Control", "private, no-store");
+});
 
 interface BodyPolicy {
   /** Largest body accepted, in bytes. */

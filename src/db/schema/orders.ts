@@ -142,6 +142,10 @@ export const payments = sqliteTable(
     providerRef: text("provider_ref"),
     failureCode: text("failure_code"),
     failureMessage: text("failure_message"),
+    /** Sweep runs that failed to finish this payment; at the cap the sweep leaves it to staff (`GET /v1/orders/stuck`). */
+    resumeAttempts: integer("resume_attempts").notNull().default(0),
+    /** Why the last sweep run failed (the error's message, never request data). */
+    resumeError: text("resume_error"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },

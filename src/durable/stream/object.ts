@@ -4,6 +4,7 @@ import type { StockLevel } from "../inventory/types";
 
 export const MAX_SUBSCRIPTIONS = 200;
 export const MAX_MESSAGE_BYTES = 8 * 1024;
+const UNSENDABLE_CLOSE_CODES = new Set([1005, 1006, 1015]);
 
 /** What a socket remembers across hibernation: who it is and what it watches. */
 interface Attachment {
@@ -89,11 +90,15 @@ export class StockStreamDO extends DurableObject<Env> {
       return;
     }
     const attachment = socket.deserializeAttachment() as Attachment;
-    let request: { subscribe?: unknown; unsubscribe?: unknown };
+    let request: unknown;
     try {
       request = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
     } catch {
-      return this.reply(socket, { type: "error", message: 'Send JSON such as {"subscribe": ["prd_…"]}.' });
+      request = undefined;
+    }
+    // `null`, numbers, strings and arrays are JSON too, but not a request.
+    if (request === null || typeof request !== "object" || Array.isArray(request)) {
+      return this.reply(socket, { type: "error", message: 'Send a JSON object such as {"subscribe": ["prd_…"]}.' });
     }
     const next = applyRequest(attachment, request);
     if ("error" in next) return this.reply(socket, { type: "error", message: next.error });
@@ -108,7 +113,12 @@ export class StockStreamDO extends DurableObject<Env> {
 
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
     this.index = null;
-    socket.close(code === 1005 ? 1000 : code, "closing");
+    // 1005, 1006 and 1015 describe how a connection ended and may never be sent, so they are not echoed.
+    try {
+      socket.close(UNSENDABLE_CLOSE_CODES.has(code) ? 1000 : code, "closing");
+    } catch {
+      // Already gone: nothing to answer.
+    }
   }
 
   override async webSocketError(): Promise<void> {

@@ -10,6 +10,7 @@
  */
 import type { Actor } from "../../context";
 import { AppError, conflict } from "../../lib/errors";
+import { derivedId } from "../../lib/ids";
 import type { RequestMeta } from "../../modules/audit";
 import { ensureInvoice, type InvoiceDetail } from "../../modules/invoices";
 import {
@@ -47,13 +48,14 @@ export async function sellDirect(
       orderId = twin.id;
     }
   }
-  return driveSale(deps, orderId, input.payment, actor, meta);
+  return driveSale(deps, orderId, saleKey, input.payment, actor, meta);
 }
 
 /** Moves the sale's order on until it is completed and invoiced (at most pending → processing → completed). */
 async function driveSale(
   deps: OrderDeps,
   orderId: string,
+  saleKey: string,
   payment: PaymentInput,
   actor: Actor,
   meta: RequestMeta,
@@ -63,7 +65,7 @@ async function driveSale(
     switch (order?.status) {
       case "pending":
         try {
-          await payOrder(deps, orderId, payment, actor, meta);
+          await payOrder(deps, orderId, payment, actor, meta, await derivedId("pay", saleKey));
         } catch (err) {
           if (err instanceof AppError && err.options.extra?.decline_code !== undefined) {
             await cancelOrder(deps, orderId, actor, "payment_declined", meta);
@@ -81,6 +83,11 @@ async function driveSale(
         throw new Error(`sale ${orderId} is ${order.status} but could not be invoiced`);
       }
       case "paying":
+        // The sale's own payment died mid-way: the same payment id finishes it now.
+        if (step === 0) {
+          await payOrder(deps, orderId, payment, actor, meta, await derivedId("pay", saleKey));
+          break;
+        }
         throw conflict("This sale's payment is in progress; retry shortly.", { order_id: orderId });
       default:
         throw conflict("This sale did not go through and was cancelled.", {

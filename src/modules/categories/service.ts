@@ -10,6 +10,7 @@
 import { and, eq, or, type SQL, sql } from "drizzle-orm";
 import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { startsWith } from "../../db/lists";
 import { categories } from "../../db/schema";
 import { bumpStorefrontGeneration } from "../../db/storefront-generation";
 import { badRequest, conflict, preconditionFailed } from "../../lib/errors";
@@ -27,7 +28,7 @@ function slugTaken(db: Database) {
       await db
         .select({ slug: categories.slug })
         .from(categories)
-        .where(or(eq(categories.slug, base), sql`${categories.slug} LIKE ${`${base}-%`}`))
+        .where(or(eq(categories.slug, base), startsWith(categories.slug, `${base}-`)))
     ).map((r) => r.slug);
 }
 

@@ -12,6 +12,7 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { guard, isGuardFailure, runBatch, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { IDS_PER_QUERY } from "../../db/lists";
 import {
   dispatches,
   dispatchLines,
@@ -21,7 +22,7 @@ import {
   type ReturnedStock,
   type SampleOutcome,
 } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
+import { chunks } from "../../lib/chunks";
 import { badRequest, conflict, type FieldProblem, invalidTransition } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";

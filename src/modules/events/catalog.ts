@@ -236,5 +236,8 @@ export function patternMatches(pattern: string, type: string): boolean {
 
 /** The catalog types a pattern selects; empty means the pattern names nothing real. */
 export function typesSelectedBy(pattern: string): EventType[] {
+  // A type named exactly is always a valid subscription, `webhook.ping` included: it is listed in
+  // /v1/event-types, and the endpoint receives its own pings either way.
+  if (isEventType(pattern)) return [pattern];
   return EVENT_TYPES.filter((type) => eventDefinition(type).audience === "broadcast" && patternMatches(pattern, type));
 }

@@ -11,8 +11,9 @@
  * sweep takes every row still unsent 60 s after it was written, which covers a
  * worker that died between commit and send and a send that failed.
  */
-import { and, asc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { inList } from "../../db/lists";
 import { events } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { log } from "../../lib/log";
@@ -34,7 +35,7 @@ async function sendClaimed(db: Database, queue: Queue<EventMessage>, claimed: { 
     .update(events)
     .set({ sentAt: nowIso() })
     .where(
-      inArray(
+      inList(
         events.id,
         claimed.map((c) => c.id),
       ),
@@ -86,7 +87,7 @@ export async function flushOutbox(db: Database, queue: Queue<EventMessage>, opti
   try {
     if (eventIds) {
       for (const chunk of chunks(eventIds, BATCH_SIZE)) {
-        await publishBatch(db, queue, and(isNull(events.sentAt), inArray(events.id, chunk)) as SQL);
+        await publishBatch(db, queue, and(isNull(events.sentAt), inList(events.id, chunk)) as SQL);
       }
     } else {
       const fresh = () => and(isNull(events.sentAt), eq(events.sendAttempts, 0)) as SQL;
@@ -109,7 +110,7 @@ export async function publishWritten(db: Database, queue: Queue<EventMessage>, e
       const claimed = await db
         .update(events)
         .set({ sendAttempts: sql`${events.sendAttempts} + 1` })
-        .where(and(isNull(events.sentAt), eq(events.sendAttempts, 0), inArray(events.id, chunk)))
+        .where(and(isNull(events.sentAt), eq(events.sendAttempts, 0), inList(events.id, chunk)))
         .returning({ id: events.id });
       await sendClaimed(db, queue, claimed);
     }

@@ -23,6 +23,11 @@ import { releaseImageObjects, storeImageObject } from "./storage";
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 export const MAX_IMAGES_PER_PRODUCT = 50;
 export const MAX_IMAGE_SIDE = 20_000;
+/**
+ * Total pixels: what a browser or resizer decoding the image must allocate. A tiny file
+ * can declare 20,000 × 20,000 (1.6 GB of RGBA); 50 megapixels covers real product photos.
+ */
+export const MAX_IMAGE_PIXELS = 50_000_000;
 
 function hex(buffer: ArrayBuffer): string {
   return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -42,6 +47,9 @@ export function inspectImage(bytes: Uint8Array) {
   if (!size) throw badRequest(`The ${format.toUpperCase()} header is truncated or corrupt.`);
   if (size.width > MAX_IMAGE_SIDE || size.height > MAX_IMAGE_SIDE) {
     throw badRequest(`Images may be at most ${MAX_IMAGE_SIDE} pixels wide and high.`);
+  }
+  if (size.width * size.height > MAX_IMAGE_PIXELS) {
+    throw badRequest(`Images may have at most ${MAX_IMAGE_PIXELS / 1_000_000} megapixels.`);
   }
   return { format, ...IMAGE_FORMATS[format], ...size };
 }

@@ -1,8 +1,8 @@
 import { and, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
+import { inList } from "../../db/lists";
 import { stockLevels, stockLocationLevels } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
 import { isFulfillingLocation } from "../locations";
 
 /**
@@ -26,15 +26,14 @@ export function availabilityOfQuery(db: Database, productId: SQLWrapper) {
 export async function projectedAvailability(db: Database, productIds: string[]): Promise<Map<string, number>> {
   const unique = [...new Set(productIds)];
   const available = new Map<string, number>(unique.map((id) => [id, 0]));
-  for (const ids of chunks(unique, IDS_PER_QUERY)) {
-    const l = stockLocationLevels;
-    const rows = await db
-      .select({ productId: l.productId, available: sql<number>`sum(${l.available})` })
-      .from(l)
-      .where(and(inArray(l.productId, ids), isFulfillingLocation(l.locationId)))
-      .groupBy(l.productId);
-    for (const row of rows) available.set(row.productId, row.available);
-  }
+  if (unique.length === 0) return available;
+  const l = stockLocationLevels;
+  const rows = await db
+    .select({ productId: l.productId, available: sql<number>`sum(${l.available})` })
+    .from(l)
+    .where(and(inList(l.productId, unique), isFulfillingLocation(l.locationId)))
+    .groupBy(l.productId);
+  for (const row of rows) available.set(row.productId, row.available);
   return available;
 }
 

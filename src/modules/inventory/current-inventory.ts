@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { inList } from "../../db/lists";
 import { products, stockLevels, stockLocationLevels } from "../../db/schema";
 import { decodeCursor, toPage } from "../../lib/pagination";
 
@@ -36,7 +37,7 @@ export async function listCurrentInventory(
   const isLow = sql`(${products.lowStockThreshold} IS NOT NULL AND coalesce(${t.available}, 0) <= ${products.lowStockThreshold})`;
   if (filter.low_stock !== undefined) where.push(filter.low_stock ? isLow : sql`NOT ${isLow}`);
   if (filter.state) where.push(gt(t[filter.state], 0));
-  if (filter.product_id) where.push(inArray(products.id, filter.product_id));
+  if (filter.product_id) where.push(inList(products.id, filter.product_id));
   if (filter.category_id) where.push(eq(products.categoryId, filter.category_id));
   if (filter.cursor) where.push(gt(products.id, String(decodeCursor(filter.cursor, 1)[0])));
   const rows = await db

@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { guard, isGuardFailure, isUniqueViolation, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { insertRows } from "../../db/lists";
 import { invoiceLines, invoices, orders, users } from "../../db/schema";
-import { chunks } from "../../lib/chunks";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
@@ -19,9 +19,6 @@ async function invoiceOfOrder(db: Database, orderId: string) {
   const [row] = await db.select().from(invoices).where(eq(invoices.orderId, orderId)).limit(1);
   return row;
 }
-
-// Eight columns per line: twelve lines per insert stay under D1's 100 bound parameters.
-const LINES_PER_INSERT = 12;
 
 /**
  * The order's invoice, issued now if it has none: one per order (unique index), for
@@ -66,19 +63,19 @@ export async function ensureInvoice(db: Database, orderId: string, meta: Request
       issuedAt: now,
       updatedAt: now,
     }),
-    ...chunks(lines, LINES_PER_INSERT).map((part) =>
-      db.insert(invoiceLines).values(
-        part.map((l) => ({
-          invoiceId: id,
-          position: l.position,
-          productId: l.productId,
-          sku: l.sku,
-          name: l.name,
-          unitPrice: l.unitPrice,
-          qty: l.qty,
-          lineTotal: l.lineTotal,
-        })),
-      ),
+    ...insertRows(
+      db,
+      invoiceLines,
+      lines.map((l) => ({
+        invoiceId: id,
+        position: l.position,
+        productId: l.productId,
+        sku: l.sku,
+        name: l.name,
+        unitPrice: l.unitPrice,
+        qty: l.qty,
+        lineTotal: l.lineTotal,
+      })),
     ),
     eventInsert(db, {
       type: "invoice.issued",

@@ -6,11 +6,15 @@
  * order behind; (3) write the order, its lines, its history, the `order.created`
  * event and the audit row in one D1 batch; (4) if that batch fails, release the holds.
  * A crash between (1) and (4) leaves holds without an order: their TTL frees them.
+ * A keyed request's order id comes from its Idempotency-Key, so a retry after a crash
+ * re-reserves the same holds (the objects know their ids, so that only replays) and, if
+ * the first run had committed, its batch fails on the taken id and it answers with
+ * that order, at no cost to a first run.
  */
 import type { Actor } from "../../context";
 import { runBatch, type Statement } from "../../db/batch";
+import { insertRows } from "../../db/lists";
 import { type CaptureMode, orderLines, orderStatusHistory, orders } from "../../db/schema";
-import { chunks } from "../../lib/chunks";
 import { forbidden } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { isoInSeconds } from "../../lib/time";
@@ -23,8 +27,9 @@ import { getSettings } from "../settings";
 import { holdId, releaseHolds, reserveLines, shortageError } from "./holds";
 import { priceLines } from "./lines";
 import { orderTotals } from "./money";
+import { getOrderDetail } from "./reads";
 import type { CheckoutInput, OrderDetail } from "./schemas";
-import { isCustomer, type LineRow, type OrderDeps, type OrderRow } from "./store";
+import { findOrder, isCustomer, type LineRow, type OrderDeps, type OrderRow } from "./store";
 import { orderEventData, toLineView, toOrderView } from "./views";
 
 export interface PlaceOrderOptions {
@@ -32,6 +37,8 @@ export interface PlaceOrderOptions {
   /** Direct sales: `<actor> <Idempotency-Key>`; unique, so a concurrent twin cannot create a second order. */
   saleKey?: string;
   captureMode?: CaptureMode;
+  /** The order id a keyed request derived (see `keyedId`); a fresh one otherwise. */
+  orderId?: string;
 }
 
 export async function placeOrder(
@@ -56,7 +63,7 @@ export async function placeOrder(
     priced.map((l) => l.lineTotal),
     settings.tax_rate_bps,
   );
-  const orderId = newId("ord");
+  const orderId = options.orderId ?? newId("ord");
   const ttlSeconds = settings.reservation_ttl_minutes * 60;
   const now = Date.now();
   const createdAt = new Date(now).toISOString();
@@ -108,6 +115,9 @@ export async function placeOrder(
   try {
     await runBatch(db, orderStatements(deps, order, lines, meta));
   } catch (err) {
+    // A keyed retry whose first run committed: its order id is taken (and holds these very
+    // holds, which reserving again only replayed), so answer with that order.
+    if (options.orderId && (await findOrder(db, orderId))) return getOrderDetail(deps, orderId, actor);
     await releaseHolds(
       deps.objects,
       await Promise.all(
@@ -145,14 +155,11 @@ export async function placeOrder(
   };
 }
 
-// Eleven columns per line: nine lines per insert keeps under D1's 100 bound parameters.
-const LINES_PER_INSERT = 9;
-
 function orderStatements(deps: OrderDeps, order: OrderRow, lines: LineRow[], meta: RequestMeta): Statement[] {
   const { db } = deps;
   return [
     db.insert(orders).values(order),
-    ...chunks(lines, LINES_PER_INSERT).map((part) => db.insert(orderLines).values(part)),
+    ...insertRows(db, orderLines, lines),
     db.insert(orderStatusHistory).values({
       orderId: order.id,
       fromStatus: null,

@@ -22,6 +22,7 @@ import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
 import { isGuardFailure, runBatch } from "../../db/batch";
 import { orderLines, payments } from "../../db/schema";
+import { conflict } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
@@ -46,6 +47,16 @@ export async function payOrder(
   const { provider: providerName, details } = splitPaymentInput(input);
   const provider = providerFor(deps.payments, providerName, actor);
   const { order, lines } = await loadOrder(deps.db, orderId, actor);
+  const [earlier] = await deps.db.select().from(payments).where(eq(payments.id, paymentId)).limit(1);
+  if (earlier) {
+    // A retry of a keyed payment whose first run died after its claim: finish that one.
+    if (earlier.status === "pending" && order.status === "paying") {
+      await completePayment(deps, order, lines, earlier, provider, meta, true);
+    } else if (earlier.status !== "succeeded") {
+      throw conflict(`The payment made with this Idempotency-Key ${earlier.status}.`, { payment_id: earlier.id });
+    }
+    return getOrderDetail(deps, orderId, actor);
+  }
   assertTransition(order, "paying", "paid");
   const now = nowIso();
   const payment: PaymentRow = {
@@ -59,6 +70,8 @@ export async function payOrder(
     providerRef: null,
     failureCode: null,
     failureMessage: null,
+    resumeAttempts: 0,
+    resumeError: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -3,7 +3,7 @@ import { createRouter } from "../../context";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf, requestMeta } from "../../middleware/actor";
-import { idempotent } from "../../middleware/idempotency";
+import { idempotent, keyedId } from "../../middleware/idempotency";
 import { PaymentInputSchema } from "../payments";
 import {
   CheckoutSchema,
@@ -50,6 +50,10 @@ orderRoutes.openapi(
       actorOf(c),
       c.req.valid("json"),
       requestMeta(c),
+      {
+        source: "checkout",
+        orderId: await keyedId(c, "ord"),
+      },
     );
     c.header("Location", `/v1/orders/${order.id}`);
     c.header("ETag", versionEtag(order.version));
@@ -135,6 +139,7 @@ orderRoutes.openapi(
         c.req.valid("json"),
         actorOf(c),
         requestMeta(c),
+        await keyedId(c, "pay"),
       ),
       200,
     ),
@@ -211,6 +216,7 @@ orderRoutes.openapi(
         c.req.valid("json"),
         actorOf(c),
         requestMeta(c),
+        { refundId: await keyedId(c, "rfd") },
       ),
       200,
     ),

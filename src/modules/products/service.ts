@@ -13,6 +13,7 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { startsWith } from "../../db/lists";
 import { products } from "../../db/schema";
 import type { InventoryDO } from "../../durable/inventory/object";
 import { badRequest, conflict, preconditionFailed } from "../../lib/errors";
@@ -58,7 +59,7 @@ function slugTaken(db: Database) {
       await db
         .select({ slug: products.slug })
         .from(products)
-        .where(or(eq(products.slug, base), sql`${products.slug} LIKE ${`${base}-%`}`))
+        .where(or(eq(products.slug, base), startsWith(products.slug, `${base}-`)))
     ).map((r) => r.slug);
 }
 

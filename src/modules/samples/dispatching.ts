@@ -6,8 +6,9 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { IDS_PER_QUERY } from "../../db/lists";
 import { type SampleOutcome, samples } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
+import { chunks } from "../../lib/chunks";
 
 export async function samplesByIds(db: Database, ids: string[]) {
   const parts = await Promise.all(

@@ -7,8 +7,9 @@
  */
 import { inArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { IDS_PER_QUERY } from "../../db/lists";
 import { drillholes, samples } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
+import { chunks } from "../../lib/chunks";
 import { type DrillholeRow, depthOf } from "../companies";
 import { knownLocations } from "../locations";
 import type { RowError } from "./schemas";

@@ -11,8 +11,9 @@
 import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { guard, isGuardFailure, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { IDS_PER_QUERY } from "../../db/lists";
 import { transferLines, transfers } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
+import { chunks } from "../../lib/chunks";
 import { badRequest, invalidTransition, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";

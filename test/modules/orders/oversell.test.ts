@@ -42,5 +42,5 @@ describe("checkout under contention", () => {
     expect(paid.map((p) => p.status)).toEqual(Array(100).fill(200));
     expect(paid.every((p) => p.body.status === "processing")).toBe(true);
     expect(await level(product.id)).toMatchObject({ on_hand: 0, reserved: 0, available: 0 });
-  });
+  }, 120_000);
 });
