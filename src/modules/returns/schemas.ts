@@ -47,7 +47,8 @@ export const ReceiveReturnSchema = z
               "`restock`: back into on-hand stock; `damaged` / `quarantine`: into that stock state; `missing`: did not arrive, nothing moves.",
           }),
           location_id: z.string().min(1).max(64).optional().openapi({
-            description: "Where the units go (`loc_…`); the default location when omitted. Not for `missing`.",
+            description:
+              "Where the units go (an active `loc_…`); the default location when omitted. Not for `missing`.",
           }),
         }),
       )

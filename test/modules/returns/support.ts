@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
-import { orderLines, orders, stockLevels, stockMovements } from "../../../src/db/schema";
+import { orderLines, orders, stockLevels, stockLocationLevels, stockMovements } from "../../../src/db/schema";
 import type { InventoryDO } from "../../../src/durable/inventory/object";
 import { chunks } from "../../../src/lib/chunks";
 import { newId } from "../../../src/lib/ids";
@@ -57,20 +57,43 @@ export async function completedDaysAgo(orderId: string, days: number): Promise<v
 
 /**
  * The product's stock as its object holds it, after checking the three views agree:
- * the object's level, its ledger (deltas add up to the level) and the D1 projection
- * (same level, same movements) once the object has flushed.
+ * the object's buckets (totals and per location), its ledger (each bucket's deltas add
+ * up to the level) and the D1 projection (same totals, same per-location rows, same
+ * movements) once the object has flushed.
  */
 export async function agreedStock(productId: string) {
   const stub = stockObject(env.INVENTORY, productId);
   await runInDurableObject(stub, (instance: InventoryDO) => instance.flush());
   const [snapshot, movements] = await Promise.all([level(productId), ledger(productId)]);
-  expect(movements.reduce((sum, m) => sum + m.delta_on_hand, 0)).toBe(snapshot.on_hand);
-  expect(movements.reduce((sum, m) => sum + m.delta_reserved, 0)).toBe(snapshot.reserved);
+  const sum = (pick: (m: (typeof movements)[number]) => number) => movements.reduce((total, m) => total + pick(m), 0);
+  expect({
+    on_hand: sum((m) => m.delta_on_hand),
+    reserved: sum((m) => m.delta_reserved),
+    damaged: sum((m) => m.delta_damaged),
+    quarantine: sum((m) => m.delta_quarantine),
+  }).toEqual({
+    on_hand: snapshot.on_hand,
+    reserved: snapshot.reserved,
+    damaged: snapshot.damaged,
+    quarantine: snapshot.quarantine,
+  });
   const [projected] = await db.select().from(stockLevels).where(eq(stockLevels.productId, productId));
-  expect(projected).toMatchObject({ onHand: snapshot.on_hand, reserved: snapshot.reserved, version: snapshot.version });
+  expect(projected).toMatchObject({
+    onHand: snapshot.on_hand,
+    reserved: snapshot.reserved,
+    damaged: snapshot.damaged,
+    quarantine: snapshot.quarantine,
+    available: snapshot.available,
+    version: snapshot.version,
+  });
+  const perLocation = await db.select().from(stockLocationLevels).where(eq(stockLocationLevels.productId, productId));
+  expect(perLocation.map((l) => [l.locationId, l.onHand, l.damaged, l.quarantine]).sort()).toEqual(
+    snapshot.locations.map((l) => [l.location_id, l.on_hand, l.damaged, l.quarantine]).sort(),
+  );
   const projectedMovements = await db.select().from(stockMovements).where(eq(stockMovements.productId, productId));
   expect(projectedMovements.map((m) => m.id).sort()).toEqual(movements.map((m) => m.id).sort());
-  return { level: snapshot, ledger: movements };
+  const at = (locationId: string) => snapshot.locations.find((l) => l.location_id === locationId);
+  return { level: snapshot, ledger: movements, at };
 }
 
 /**
