@@ -5,7 +5,7 @@
 // no orders are being written, since it replaces the rollup tables whole.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { dayIn } from "../src/modules/reports/days.ts";
+import { dayIn } from "../src/lib/days.ts";
 import { recomputeRollups } from "../src/modules/reports/recompute.ts";
 import { d1Query, wrangler } from "./lib/wrangler.mjs";
 

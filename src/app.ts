@@ -1,24 +1,23 @@
 import { createRouter } from "./context";
+import { pointOfSaleRoutes } from "./flows/point-of-sale/routes";
 import { withOperationIds } from "./lib/operation-ids";
-import { authenticate } from "./middleware/authenticate";
 import { authorize } from "./middleware/authorize";
 import { handleError, handleNotFound } from "./middleware/error-handler";
 import { allowedMethodsOf } from "./middleware/method-not-allowed";
 import { apiRateLimit } from "./middleware/rate-limit";
 import { requestContext } from "./middleware/request-context";
-import { corsFromAllowList, limitBody, requireJsonBody, securityHeaders } from "./middleware/security";
+import { corsFromAllowList, limitBody, privateAnswers, requireJsonBody, securityHeaders } from "./middleware/security";
 import { apiKeyRoutes } from "./modules/api-keys/routes";
 import { auditRoutes } from "./modules/audit/routes";
+import { authenticate } from "./modules/auth";
 import { authRoutes } from "./modules/auth/routes";
 import { categoryRoutes } from "./modules/categories/routes";
-import { drillholeRoutes } from "./modules/companies/drillhole-routes";
-import { projectRoutes } from "./modules/companies/project-routes";
+import { drillholeRoutes, projectRoutes } from "./modules/companies";
 import { companyRoutes } from "./modules/companies/routes";
 import { customerRoutes } from "./modules/customers/routes";
 import { dispatchRoutes } from "./modules/dispatches/routes";
 import { docsRoutes } from "./modules/docs/routes";
-import { publishOutboxAfterCommit } from "./modules/events/middleware";
-import { registerWebhookDocs } from "./modules/events/openapi";
+import { publishOutboxAfterCommit, registerWebhookDocs } from "./modules/events";
 import { eventRoutes, eventTypeRoutes } from "./modules/events/routes";
 import { exportRoutes } from "./modules/exports/routes";
 import { healthRoutes } from "./modules/health/routes";
@@ -26,16 +25,19 @@ import { imageRoutes, productImageRoutes } from "./modules/images/routes";
 import { importRoutes } from "./modules/imports/routes";
 import { inventoryRoutes } from "./modules/inventory/routes";
 import { invoiceRoutes } from "./modules/invoices/routes";
+import { locationRoutes } from "./modules/locations";
 import { orderRoutes } from "./modules/orders/routes";
+import { stuckOrderRoutes } from "./modules/orders/stuck-routes";
 import { productRoutes } from "./modules/products/routes";
 import { reportRoutes } from "./modules/reports/routes";
-import { returnActionRoutes } from "./modules/returns/actions";
+import { returnActionRoutes } from "./modules/returns/action-routes";
 import { orderReturnRoutes, returnRoutes } from "./modules/returns/routes";
 import { productReviewRoutes, reviewRoutes } from "./modules/reviews/routes";
 import { sampleBatchRoutes, sampleRoutes } from "./modules/samples/routes";
 import { settingsRoutes } from "./modules/settings/routes";
 import { storefrontRoutes } from "./modules/storefront/routes";
 import { streamRoutes } from "./modules/stream/routes";
+import { transferRoutes } from "./modules/transfers";
 import { userRoutes } from "./modules/users/routes";
 import { webhookDeliveryRoutes } from "./modules/webhooks/deliveries/routes";
 import { webhookRoutes } from "./modules/webhooks/routes";
@@ -45,7 +47,7 @@ export function createApp() {
 
   app.use("*", requestContext, securityHeaders, corsFromAllowList);
   // Order matters: cheap refusals first, then who is calling, then how often, then may they.
-  app.use("/v1/*", limitBody, requireJsonBody, authenticate, apiRateLimit, authorize);
+  app.use("/v1/*", privateAnswers, limitBody, requireJsonBody, authenticate, apiRateLimit, authorize);
   // Events committed by a successful mutation go to the EVENTS queue after the response.
   app.use("/v1/*", publishOutboxAfterCommit);
 
@@ -69,12 +71,16 @@ export function createApp() {
   app.route("/v1/webhooks", webhookRoutes);
   app.route("/v1/webhook-deliveries", webhookDeliveryRoutes);
   app.route("/v1/inventory", inventoryRoutes);
+  app.route("/v1/locations", locationRoutes);
+  app.route("/v1/transfers", transferRoutes);
   app.route("/v1/stream", streamRoutes);
   app.route("/v1/settings", settingsRoutes);
+  app.route("/v1/orders", stuckOrderRoutes);
   app.route("/v1/orders", orderRoutes);
   app.route("/v1/orders", orderReturnRoutes);
   app.route("/v1/returns", returnRoutes);
   app.route("/v1/returns", returnActionRoutes);
+  app.route("/v1/invoices", pointOfSaleRoutes);
   app.route("/v1/invoices", invoiceRoutes);
   app.route("/v1/customers", customerRoutes);
   app.route("/v1/exports", exportRoutes);

@@ -2,14 +2,39 @@
 // (GET /v1/inventory/{id}), its ledger (GET …/movements, every page) and the D1
 // projection (stock_levels / stock_movements) must tell the same story.
 
-/** Gives a product `qty` units on hand through the public adjustment route. */
-export async function receiveStock(api, token, productId, qty) {
+/** Gives a product `qty` units on hand (at a location, or the default one) through the public adjustment route. */
+export async function receiveStock(api, token, productId, qty, locationId) {
   const res = await api.expect(201, "POST", `/v1/inventory/${productId}/adjustments`, {
     token,
     idempotent: true,
-    body: { delta: qty, reason: "received", reference: "bench" },
+    body: { delta: qty, reason: "received", reference: "bench", ...(locationId ? { location_id: locationId } : {}) },
   });
   return res.body.level;
+}
+
+/** The default location (`MAIN`, priority 0) plus `extra` new locations that fulfil orders, in allocation order. */
+export async function fulfillingLocations(api, token, extra) {
+  const main = (await api.expect(200, "GET", "/v1/locations?fulfils_orders=true&limit=200", { token })).body.data.find(
+    (l) => l.code === "MAIN",
+  );
+  const created = [];
+  for (let i = 1; i <= extra; i++) {
+    const code = `B-${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+    const res = await api.expect(201, "POST", "/v1/locations", {
+      token,
+      body: { name: `Bench ${code}`, code, kind: "warehouse", fulfils_orders: true, priority: 1000 + i },
+    });
+    created.push(res.body.id);
+  }
+  return [main.id, ...created];
+}
+
+/** Spreads `qty` units of a product over the locations as evenly as whole units allow. */
+export async function spreadStock(api, token, productId, qty, locationIds) {
+  for (const [i, id] of locationIds.entries()) {
+    const share = Math.floor(qty / locationIds.length) + (i < qty % locationIds.length ? 1 : 0);
+    if (share > 0) await receiveStock(api, token, productId, share, id);
+  }
 }
 
 export async function stockLevel(api, token, productId) {

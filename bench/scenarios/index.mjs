@@ -2,6 +2,7 @@
 // and the webhook fan-out last so its queue work cannot slow anything else.
 import adjust from "./adjust.mjs";
 import checkout from "./checkout.mjs";
+import checkoutMultiLocation from "./checkout-multi-location.mjs";
 import dispatchReturn from "./dispatch-return.mjs";
 import hotSku from "./hot-sku.mjs";
 import hotSkuAdjust from "./hot-sku-adjust.mjs";
@@ -15,6 +16,7 @@ import search from "./search.mjs";
 import storeGet from "./store-get.mjs";
 import storeGetMiss from "./store-get-miss.mjs";
 import storeList from "./store-list.mjs";
+import transfer from "./transfer.mjs";
 import webhookFanout from "./webhook-fanout.mjs";
 
 export const scenarios = [
@@ -26,6 +28,8 @@ export const scenarios = [
   orderRead,
   adjust,
   checkout,
+  checkoutMultiLocation,
+  transfer,
   hotSku,
   hotSkuAdjust,
   oversell,

@@ -25,7 +25,3 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   }
   return crypto.subtle.timingSafeEqual(a, b);
 }
-
-export function timingSafeEqualText(a: string, b: string): boolean {
-  return timingSafeEqual(encoder.encode(a), encoder.encode(b));
-}

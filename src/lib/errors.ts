@@ -1,90 +1,111 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-/** Stable machine codes for every problem the API can answer (docs/architecture.md, "API conventions"). */
-export type ErrorCode =
-  | "VALIDATION_FAILED"
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "METHOD_NOT_ALLOWED"
-  | "CONFLICT"
-  | "INSUFFICIENT_STOCK"
-  | "INVALID_TRANSITION"
-  | "PRECONDITION_FAILED"
-  | "PRECONDITION_REQUIRED"
-  | "IDEMPOTENCY_CONFLICT"
-  | "RATE_LIMITED"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "UPGRADE_REQUIRED"
-  | "SERVICE_UNAVAILABLE"
-  | "INTERNAL";
+/**
+ * Every problem the API can answer (docs/architecture.md, "API conventions"): its stable
+ * machine code, HTTP status and title.
+ * The status follows from the code, so a call site names only the code (through the
+ * factory below) and the two cannot drift apart.
+ */
+const PROBLEMS = {
+  VALIDATION_FAILED: { status: 400, title: "Request validation failed" },
+  UNAUTHENTICATED: { status: 401, title: "Authentication required" },
+  FORBIDDEN: { status: 403, title: "Not allowed" },
+  NOT_FOUND: { status: 404, title: "Not found" },
+  METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },
+  CONFLICT: { status: 409, title: "Conflict" },
+  INSUFFICIENT_STOCK: { status: 409, title: "Insufficient stock" },
+  INVALID_TRANSITION: { status: 409, title: "Invalid state transition" },
+  IDEMPOTENCY_CONFLICT: { status: 409, title: "Idempotency key reused with a different request" },
+  PRECONDITION_FAILED: { status: 412, title: "Precondition failed" },
+  PAYLOAD_TOO_LARGE: { status: 413, title: "Payload too large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
+  RANGE_NOT_SATISFIABLE: { status: 416, title: "Range not satisfiable" },
+  UPGRADE_REQUIRED: { status: 426, title: "Upgrade required" },
+  PRECONDITION_REQUIRED: { status: 428, title: "Precondition required" },
+  RATE_LIMITED: { status: 429, title: "Too many requests" },
+  INTERNAL: { status: 500, title: "Internal server error" },
+  SERVICE_UNAVAILABLE: { status: 503, title: "Service unavailable" },
+} as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
+
+export type ErrorCode = keyof typeof PROBLEMS;
+
+/** The codes, for the spec's `code` enum. */
+export const ERROR_CODES = Object.keys(PROBLEMS) as [ErrorCode, ...ErrorCode[]];
 
 export interface FieldProblem {
   path: string;
   message: string;
 }
 
-const TITLES: Record<ErrorCode, string> = {
-  VALIDATION_FAILED: "Request validation failed",
-  UNAUTHENTICATED: "Authentication required",
-  FORBIDDEN: "Not allowed",
-  NOT_FOUND: "Not found",
-  METHOD_NOT_ALLOWED: "Method not allowed",
-  CONFLICT: "Conflict",
-  INSUFFICIENT_STOCK: "Insufficient stock",
-  INVALID_TRANSITION: "Invalid state transition",
-  PRECONDITION_FAILED: "Precondition failed",
-  PRECONDITION_REQUIRED: "Precondition required",
-  IDEMPOTENCY_CONFLICT: "Idempotency key reused with a different request",
-  RATE_LIMITED: "Too many requests",
-  PAYLOAD_TOO_LARGE: "Payload too large",
-  UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
-  UPGRADE_REQUIRED: "Upgrade required",
-  SERVICE_UNAVAILABLE: "Service unavailable",
-  INTERNAL: "Internal server error",
-};
+export interface ProblemOptions {
+  errors?: FieldProblem[];
+  headers?: Record<string, string>;
+  extra?: Record<string, unknown>;
+}
 
 /**
- * The one error type of the application. Services throw it; the error handler
- * turns it into RFC 9457 problem+json. `extra` carries domain members such as
- * per-line stock availability.
+ * The one error type of the application. Services throw it (through the factories);
+ * the error handler turns it into RFC 9457 problem+json. `extra` carries domain
+ * members such as per-line stock availability.
  */
 export class AppError extends Error {
+  readonly status: ContentfulStatusCode;
+
   constructor(
-    readonly status: ContentfulStatusCode,
     readonly code: ErrorCode,
     detail: string,
-    readonly options: {
-      errors?: FieldProblem[];
-      headers?: Record<string, string>;
-      extra?: Record<string, unknown>;
-    } = {},
+    readonly options: ProblemOptions = {},
   ) {
     super(detail);
+    this.status = PROBLEMS[code].status;
   }
 
   get title(): string {
-    return TITLES[this.code];
+    return PROBLEMS[this.code].title;
   }
 }
 
-export const badRequest = (detail: string, errors?: FieldProblem[]) =>
-  new AppError(400, "VALIDATION_FAILED", detail, errors ? { errors } : {});
-export const unauthenticated = (detail = "Missing or invalid credentials.") =>
-  new AppError(401, "UNAUTHENTICATED", detail, { headers: { "WWW-Authenticate": 'Bearer realm="stockroom"' } });
-export const forbidden = (detail = "You are not allowed to do this.") => new AppError(403, "FORBIDDEN", detail);
-export const notFound = (what: string) => new AppError(404, "NOT_FOUND", `${what} was not found.`);
-export const conflict = (detail: string, extra?: Record<string, unknown>) =>
-  new AppError(409, "CONFLICT", detail, extra ? { extra } : {});
-export const invalidTransition = (detail: string) => new AppError(409, "INVALID_TRANSITION", detail);
-export const preconditionFailed = (detail = "The resource has changed; fetch it again and retry.") =>
-  new AppError(412, "PRECONDITION_FAILED", detail);
-export const tooManyRequests = (retryAfterSeconds: number) =>
-  new AppError(429, "RATE_LIMITED", `Rate limit exceeded; retry in ${retryAfterSeconds} seconds.`, {
-    headers: { "Retry-After": String(retryAfterSeconds) },
-  });
+/** The code Hono's own exceptions (malformed JSON, body limit) answer with, by their status. */
+export function codeForStatus(status: number): ErrorCode {
+  const match = ERROR_CODES.find((code) => PROBLEMS[code].status === status);
+  return match ?? "INTERNAL";
+}
 
 export function problemType(code: ErrorCode): string {
   return `https://stockroom.dev/problems/${code.toLowerCase().replaceAll("_", "-")}`;
 }
+
+// One factory per code.
+export const badRequest = (detail: string, errors?: FieldProblem[]) =>
+  new AppError("VALIDATION_FAILED", detail, errors ? { errors } : {});
+export const unauthenticated = (detail = "Missing or invalid credentials.") =>
+  new AppError("UNAUTHENTICATED", detail, { headers: { "WWW-Authenticate": 'Bearer realm="stockroom"' } });
+export const forbidden = (detail = "You are not allowed to do this.") => new AppError("FORBIDDEN", detail);
+export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} was not found.`);
+export const methodNotAllowed = (detail: string, options?: ProblemOptions) =>
+  new AppError("METHOD_NOT_ALLOWED", detail, options);
+export const conflict = (detail: string, extra?: Record<string, unknown>) =>
+  new AppError("CONFLICT", detail, extra ? { extra } : {});
+export const insufficientStock = (detail: string, extra: Record<string, unknown>) =>
+  new AppError("INSUFFICIENT_STOCK", detail, { extra });
+export const invalidTransition = (detail: string, errors?: FieldProblem[]) =>
+  new AppError("INVALID_TRANSITION", detail, errors ? { errors } : {});
+export const idempotencyConflict = (detail = "This Idempotency-Key was used with a different request.") =>
+  new AppError("IDEMPOTENCY_CONFLICT", detail);
+export const preconditionFailed = (
+  detail = "The resource has changed; fetch it again and retry.",
+  extra?: Record<string, unknown>,
+) => new AppError("PRECONDITION_FAILED", detail, extra ? { extra } : {});
+export const payloadTooLarge = (detail: string) => new AppError("PAYLOAD_TOO_LARGE", detail);
+export const unsupportedMediaType = (detail: string) => new AppError("UNSUPPORTED_MEDIA_TYPE", detail);
+export const rangeNotSatisfiable = (detail: string, size: number) =>
+  new AppError("RANGE_NOT_SATISFIABLE", detail, { headers: { "Content-Range": `bytes */${size}` } });
+export const upgradeRequired = (detail: string, headers: Record<string, string>) =>
+  new AppError("UPGRADE_REQUIRED", detail, { headers });
+export const preconditionRequired = (detail: string) => new AppError("PRECONDITION_REQUIRED", detail);
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new AppError("RATE_LIMITED", `Rate limit exceeded; retry in ${retryAfterSeconds} seconds.`, {
+    headers: { "Retry-After": String(retryAfterSeconds) },
+  });
+export const internalError = (detail = "Something went wrong on our side.") => new AppError("INTERNAL", detail);
+export const serviceUnavailable = (detail: string) => new AppError("SERVICE_UNAVAILABLE", detail);

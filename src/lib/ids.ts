@@ -29,7 +29,9 @@ export type IdPrefix =
   | "dhl"
   | "smp"
   | "dsp"
-  | "ret";
+  | "ret"
+  | "loc"
+  | "trf";
 
 // Monotonic so that ids minted in the same millisecond still sort by creation.
 const ulid = monotonicFactory();

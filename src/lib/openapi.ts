@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { ERROR_CODES } from "./errors";
 
 export const ProblemSchema = z
   .object({
@@ -6,7 +7,7 @@ export const ProblemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    code: z.string(),
+    code: z.enum(ERROR_CODES),
     request_id: z.string(),
     timestamp: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { Actor, AppEnv, UserActor } from "../context";
 import { forbidden, unauthenticated } from "../lib/errors";
-import type { RequestMeta } from "../modules/audit/service";
+import type { RequestMeta } from "../modules/audit";
 
 export function clientIp(c: Context<AppEnv>): string | null {
   return c.req.header("cf-connecting-ip") ?? null;

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
-import { AppError, forbidden, unauthenticated } from "../lib/errors";
+import { forbidden, internalError, unauthenticated } from "../lib/errors";
 import { endpointOf } from "./endpoint";
 import { isAllowed, PERMISSIONS } from "./permissions";
 
@@ -10,7 +10,7 @@ export const authorize = createMiddleware<AppEnv>(async (c, next) => {
   if (endpoint === null) return next(); // unknown route: the 404 handler answers
   const rule = PERMISSIONS[endpoint];
   if (rule === undefined) {
-    throw new AppError(500, "INTERNAL", "This endpoint has no permission rule.");
+    throw internalError("This endpoint has no permission rule.");
   }
   const actor = c.get("actor");
   if (!isAllowed(rule, actor)) {

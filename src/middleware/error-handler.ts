@@ -1,24 +1,13 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../context";
-import { AppError, type ErrorCode, problemType } from "../lib/errors";
-
-const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
-  400: "VALIDATION_FAILED",
-  401: "UNAUTHENTICATED",
-  403: "FORBIDDEN",
-  404: "NOT_FOUND",
-  405: "METHOD_NOT_ALLOWED",
-  413: "PAYLOAD_TOO_LARGE",
-  415: "UNSUPPORTED_MEDIA_TYPE",
-};
+import { AppError, codeForStatus, internalError, methodNotAllowed, problemType } from "../lib/errors";
+import { log } from "../lib/log";
 
 /** Hono's own exceptions (malformed JSON, body limit) become AppErrors with our codes. */
 function fromHttpException(err: HTTPException): AppError {
-  const code = HTTP_CODES[err.status] ?? "INTERNAL";
   const detail = err.status === 400 ? "The request body is not valid JSON." : err.message || "Request failed.";
-  return new AppError(err.status as ContentfulStatusCode, code, detail);
+  return new AppError(codeForStatus(err.status), detail);
 }
 
 export function problemResponse(c: Context<AppEnv>, err: AppError): Response {
@@ -43,15 +32,8 @@ export function problemResponse(c: Context<AppEnv>, err: AppError): Response {
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof AppError) return problemResponse(c, err);
   if (err instanceof HTTPException) return problemResponse(c, fromHttpException(err));
-  console.error(
-    JSON.stringify({
-      level: "error",
-      request_id: c.get("requestId"),
-      message: err.message,
-      stack: err.stack,
-    }),
-  );
-  return problemResponse(c, new AppError(500, "INTERNAL", "Something went wrong on our side."));
+  log.error("unhandled error", { request_id: c.get("requestId"), error: err });
+  return problemResponse(c, internalError("Something went wrong on our side."));
 }
 
 /** No route answers: 405 with `Allow` when other methods do on this path, else 404. */
@@ -60,10 +42,8 @@ export function handleNotFound(c: Context<AppEnv>, allowed: string[] = []): Resp
     const allow = allowed.join(", ");
     return problemResponse(
       c,
-      new AppError(405, "METHOD_NOT_ALLOWED", `${c.req.method} is not allowed on ${c.req.path}; use ${allow}.`, {
-        headers: { Allow: allow },
-      }),
+      methodNotAllowed(`${c.req.method} is not allowed on ${c.req.path}; use ${allow}.`, { headers: { Allow: allow } }),
     );
   }
-  return problemResponse(c, new AppError(404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`));
+  return problemResponse(c, new AppError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`));
 }

@@ -3,9 +3,11 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import type { Database } from "../db/client";
+import { deleteInChunks } from "../db/retention";
 import { idempotencyKeys } from "../db/schema";
 import { sha256Hex } from "../lib/crypto";
-import { AppError, badRequest, conflict } from "../lib/errors";
+import { badRequest, conflict, idempotencyConflict } from "../lib/errors";
+import { derivedId, type IdPrefix, newId } from "../lib/ids";
 import { isoInSeconds, nowIso } from "../lib/time";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -14,9 +16,11 @@ const WAIT_FOR_TWIN_MS = 15_000;
 /**
  * A key still `in_progress` this long after it was claimed belonged to a request that
  * died (a crashed isolate never stores its answer). The next request takes it over;
- * the work it repeats is idempotent by ids derived from the key and the resources.
+ * the work it repeats is idempotent by ids derived from the key (`keyedId`), so even a
+ * slow first run that is still alive cannot do anything twice. Well under the shortest
+ * hold (1 minute), so a crashed pay can be retried while its holds still stand.
  */
-const ABANDONED_AFTER_MS = 60_000;
+const ABANDONED_AFTER_MS = 20_000;
 const POLL_MS = 50;
 
 type Row = typeof idempotencyKeys.$inferSelect;
@@ -77,7 +81,7 @@ export function idempotent(options: { required: boolean }) {
     }
     const db = c.get("db");
     const actorKey = c.get("actor")?.id ?? "anonymous";
-    const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
+    const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${canonicalBody(await c.req.text())}`);
 
     if (!(await claim(db, actorKey, key, requestHash))) {
       const answer = await awaitTwin(db, actorKey, key, requestHash);
@@ -89,6 +93,21 @@ export function idempotent(options: { required: boolean }) {
     await next();
     await remember(c, db, actorKey, key);
   });
+}
+
+/** The body as compared between repeats: JSON with its object keys sorted, so key order does not matter. */
+export function canonicalBody(text: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 /** Waits for the first request with this key and returns its stored answer, or null if the key was freed. */
@@ -104,7 +123,7 @@ async function awaitTwin(db: Database, actorKey: string, key: string, requestHas
       return null;
     }
     if (row.requestHash !== requestHash) {
-      throw new AppError(409, "IDEMPOTENCY_CONFLICT", "This Idempotency-Key was used with a different request.");
+      throw idempotencyConflict("This Idempotency-Key was used with a different request.");
     }
     if (row.state === "done") return replay(row);
     if (Date.now() - Date.parse(row.createdAt) > ABANDONED_AFTER_MS) {
@@ -145,7 +164,19 @@ async function remember(c: Context<AppEnv>, db: Database, actorKey: string, key:
     .where(where);
 }
 
-/** Cron: forget keys past their 24 hours. */
-export async function pruneIdempotencyKeys(db: Database): Promise<void> {
-  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, nowIso()));
+/**
+ * The id of what a keyed request creates (order, payment, refund), derived from the
+ * caller, the request path and the Idempotency-Key: a retry after a crash between the
+ * commit and the stored response names the same resource, finds it committed and
+ * answers with it, instead of creating a second one. Without a key, a fresh id.
+ */
+export function keyedId(c: Context<AppEnv>, prefix: IdPrefix): Promise<string> {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined) return Promise.resolve(newId(prefix));
+  return derivedId(prefix, c.get("actor")?.id ?? "anonymous", `${c.req.method} ${c.req.path}`, key);
+}
+
+/** Hourly: forget keys past their 24 hours (their stored responses can be large). */
+export async function pruneIdempotencyKeys(db: Database, now = Date.now()): Promise<number> {
+  return deleteInChunks(db, idempotencyKeys, lt(idempotencyKeys.expiresAt, new Date(now).toISOString()));
 }

@@ -98,6 +98,21 @@ export const PERMISSIONS: Record<string, Rule> = {
   "PUT /v1/inventory/:product_id": { roles: STAFF, scope: "inventory:write" },
   "POST /v1/inventory/:product_id/adjustments": { roles: STAFF, scope: "inventory:write" },
   "GET /v1/inventory/:product_id/movements": { roles: STAFF, scope: "inventory:read" },
+  "POST /v1/inventory/:product_id/state-changes": { roles: STAFF, scope: "inventory:write" },
+  "PUT /v1/inventory/:product_id/safety-stock": { roles: CATALOG_EDITORS, scope: "inventory:write" },
+
+  "GET /v1/locations": { roles: STAFF, scope: "inventory:read" },
+  "POST /v1/locations": { roles: CATALOG_EDITORS, scope: "inventory:write" },
+  "GET /v1/locations/:id": { roles: STAFF, scope: "inventory:read" },
+  "PATCH /v1/locations/:id": { roles: CATALOG_EDITORS, scope: "inventory:write" },
+  "DELETE /v1/locations/:id": { roles: CATALOG_EDITORS, scope: "inventory:write" },
+
+  "GET /v1/transfers": { roles: STAFF, scope: "inventory:read" },
+  "POST /v1/transfers": { roles: STAFF, scope: "inventory:write" },
+  "GET /v1/transfers/:id": { roles: STAFF, scope: "inventory:read" },
+  "POST /v1/transfers/:id/ship": { roles: STAFF, scope: "inventory:write" },
+  "POST /v1/transfers/:id/receive": { roles: STAFF, scope: "inventory:write" },
+  "POST /v1/transfers/:id/cancel": { roles: STAFF, scope: "inventory:write" },
   "GET /v1/stream": { roles: EVERYONE, scope: "inventory:read", publishable: true },
   // Catalog: staff read, admins and managers write; the storefront, image bytes and
   // approved reviews are public; customers write reviews, and edit or delete their own.
@@ -140,6 +155,8 @@ export const PERMISSIONS: Record<string, Rule> = {
   "POST /v1/orders/:id/fulfil": { roles: STAFF, scope: "orders:write" },
   "POST /v1/orders/:id/cancel": { roles: STAFF, own: ["customer"], scope: "orders:write" },
   "POST /v1/orders/:id/refund": { roles: ["admin", "manager"], scope: "orders:write" },
+  "GET /v1/orders/stuck": { roles: ["admin", "manager"], scope: "orders:read" },
+  "POST /v1/orders/:id/resume-payment": { roles: ["admin", "manager"], scope: "orders:write" },
   "GET /v1/invoices": { roles: STAFF, own: ["customer"], scope: "invoices:read" },
   "POST /v1/invoices": { roles: STAFF, scope: "invoices:write" },
   "GET /v1/invoices/:id{[^/]+\\.html}": { roles: STAFF, own: ["customer"], scope: "invoices:read" },

@@ -2,6 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import { createDb } from "../db/client";
 import { randomToken } from "../lib/crypto";
+import { log } from "../lib/log";
 import { endpointOf } from "./endpoint";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -21,15 +22,13 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.header("X-Request-Id", requestId);
   if (c.env.REQUEST_LOG !== "off") {
     const actor = c.get("actor");
-    console.log(
-      JSON.stringify({
-        method: c.req.method,
-        route: endpointOf(c)?.split(" ")[1] ?? c.req.path,
-        status: c.res.status,
-        ms: Math.round((performance.now() - started) * 100) / 100,
-        request_id: requestId,
-        actor: actor ? actor.id : null,
-      }),
-    );
+    log.info("request", {
+      method: c.req.method,
+      route: endpointOf(c)?.split(" ")[1] ?? c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 100) / 100,
+      request_id: requestId,
+      actor: actor ? actor.id : null,
+    });
   }
 });

@@ -4,7 +4,7 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../context";
-import { AppError } from "../lib/errors";
+import { payloadTooLarge, unsupportedMediaType } from "../lib/errors";
 import { endpointOf } from "./endpoint";
 
 export const corsFromAllowList = createMiddleware<AppEnv>((c, next) => {
@@ -37,15 +37,32 @@ const contentSecurityPolicy = {
   connectSrc: ["'self'"],
   frameAncestors: ["'none'"],
 };
-const sameOriginHeaders = secureHeaders({ contentSecurityPolicy });
+// One framing policy: nothing of ours may be framed, anywhere. CSP `frame-ancestors 'none'`
+// says so to current browsers and `X-Frame-Options: DENY` to older ones.
+const sameOriginHeaders = secureHeaders({ contentSecurityPolicy, xFrameOptions: "DENY" });
 // Product images are embedded by shops on other origins (`<img src>`), which a
 // same-origin Cross-Origin-Resource-Policy would make browsers refuse.
-const crossOriginHeaders = secureHeaders({ contentSecurityPolicy, crossOriginResourcePolicy: "cross-origin" });
+const crossOriginHeaders = secureHeaders({
+  contentSecurityPolicy,
+  xFrameOptions: "DENY",
+  crossOriginResourcePolicy: "cross-origin",
+});
 const CROSS_ORIGIN_RESOURCES = new Set(["GET /v1/images/:key"]);
 
 export const securityHeaders = createMiddleware<AppEnv>((c, next) =>
   (CROSS_ORIGIN_RESOURCES.has(endpointOf(c) ?? "") ? crossOriginHeaders : sameOriginHeaders)(c, next),
 );
+
+/**
+ * Answers to a caller with credentials are theirs alone: unless the route chose its
+ * own caching (the storefront's public cache), no shared cache or browser may keep
+ * them.
+ */
+export const privateAnswers = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  const credentialed = c.req.header("authorization") !== undefined || c.req.header("x-api-key") !== undefined;
+  if (credentialed && !c.res.headers.has("cache-control")) c.header("Cache-Control", "private, no-store");
+});
 
 interface BodyPolicy {
   /** Largest body accepted, in bytes. */
@@ -78,7 +95,7 @@ export const limitBody = createMiddleware<AppEnv>((c, next) => {
   return bodyLimit({
     maxSize,
     onError: () => {
-      throw new AppError(413, "PAYLOAD_TOO_LARGE", `The body is larger than ${maxSize} bytes.`);
+      throw payloadTooLarge(`The body is larger than ${maxSize} bytes.`);
     },
   })(c, next);
 });
@@ -95,7 +112,7 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   if ((hasBody || chunked) && ["POST", "PUT", "PATCH"].includes(c.req.method) && !bodyPolicyOf(c)) {
     const type = c.req.header("content-type") ?? "";
     if (!JSON_TYPE.test(type)) {
-      throw new AppError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
+      throw unsupportedMediaType("Send the body as application/json.");
     }
   }
   await next();

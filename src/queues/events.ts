@@ -1,11 +1,10 @@
 import { eq } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { events } from "../db/schema";
-import type { EventMessage } from "../modules/events/publisher";
-import { markOrderPipelineDead, runOrderPipelineForEvent } from "../modules/orders/pipeline";
-import { runReturnPipelineForEvent } from "../modules/returns/pipeline";
-import { backoffSeconds } from "../modules/webhooks/deliveries/backoff";
-import { fanOutEvents } from "../modules/webhooks/deliveries/fan-out";
+import { markOrderPipelineDead, runOrderPipelineForEvent } from "../flows/order-pipeline";
+import { runReturnPipelineForEvent } from "../flows/return-pipeline";
+import type { EventMessage } from "../modules/events";
+import { backoffSeconds, fanOutEvents } from "../modules/webhooks";
 import { isMessageOf, logMessageError } from "./messages";
 
 const isEventMessage = isMessageOf<EventMessage>({ event_id: "string" });

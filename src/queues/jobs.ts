@@ -1,12 +1,10 @@
 import { createDb, type Database } from "../db/client";
-import { flushOutbox } from "../modules/events/publisher";
-import { runExport } from "../modules/exports/runner";
-import { type ExportRunMessage, failExport } from "../modules/exports/service";
-import { applyImport } from "../modules/imports/apply";
-import { failImport, type ImportApplyMessage } from "../modules/imports/service";
-import { expireOrder } from "../modules/orders/cancel";
-import { orderDeps } from "../modules/orders/store";
-import { backoffSeconds } from "../modules/webhooks/deliveries/backoff";
+import { log } from "../lib/log";
+import { flushOutbox } from "../modules/events";
+import { type ExportRunMessage, failExport, runExport } from "../modules/exports";
+import { applyImport, failImport, type ImportApplyMessage } from "../modules/imports";
+import { expireOrder, orderDeps } from "../modules/orders";
+import { backoffSeconds } from "../modules/webhooks";
 import { isMessageOf, logMessageError } from "./messages";
 
 /** Sent by a stock object's alarm for each expired hold that belongs to an order. */
@@ -65,9 +63,7 @@ export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> 
 export async function consumeJobsDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
   const db = createDb(env.DB);
   for (const message of batch.messages) {
-    console.error(
-      JSON.stringify({ level: "error", message: "job dead-lettered", queue: batch.queue, body: message.body }),
-    );
+    log.error("job dead-lettered", { queue: batch.queue, message_id: message.id, body: message.body });
     try {
       if (isImportApply(message.body))
         await failImport(db, message.body.import_id, "Applying failed after every retry.");

@@ -1,3 +1,5 @@
+import { log } from "../lib/log";
+
 type FieldType = "string" | "number";
 
 /** A guard for a queue message body with these required fields. */
@@ -9,14 +11,5 @@ export function isMessageOf<T>(fields: Record<string, FieldType>) {
 }
 
 export function logMessageError(queue: string, message: Message, error: unknown): void {
-  console.error(
-    JSON.stringify({
-      level: "error",
-      queue,
-      message_id: message.id,
-      attempts: message.attempts,
-      error: error instanceof Error ? error.message : String(error),
-      stack: error instanceof Error ? error.stack : undefined,
-    }),
-  );
+  log.error("queue message failed", { queue, message_id: message.id, attempts: message.attempts, error });
 }

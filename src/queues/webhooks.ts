@@ -1,9 +1,14 @@
 import { createDb } from "../db/client";
-import { flushOutbox } from "../modules/events/publisher";
-import { backoffSeconds } from "../modules/webhooks/deliveries/backoff";
-import { type DeliveryDeps, type DeliveryRow, deliver, loadDeliveries } from "../modules/webhooks/deliveries/deliver";
-import type { DeliveryMessage } from "../modules/webhooks/deliveries/dispatch";
-import { recordExhausted } from "../modules/webhooks/deliveries/outcome";
+import { flushOutbox } from "../modules/events";
+import {
+  backoffSeconds,
+  type DeliveryDeps,
+  type DeliveryMessage,
+  type DeliveryRow,
+  deliver,
+  loadDeliveries,
+  recordExhausted,
+} from "../modules/webhooks";
 import { isMessageOf, logMessageError } from "./messages";
 
 const isDeliveryMessage = isMessageOf<DeliveryMessage>({ delivery_id: "string", run: "number" });

@@ -1,9 +1,8 @@
-import { env } from "cloudflare:workers";
 import { decodeJwt } from "jose";
-import { createDb } from "../../src/db/client";
 import { type Role, users } from "../../src/db/schema";
 import { newId } from "../../src/lib/ids";
-import { hashPassword } from "../../src/modules/auth/passwords";
+import { hashPassword } from "../../src/modules/users/passwords";
+import { db } from "./db";
 import { call } from "./http";
 
 export const TEST_PASSWORD = "Correct-Horse-42";
@@ -29,17 +28,15 @@ export async function signInAs(role: Role, email = uniqueEmail(role)): Promise<S
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const now = new Date().toISOString();
   const id = newId("usr");
-  await createDb(env.DB)
-    .insert(users)
-    .values({
-      id,
-      email,
-      name: `Test ${role}`,
-      passwordHash: await passwordHash,
-      role,
-      createdAt: now,
-      updatedAt: now,
-    });
+  await db.insert(users).values({
+    id,
+    email,
+    name: `Test ${role}`,
+    passwordHash: await passwordHash,
+    role,
+    createdAt: now,
+    updatedAt: now,
+  });
   const res = await call<{ access_token: string; refresh_token: string }>("POST", "/v1/auth/login", {
     body: { email, password: TEST_PASSWORD },
   });

@@ -1,7 +1,6 @@
-import { env } from "cloudflare:workers";
-import { createDb } from "../../src/db/client";
 import { type ProductStatus, products } from "../../src/db/schema";
 import { newId } from "../../src/lib/ids";
+import { db } from "./db";
 
 export interface TestProduct {
   id: string;
@@ -25,23 +24,21 @@ export async function insertProduct(
   const suffix = id.slice(-10);
   const now = new Date().toISOString();
   const price = overrides.price ?? 1250;
-  await createDb(env.DB)
-    .insert(products)
-    .values({
-      id,
-      sku: `SKU-${suffix}`,
-      name: `Test product ${suffix}`,
-      slug: `test-product-${suffix}`,
-      description: "",
-      price,
-      attributes: {},
-      status: overrides.status ?? "published",
-      lowStockThreshold: overrides.lowStockThreshold ?? null,
-      categoryId: overrides.categoryId ?? null,
-      publishedAt: overrides.status === "draft" ? null : now,
-      firstPublishedAt: overrides.status === "draft" ? null : now,
-      createdAt: now,
-      updatedAt: now,
-    });
+  await db.insert(products).values({
+    id,
+    sku: `SKU-${suffix}`,
+    name: `Test product ${suffix}`,
+    slug: `test-product-${suffix}`,
+    description: "",
+    price,
+    attributes: {},
+    status: overrides.status ?? "published",
+    lowStockThreshold: overrides.lowStockThreshold ?? null,
+    categoryId: overrides.categoryId ?? null,
+    publishedAt: overrides.status === "draft" ? null : now,
+    firstPublishedAt: overrides.status === "draft" ? null : now,
+    createdAt: now,
+    updatedAt: now,
+  });
   return { id, sku: `SKU-${suffix}`, price };
 }

@@ -153,16 +153,3 @@ export const catalogState = sqliteTable(
   },
   (t) => [check("catalog_state_single_row", sql`${t.id} = 1`)],
 );
-
-/**
- * Never holds a row. A guard statement inserts `ok = 0` into it when a batch's
- * precondition no longer holds, which violates the check and rolls the whole D1
- * batch back: the guarded change, its outbox event and its audit row together.
- */
-export const catalogWriteGuard = sqliteTable(
-  "catalog_write_guard",
-  {
-    ok: integer("ok").notNull(),
-  },
-  (t) => [check("catalog_write_applied", sql`${t.ok} = 1`)],
-);

@@ -4,7 +4,6 @@ import type { Address } from "./orders";
 import { orders } from "./orders";
 
 export const INVOICE_STATUSES = ["issued", "void"] as const;
-export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 /**
  * The last number handed out per series (`INV`, `CRN`) and year. It is bumped in the

@@ -26,6 +26,11 @@ export interface Address {
   phone?: string | undefined;
 }
 
+export interface LineAllocation {
+  location_id: string;
+  qty: number;
+}
+
 export type OrderMetadata = Record<string, string | number | boolean | null>;
 
 export const orders = sqliteTable(
@@ -90,6 +95,10 @@ export const orderLines = sqliteTable(
     qty: integer("qty").notNull(),
     lineTotal: integer("line_total").notNull(),
     refundedQty: integer("refunded_qty").notNull().default(0),
+    /** Where the line's units are held (and sold from): one entry per location, as allocated at checkout. */
+    allocations: text("allocations", { mode: "json" }).$type<LineAllocation[]>().notNull().default([]),
+    /** Units fulfilled so far, per location. */
+    fulfilled: text("fulfilled", { mode: "json" }).$type<LineAllocation[]>().notNull().default([]),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.productId] }),
@@ -115,7 +124,6 @@ export const orderStatusHistory = sqliteTable(
 
 /** `failed`: abandoned before any money moved (the stock was gone); `declined`: refused by the provider. */
 export const PAYMENT_STATUSES = ["pending", "succeeded", "declined", "failed"] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** A capture attempt. Written as `pending` when the payment is claimed, before the provider is asked. */
 export const payments = sqliteTable(
@@ -134,6 +142,10 @@ export const payments = sqliteTable(
     providerRef: text("provider_ref"),
     failureCode: text("failure_code"),
     failureMessage: text("failure_message"),
+    /** Sweep runs that failed to finish this payment; at the cap the sweep leaves it to staff (`GET /v1/orders/stuck`). */
+    resumeAttempts: integer("resume_attempts").notNull().default(0),
+    /** Why the last sweep run failed (the error's message, never request data). */
+    resumeError: text("resume_error"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -192,15 +204,6 @@ export const refundLines = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.refundId, t.productId] })],
 );
-
-/**
- * Never holds a row. A guard statement inserts `ok = 0` when an order batch's
- * precondition (status and version read by the service) no longer holds, which
- * violates the check and rolls the whole batch back with its event and audit row.
- */
-export const orderWriteGuard = sqliteTable("order_write_guard", { ok: integer("ok").notNull() }, (t) => [
-  check("order_write_applied", sql`${t.ok} = 1`),
-]);
 
 /** Which order-pipeline step has run for which event (steps are idempotent by event id). */
 export const orderPipelineSteps = sqliteTable(

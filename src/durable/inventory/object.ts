@@ -1,21 +1,31 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
 import { chunks } from "../../lib/chunks";
-import { flushOutbox } from "../../modules/events/publisher";
+import { flushOutbox } from "../../modules/events";
+import { applyChecked, changeState, endHold, invalid, locationOf, receive, reserve, ship } from "./operations";
 import { writeProjection } from "./projection";
+import { abandonProjection, completeProjection, takeProjectionBatch } from "./projection-batch";
+import { dueHolds, earliestHoldExpiry, insertReservation, reservationOf, transferLine } from "./records";
+import { migrateStorage } from "./schema-versions";
 import { StockStorage } from "./storage";
 import type {
   AdjustInput,
+  ChangeStateInput,
   LedgerQuery,
   Movement,
   MovementResult,
+  OperationResult,
+  ReceiveInput,
   Refusal,
   Reservation,
   ReservationResult,
   ReserveInput,
   RestockInput,
   SetCountInput,
+  SetSafetyStockInput,
+  ShipInput,
   StockLevel,
+  TransferLine,
 } from "./types";
 
 const FLUSH_BATCH = 200;
@@ -30,7 +40,8 @@ const PUBLISH_COALESCE_MS = 25;
  * One object per product (`idFromName(product_id)`): the only writer of that
  * product's stock (docs/architecture.md, "Stock: the consistency model"). Every RPC method does its storage work
  * synchronously inside one transaction, so operations are serialised and the
- * invariant 0 <= reserved <= on_hand is checked and kept by construction. Every
+ * invariant (every bucket >= 0, reserved + damaged + quarantine <= on_hand at each
+ * location) is checked and kept by construction. Every
  * operation is idempotent by its id: a repeat returns the first answer and appends
  * nothing. Refusals change nothing and are returned as values.
  */
@@ -45,6 +56,8 @@ export class InventoryDO extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // Older objects are brought to the current layout before they answer anything.
+    migrateStorage(ctx.storage.sql, (work) => ctx.storage.transactionSync(work));
     this.store = new StockStorage(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await ctx.storage.getAlarm();
@@ -56,120 +69,140 @@ export class InventoryDO extends DurableObject<Env> {
   }
 
   async adjust(input: AdjustInput): Promise<MovementResult> {
-    const replay = this.replayMovement(input.product_id, input.movement_id);
-    if (replay) return replay;
     if (!Number.isSafeInteger(input.delta) || input.delta === 0) return invalid("delta must be a non-zero integer");
-    const result = this.ctx.storage.transactionSync((): MovementResult => {
-      const level = this.store.level(input.product_id);
-      if (level.on_hand + input.delta < level.reserved) return insufficient(-input.delta, level);
-      const movement = this.store.apply(input.product_id, {
-        reason: input.reason,
-        deltaOnHand: input.delta,
-        deltaReserved: 0,
-        movementId: input.movement_id,
-        note: input.note ?? null,
-        reference: input.reference ?? null,
-        actor: input.actor ?? null,
-      });
-      return this.movementAnswer(input.product_id, movement, false);
-    });
-    return this.changed(result);
+    return this.movementOperation(input.product_id, input.movement_id, () =>
+      applyChecked(
+        this.store,
+        input.product_id,
+        {
+          locationId: locationOf(input.location_id),
+          operationId: input.movement_id,
+          movementId: input.movement_id,
+          reason: input.reason,
+          deltas: { on_hand: input.delta },
+          note: input.note ?? null,
+          reference: input.reference ?? null,
+          actor: input.actor ?? null,
+        },
+        -input.delta,
+      ),
+    );
   }
 
+  /** A stock-take at one location, against the version of that location it was taken at. */
   async setCount(input: SetCountInput): Promise<MovementResult> {
-    const replay = this.replayMovement(input.product_id, input.movement_id);
-    if (replay) return replay;
     if (!Number.isSafeInteger(input.on_hand) || input.on_hand < 0)
       return invalid("on_hand must be a whole number >= 0");
-    const result = this.ctx.storage.transactionSync((): MovementResult => {
-      const level = this.store.level(input.product_id);
+    const locationId = locationOf(input.location_id);
+    return this.movementOperation(input.product_id, input.movement_id, () => {
+      const level = this.store.locationLevel(locationId);
       if (input.expected_version != null && input.expected_version !== level.version) {
-        return { ok: false, code: "VERSION_MISMATCH", version: level.version };
+        return { ok: false, code: "VERSION_MISMATCH", version: level.version, location_id: locationId };
       }
-      // Units promised to open holds cannot be counted away; release or sell them first.
-      if (input.on_hand < level.reserved) return insufficient(level.on_hand - input.on_hand, level);
-      const movement = this.store.apply(input.product_id, {
-        reason: "cycle_count",
-        deltaOnHand: input.on_hand - level.on_hand,
-        deltaReserved: 0,
-        movementId: input.movement_id,
-        note: input.note ?? null,
-        actor: input.actor ?? null,
-      });
-      return this.movementAnswer(input.product_id, movement, false);
+      // Units promised to holds, or set aside as damaged or in quarantine, cannot be counted away.
+      return applyChecked(
+        this.store,
+        input.product_id,
+        {
+          locationId,
+          operationId: input.movement_id,
+          movementId: input.movement_id,
+          reason: "cycle_count",
+          deltas: { on_hand: input.on_hand - level.on_hand },
+          note: input.note ?? null,
+          actor: input.actor ?? null,
+        },
+        level.on_hand - input.on_hand,
+      );
     });
-    return this.changed(result);
   }
 
   async restock(input: RestockInput): Promise<MovementResult> {
-    const replay = this.replayMovement(input.product_id, input.movement_id);
-    if (replay) return replay;
     if (!Number.isSafeInteger(input.qty) || input.qty <= 0) return invalid("qty must be a whole number > 0");
-    const result = this.ctx.storage.transactionSync((): MovementResult => {
-      const movement = this.store.apply(input.product_id, {
-        reason: "restock",
-        deltaOnHand: input.qty,
-        deltaReserved: 0,
+    return this.movementOperation(input.product_id, input.movement_id, () =>
+      this.store.apply(input.product_id, {
+        locationId: locationOf(input.location_id),
+        operationId: input.movement_id,
         movementId: input.movement_id,
+        reason: "restock",
+        deltas: { on_hand: input.qty },
         reference: input.reference ?? null,
         actor: input.actor ?? null,
-      });
-      return this.movementAnswer(input.product_id, movement, false);
-    });
-    return this.changed(result);
+      }),
+    );
   }
 
-  /** All or nothing for this product: either `qty` units are held until `expires_at`, or nothing changes. */
+  /**
+   * Moves units between states at one location: damaged, quarantined, written off, sent out
+   * on a dispatch and back, or arriving from outside (returns). See `stateDeltas`.
+   */
+  async changeState(input: ChangeStateInput): Promise<MovementResult> {
+    return this.movementOperation(input.product_id, input.movement_id, () => changeState(this.store, input));
+  }
+
+  /** Safety stock is withheld from sale at the location; it never makes available negative. */
+  async setSafetyStock(input: SetSafetyStockInput): Promise<StockLevel | Refusal> {
+    if (!Number.isSafeInteger(input.safety_stock) || input.safety_stock < 0)
+      return invalid("safety_stock must be a whole number >= 0");
+    this.ctx.storage.transactionSync(() =>
+      this.store.setSafetyStock(input.product_id, input.location_id, input.safety_stock),
+    );
+    this.scheduleFlush();
+    this.schedulePublish();
+    return this.store.level(input.product_id);
+  }
+
+  /** One product's part of a transfer leaving its origin. */
+  async shipTransfer(input: ShipInput): Promise<OperationResult> {
+    return this.operation(input.product_id, input.movement_id, () => ship(this.store, input));
+  }
+
+  /** One product's part of a transfer arriving (partially, or written off as lost). */
+  async receiveTransfer(input: ReceiveInput): Promise<OperationResult> {
+    return this.operation(input.product_id, input.movement_id, () => receive(this.store, input));
+  }
+
+  async transfer(transferId: string): Promise<TransferLine | null> {
+    return transferLine(this.store, transferId);
+  }
+
+  /**
+   * All or nothing for this product: either `qty` units are held until `expires_at`, at one
+   * candidate location if any has them all, else split across candidates, or nothing changes.
+   */
   async reserve(input: ReserveInput): Promise<ReservationResult> {
-    const existing = this.store.reservation(input.reservation_id);
+    const existing = reservationOf(this.store, input.reservation_id);
     if (existing) return this.reservationAnswer(input.product_id, existing.id, true);
     if (!Number.isSafeInteger(input.qty) || input.qty <= 0) return invalid("qty must be a whole number > 0");
     if (!Number.isSafeInteger(input.ttl_seconds) || input.ttl_seconds <= 0) return invalid("ttl_seconds must be > 0");
     const expiresAt = Date.now() + input.ttl_seconds * 1000;
     const result = this.ctx.storage.transactionSync((): ReservationResult => {
-      const level = this.store.level(input.product_id);
-      if (input.qty > level.available) return insufficient(input.qty, level);
-      this.store.insertReservation(input.reservation_id, input.order_id ?? null, input.qty, "held", expiresAt);
-      this.store.apply(input.product_id, {
-        reason: "reserved",
-        deltaOnHand: 0,
-        deltaReserved: input.qty,
-        reservationId: input.reservation_id,
-        reference: input.order_id ?? null,
-      });
-      return this.reservationAnswer(input.product_id, input.reservation_id, false);
+      const refused = reserve(this.store, input, expiresAt);
+      return refused ?? this.reservationAnswer(input.product_id, input.reservation_id, false);
     });
     if (result.ok) await this.armAlarm(expiresAt);
     return this.changed(result);
   }
 
-  /** A sale: the held units leave the shelf, so on_hand and reserved both go down. */
+  /** A sale: the held units leave the shelf, so on_hand and reserved both go down where they are held. */
   async commit(input: {
     product_id: string;
     reservation_id: string;
     actor?: string | null;
   }): Promise<ReservationResult> {
     const result = this.ctx.storage.transactionSync((): ReservationResult => {
-      const reservation = this.store.reservation(input.reservation_id);
+      const reservation = reservationOf(this.store, input.reservation_id);
       if (!reservation) return { ok: false, code: "RESERVATION_NOT_FOUND" };
       if (reservation.state === "committed") {
         return this.reservationAnswer(input.product_id, reservation.id, true);
       }
       if (reservation.state === "held" && Date.parse(reservation.expires_at) <= Date.now()) {
         // Past its time but not yet swept: it is expired, and a sale must not resurrect it.
-        this.expireHold(input.product_id, reservation.id, reservation.qty);
+        endHold(this.store, input.product_id, reservation.id, "expired");
         return { ok: false, code: "RESERVATION_NOT_HELD", state: "expired" };
       }
       if (reservation.state !== "held") return { ok: false, code: "RESERVATION_NOT_HELD", state: reservation.state };
-      this.store.setReservationState(reservation.id, "committed");
-      this.store.apply(input.product_id, {
-        reason: "sale",
-        deltaOnHand: -reservation.qty,
-        deltaReserved: -reservation.qty,
-        reservationId: reservation.id,
-        reference: reservation.order_id,
-        actor: input.actor ?? null,
-      });
+      endHold(this.store, input.product_id, reservation.id, "sale", { actor: input.actor ?? null });
       return this.reservationAnswer(input.product_id, reservation.id, false);
     });
     return this.changed(result);
@@ -185,31 +218,29 @@ export class InventoryDO extends DurableObject<Env> {
     reason?: string | null;
   }): Promise<ReservationResult> {
     const result = this.ctx.storage.transactionSync((): ReservationResult => {
-      const reservation = this.store.reservation(input.reservation_id);
+      const reservation = reservationOf(this.store, input.reservation_id);
       if (!reservation) {
-        this.store.insertReservation(input.reservation_id, null, 0, "released", Date.now());
+        insertReservation(this.store, {
+          id: input.reservation_id,
+          orderId: null,
+          state: "released",
+          expiresAt: Date.now(),
+          allocations: [],
+        });
         return this.reservationAnswer(input.product_id, input.reservation_id, false);
       }
       if (reservation.state === "committed") return { ok: false, code: "RESERVATION_NOT_HELD", state: "committed" };
       if (reservation.state !== "held") {
         return this.reservationAnswer(input.product_id, reservation.id, true);
       }
-      this.store.setReservationState(reservation.id, "released");
-      this.store.apply(input.product_id, {
-        reason: "released",
-        deltaOnHand: 0,
-        deltaReserved: -reservation.qty,
-        reservationId: reservation.id,
-        reference: reservation.order_id,
-        note: input.reason ?? null,
-      });
+      endHold(this.store, input.product_id, reservation.id, "released", { note: input.reason ?? null });
       return this.reservationAnswer(input.product_id, reservation.id, false);
     });
     return this.changed(result);
   }
 
   async reservation(reservationId: string): Promise<Reservation | null> {
-    return this.store.reservation(reservationId) ?? null;
+    return reservationOf(this.store, reservationId) ?? null;
   }
 
   async ledger(query: LedgerQuery): Promise<Movement[]> {
@@ -230,15 +261,16 @@ export class InventoryDO extends DurableObject<Env> {
     let expired = 0;
     const orderHolds: { order_id: string; reservation_id: string }[] = [];
     this.ctx.storage.transactionSync(() => {
-      for (const hold of this.store.dueHolds(now, EXPIRE_BATCH)) {
-        this.expireHold(productId, hold.id, hold.qty);
-        if (hold.order_id) orderHolds.push({ order_id: hold.order_id, reservation_id: hold.id });
+      for (const id of dueHolds(this.store, now, EXPIRE_BATCH)) {
+        const orderId = reservationOf(this.store, id)?.order_id;
+        endHold(this.store, productId, id, "expired");
+        if (orderId) orderHolds.push({ order_id: orderId, reservation_id: id });
         expired++;
       }
     });
     await this.notifyExpiredOrders(orderHolds);
     await this.flush();
-    const next = this.store.earliestHoldExpiry();
+    const next = earliestHoldExpiry(this.store);
     if (expired === EXPIRE_BATCH) await this.armAlarm(Date.now());
     else if (next !== null) await this.armAlarm(next);
   }
@@ -261,31 +293,45 @@ export class InventoryDO extends DurableObject<Env> {
     }
   }
 
-  private expireHold(productId: string, reservationId: string, qty: number): void {
-    this.store.setReservationState(reservationId, "expired");
-    this.store.apply(productId, {
-      reason: "expired",
-      deltaOnHand: 0,
-      deltaReserved: -qty,
-      reservationId,
-      note: "expired",
-    });
-  }
-
   private reservationAnswer(productId: string, reservationId: string, replayed: boolean): ReservationResult {
-    const reservation = this.store.reservation(reservationId);
+    const reservation = reservationOf(this.store, reservationId);
     if (!reservation) throw new Error(`reservation ${reservationId} vanished inside its own transaction`);
     return { ok: true, reservation, level: this.store.level(productId), replayed };
   }
 
-  private movementAnswer(productId: string, movement: Movement, replayed: boolean): MovementResult {
-    return { ok: true, movement, level: this.store.level(productId), replayed };
+  /**
+   * Runs an operation idempotent by its id in one transaction: a repeat answers with the
+   * movements the first run made and changes nothing.
+   */
+  private async operation(
+    productId: string,
+    operationId: string,
+    work: () => Movement[] | Refusal,
+  ): Promise<OperationResult> {
+    const result = this.ctx.storage.transactionSync((): OperationResult => {
+      const done = this.store.operation(operationId);
+      if (done.length > 0) return { ok: true, movements: done, level: this.store.level(productId), replayed: true };
+      const outcome = work();
+      if (!Array.isArray(outcome)) return outcome;
+      return { ok: true, movements: outcome, level: this.store.level(productId), replayed: false };
+    });
+    return this.changed(result);
   }
 
-  private replayMovement(productId: string, movementId: string): MovementResult | null {
-    const movement = this.store.movement(movementId);
-    if (!movement) return null;
-    return this.movementAnswer(productId, movement, true);
+  /** An operation that makes one movement, answered with it. */
+  private async movementOperation(
+    productId: string,
+    operationId: string,
+    work: () => Movement | Refusal,
+  ): Promise<MovementResult> {
+    const result = await this.operation(productId, operationId, () => {
+      const outcome = work();
+      return "ok" in outcome ? outcome : [outcome];
+    });
+    if (!result.ok) return result;
+    const [movement] = result.movements;
+    if (!movement) throw new Error(`operation ${operationId} made no movement`);
+    return { ok: true, movement, level: result.level, replayed: result.replayed };
   }
 
   /** After a change: project it to D1 now, with the alarm as the safety net. */
@@ -356,12 +402,12 @@ export class InventoryDO extends DurableObject<Env> {
     if (!productId) return;
     do {
       this.flushAgain = false;
-      const batch = this.store.takeProjectionBatch(productId, FLUSH_BATCH);
+      const batch = takeProjectionBatch(this.store, productId, FLUSH_BATCH);
       if (!batch) return;
       try {
         await writeProjection(this.env.DB, batch);
       } catch (err) {
-        const failures = this.store.abandonProjection(batch);
+        const failures = abandonProjection(this.store, batch);
         const backoff = Math.min(1000 * 2 ** failures, MAX_BACKOFF_MS);
         this.retryNotBefore = Date.now() + backoff;
         console.error(
@@ -376,7 +422,7 @@ export class InventoryDO extends DurableObject<Env> {
         await this.armAlarm(Date.now() + backoff);
         return;
       }
-      this.store.completeProjection(batch);
+      completeProjection(this.store, batch);
       this.retryNotBefore = 0;
       // The stock events are in the D1 outbox now; put them on the queue without waiting for the sweep.
       if (batch.events.length > 0) {
@@ -386,19 +432,4 @@ export class InventoryDO extends DurableObject<Env> {
       if (batch.movements.length === FLUSH_BATCH) this.flushAgain = true;
     } while (this.flushAgain);
   }
-}
-
-function insufficient(requested: number, level: StockLevel): Refusal {
-  return {
-    ok: false,
-    code: "INSUFFICIENT_STOCK",
-    requested,
-    available: level.available,
-    on_hand: level.on_hand,
-    reserved: level.reserved,
-  };
-}
-
-function invalid(detail: string): Refusal {
-  return { ok: false, code: "INVALID", detail };
 }

@@ -1,14 +1,15 @@
 import { sql } from "drizzle-orm";
 import { createDb } from "../../db/client";
-import { stockLevels, stockMovements } from "../../db/schema";
-import { bumpCatalogGeneration } from "../../modules/catalog/batch";
-import { recordedEventInsert } from "../../modules/events/outbox";
+import { stockLevels, stockLocationLevels, stockMovements } from "../../db/schema";
+import { bumpStorefrontGeneration } from "../../db/storefront-generation";
+import { recordedEventInsert } from "../../modules/events";
 import type { ProjectionBatch } from "./storage";
+import type { Buckets } from "./types";
 
 /**
- * Writes one slice of an object's ledger to D1 in one atomic batch. Every write is
- * idempotent (movements and events insert-or-ignore by id; the level only moves to a
- * newer version), so a batch retried after a crash, or two flushes overlapping, leave
+ * Writes one slice of an object's ledger to D1 in one atomic batch: its movements, each
+ * location's level and the product's total. Every write is idempotent (movements and
+ * events insert-or-ignore by id; levels only move to a newer version), so a batch retried after a crash, or two flushes overlapping, leave
  * the projection exactly as one successful flush would. When the product goes out of or
  * back into stock, the storefront's cache generation moves in the same batch, so shoppers
  * see it at once; other quantity changes show once cached pages expire.
@@ -17,6 +18,14 @@ export async function writeProjection(d1: D1Database, batch: ProjectionBatch): P
   const db = createDb(d1);
   const now = new Date().toISOString();
   const level = batch.level;
+  const total = {
+    ...bucketsOf(level),
+    version: level.version,
+    lowStockThreshold: level.low_stock_threshold,
+    isLow: batch.isLow,
+    updatedAt: level.updated_at ?? now,
+    projectedAt: now,
+  };
   const statements = [
     ...batch.movements.map((m) =>
       db
@@ -24,12 +33,22 @@ export async function writeProjection(d1: D1Database, batch: ProjectionBatch): P
         .values({
           id: m.id,
           productId: m.product_id,
+          locationId: m.location_id,
+          operationId: m.operation_id,
           seq: m.seq,
           reason: m.reason,
           deltaOnHand: m.delta_on_hand,
           deltaReserved: m.delta_reserved,
+          deltaDamaged: m.delta_damaged,
+          deltaQuarantine: m.delta_quarantine,
+          deltaIncoming: m.delta_incoming,
+          deltaOut: m.delta_out,
           onHand: m.on_hand,
           reserved: m.reserved,
+          damaged: m.damaged,
+          quarantine: m.quarantine,
+          incoming: m.incoming,
+          out: m.out,
           version: m.version,
           reservationId: m.reservation_id,
           reference: m.reference,
@@ -40,31 +59,23 @@ export async function writeProjection(d1: D1Database, batch: ProjectionBatch): P
         })
         .onConflictDoNothing(),
     ),
+    ...level.locations.map((l) => {
+      const row = { ...bucketsOf(l), version: l.version, updatedAt: l.updated_at ?? now, projectedAt: now };
+      return db
+        .insert(stockLocationLevels)
+        .values({ productId: level.product_id, locationId: l.location_id, ...row })
+        .onConflictDoUpdate({
+          target: [stockLocationLevels.productId, stockLocationLevels.locationId],
+          set: row,
+          setWhere: sql`excluded.version >= ${stockLocationLevels.version}`,
+        });
+    }),
     db
       .insert(stockLevels)
-      .values({
-        productId: level.product_id,
-        onHand: level.on_hand,
-        reserved: level.reserved,
-        available: level.available,
-        version: level.version,
-        lowStockThreshold: level.low_stock_threshold,
-        isLow: batch.isLow,
-        updatedAt: level.updated_at ?? now,
-        projectedAt: now,
-      })
+      .values({ productId: level.product_id, ...total })
       .onConflictDoUpdate({
         target: stockLevels.productId,
-        set: {
-          onHand: level.on_hand,
-          reserved: level.reserved,
-          available: level.available,
-          version: level.version,
-          lowStockThreshold: level.low_stock_threshold,
-          isLow: batch.isLow,
-          updatedAt: level.updated_at ?? now,
-          projectedAt: now,
-        },
+        set: total,
         setWhere: sql`excluded.version >= ${stockLevels.version}`,
       }),
     ...batch.events.map((e) =>
@@ -77,8 +88,21 @@ export async function writeProjection(d1: D1Database, batch: ProjectionBatch): P
         data: e.data,
       }),
     ),
-    ...(batch.inStockChanged ? [bumpCatalogGeneration(db)] : []),
+    ...(batch.inStockChanged ? [bumpStorefrontGeneration(db)] : []),
   ];
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);
+}
+
+function bucketsOf(b: Buckets & { available: number }) {
+  return {
+    onHand: b.on_hand,
+    reserved: b.reserved,
+    damaged: b.damaged,
+    quarantine: b.quarantine,
+    safetyStock: b.safety_stock,
+    incoming: b.incoming,
+    out: b.out,
+    available: b.available,
+  };
 }

@@ -1,9 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import { stockObject } from "../../modules/inventory/stock";
+import { stockObject } from "../../modules/inventory";
 import type { StockLevel } from "../inventory/types";
 
 export const MAX_SUBSCRIPTIONS = 200;
 export const MAX_MESSAGE_BYTES = 8 * 1024;
+const UNSENDABLE_CLOSE_CODES = new Set([1005, 1006, 1015]);
 
 /** What a socket remembers across hibernation: who it is and what it watches. */
 interface Attachment {
@@ -21,6 +22,26 @@ export interface StockMessage {
   available: number;
   version: number;
   at: string;
+  /** Staff only: each location's buckets. */
+  locations?: StockLevel["locations"];
+}
+
+/** The message for staff (with the per-location breakdown) and for everyone else (totals only). */
+function stockMessages(level: StockLevel): { staff: string; total: string } {
+  const message: StockMessage = {
+    type: "stock",
+    product_id: level.product_id,
+    on_hand: level.on_hand,
+    reserved: level.reserved,
+    available: level.available,
+    version: level.version,
+    at: level.updated_at ?? new Date().toISOString(),
+  };
+  return { total: JSON.stringify(message), staff: JSON.stringify({ ...message, locations: level.locations }) };
+}
+
+function isStaff(socket: WebSocket): boolean {
+  return (socket.deserializeAttachment() as Attachment | null)?.staff === true;
 }
 
 /**
@@ -49,21 +70,12 @@ export class StockStreamDO extends DurableObject<Env> {
 
   /** Called by a product's InventoryDO with its latest level. */
   async publish(level: StockLevel): Promise<number> {
-    const message: StockMessage = {
-      type: "stock",
-      product_id: level.product_id,
-      on_hand: level.on_hand,
-      reserved: level.reserved,
-      available: level.available,
-      version: level.version,
-      at: level.updated_at ?? new Date().toISOString(),
-    };
-    const text = JSON.stringify(message);
+    const texts = stockMessages(level);
     const index = this.subscriptions();
     const targets = new Set([...(index.get(level.product_id) ?? []), ...(index.get("*") ?? [])]);
     for (const socket of targets) {
       try {
-        socket.send(text);
+        socket.send(isStaff(socket) ? texts.staff : texts.total);
       } catch {
         // A socket closing under us; its close handler tidies up.
       }
@@ -78,11 +90,15 @@ export class StockStreamDO extends DurableObject<Env> {
       return;
     }
     const attachment = socket.deserializeAttachment() as Attachment;
-    let request: { subscribe?: unknown; unsubscribe?: unknown };
+    let request: unknown;
     try {
       request = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
     } catch {
-      return this.reply(socket, { type: "error", message: 'Send JSON such as {"subscribe": ["prd_…"]}.' });
+      request = undefined;
+    }
+    // `null`, numbers, strings and arrays are JSON too, but not a request.
+    if (request === null || typeof request !== "object" || Array.isArray(request)) {
+      return this.reply(socket, { type: "error", message: 'Send a JSON object such as {"subscribe": ["prd_…"]}.' });
     }
     const next = applyRequest(attachment, request);
     if ("error" in next) return this.reply(socket, { type: "error", message: next.error });
@@ -97,7 +113,12 @@ export class StockStreamDO extends DurableObject<Env> {
 
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
     this.index = null;
-    socket.close(code === 1005 ? 1000 : code, "closing");
+    // 1005, 1006 and 1015 describe how a connection ended and may never be sent, so they are not echoed.
+    try {
+      socket.close(UNSENDABLE_CLOSE_CODES.has(code) ? 1000 : code, "closing");
+    } catch {
+      // Already gone: nothing to answer.
+    }
   }
 
   override async webSocketError(): Promise<void> {
@@ -111,19 +132,11 @@ export class StockStreamDO extends DurableObject<Env> {
   /** A new subscriber gets the current level at once instead of waiting for the next change. */
   private async sendCurrentLevels(socket: WebSocket, productIds: string[]): Promise<void> {
     const levels = await Promise.all(productIds.map((id) => stockObject(this.env.INVENTORY, id).snapshot(id)));
+    const staff = isStaff(socket);
     for (const level of levels) {
       if (level.version === 0) continue;
-      socket.send(
-        JSON.stringify({
-          type: "stock",
-          product_id: level.product_id,
-          on_hand: level.on_hand,
-          reserved: level.reserved,
-          available: level.available,
-          version: level.version,
-          at: level.updated_at ?? new Date().toISOString(),
-        } satisfies StockMessage),
-      );
+      const texts = stockMessages(level);
+      socket.send(staff ? texts.staff : texts.total);
     }
   }
 

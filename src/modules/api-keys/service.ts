@@ -5,16 +5,16 @@
  * request because every request looks the key up. `last_used_at` is refreshed at
  * most once a minute so that hot keys do not turn every read into a write.
  */
-import { and, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { ApiKeyActor } from "../../context";
 import type { Database } from "../../db/client";
-import { type ApiKeyType, apiKeys } from "../../db/schema";
+import { type ApiKeyType, apiKeys, users } from "../../db/schema";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { badRequest, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
+import { auditInsert, type RequestMeta } from "../audit";
 import { toApiKeyResponse } from "./schemas";
 
 const TOUCH_INTERVAL_MS = 60_000;
@@ -94,7 +94,9 @@ export async function revokeApiKey(db: Database, id: string, meta: RequestMeta) 
 }
 
 /**
- * The key behind a presented secret, or null if unknown or revoked. Returns the
+ * The key behind a presented secret, or null if unknown or revoked, or if the admin
+ * who created it is deactivated or no longer an admin: a key never outlives its
+ * creator's authority (it works again if that admin is reinstated). Returns the
  * `last_used_at` write as a promise for the caller to hand to `waitUntil`.
  */
 export async function authenticateApiKey(
@@ -105,7 +107,15 @@ export async function authenticateApiKey(
   const [row] = await db
     .select({ id: apiKeys.id, type: apiKeys.type, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, await sha256Hex(presented)), isNull(apiKeys.revokedAt)))
+    .leftJoin(users, eq(users.id, apiKeys.createdBy))
+    .where(
+      and(
+        eq(apiKeys.keyHash, await sha256Hex(presented)),
+        isNull(apiKeys.revokedAt),
+        // Keys made by the system (seeding, no user) have no creator row.
+        or(isNull(users.id), and(eq(users.role, "admin"), eq(users.status, "active"))),
+      ),
+    )
     .limit(1);
   if (!row) return null;
   const stale = row.lastUsedAt === null || Date.now() - Date.parse(row.lastUsedAt) > TOUCH_INTERVAL_MS;

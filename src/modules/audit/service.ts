@@ -4,8 +4,9 @@
  * of secrets. The row is built here but executed by the caller inside the same D1
  * batch as the change, so there is never a change without its audit row or the reverse.
  */
-import { and, desc, eq, getTableColumns, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { Actor } from "../../context";
+import { insertIf } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { auditLogs } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
@@ -53,21 +54,12 @@ function auditRow(meta: RequestMeta, entry: AuditEntry): typeof auditLogs.$infer
 
 /**
  * The insert for one audit row, to run in the caller's batch. With `onlyIf`, the row
- * is written only when that condition holds inside the batch, which lets a guarded
- * update and its audit row succeed or fail together. Test something only this change
- * can make true: e.g. put the row before the update with the update's own WHERE as the
- * condition, since "the version is now N + 1" also holds after a concurrent writer's update.
+ * is written only when that condition holds inside the batch (see `insertIf`), which
+ * lets a guarded update and its audit row succeed or fail together.
  */
 export function auditInsert(db: Database, meta: RequestMeta, entry: AuditEntry, onlyIf?: SQL) {
   const row = auditRow(meta, entry);
-  if (!onlyIf) return db.insert(auditLogs).values(row);
-  // INSERT … SELECT <row> WHERE <condition>: the values are listed in the table's column
-  // order and encoded by each column, exactly as a plain insert would. (A raw `db.run`
-  // cannot be used here: drizzle cannot put it in a D1 batch.)
-  const values = Object.entries(getTableColumns(auditLogs)).map(([key, column]) =>
-    sql.param(row[key as keyof typeof row], column),
-  );
-  return db.insert(auditLogs).select(sql`SELECT ${sql.join(values, sql`, `)} WHERE ${onlyIf}`);
+  return onlyIf ? insertIf(db, auditLogs, row, onlyIf) : db.insert(auditLogs).values(row);
 }
 
 // Eleven columns per row: nine rows per insert stay under D1's 100 bound parameters.

@@ -4,7 +4,7 @@ import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/opena
 import { actorOf, clientIp, requestMeta, userOf } from "../../middleware/actor";
 import { permissionsOf } from "../../middleware/permissions";
 import { enforceRateLimit } from "../../middleware/rate-limit";
-import { UserSchema } from "../users/schemas";
+import { UserSchema } from "../users";
 import {
   CallerSchema,
   ChangePasswordSchema,
@@ -21,6 +21,12 @@ export const authRoutes = createRouter();
 
 const limitByIpAndEmail = (limiter: RateLimit, ip: string | null, email: string) =>
   enforceRateLimit(limiter, `${ip ?? "unknown"}|${email}`);
+/**
+ * A check of the current password is a password guess like a login: with a stolen
+ * access token it would otherwise be an oracle at the general API rate. Counted per
+ * account under the login limit.
+ */
+const limitPasswordChecks = (limiter: RateLimit, userId: string) => enforceRateLimit(limiter, `password|${userId}`);
 
 authRoutes.openapi(
   createRoute({
@@ -113,7 +119,11 @@ authRoutes.openapi(
     request: { body: jsonBody(UpdateProfileSchema) },
     responses: { 200: jsonContent(UserSchema, "The updated account"), ...problems(409) },
   }),
-  async (c) => c.json(await auth.updateProfile(c.get("db"), userOf(c), c.req.valid("json"), requestMeta(c)), 200),
+  async (c) => {
+    const body = c.req.valid("json");
+    if (body.current_password !== undefined) await limitPasswordChecks(c.env.RATE_LIMIT_AUTH, userOf(c).id);
+    return c.json(await auth.updateProfile(c.get("db"), userOf(c), body, requestMeta(c)), 200);
+  },
 );
 
 authRoutes.openapi(
@@ -127,6 +137,7 @@ authRoutes.openapi(
     responses: { 200: jsonContent(SessionSchema, "A fresh session"), ...problems() },
   }),
   async (c) => {
+    await limitPasswordChecks(c.env.RATE_LIMIT_AUTH, userOf(c).id);
     const session = await auth.changePassword(
       c.get("db"),
       c.env,

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { EmailSchema, PasswordSchema, UserSchema } from "../users/schemas";
+import { EmailSchema, PasswordSchema, UserSchema } from "../users";
 
 export const RegisterSchema = z
   .strictObject({ email: EmailSchema, password: PasswordSchema, name: z.string().trim().min(1).max(120) })

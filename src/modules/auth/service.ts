@@ -7,16 +7,23 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type { UserActor } from "../../context";
+import { isUniqueViolation } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { refreshTokens, sessions, users } from "../../db/schema";
 import { sha256Hex } from "../../lib/crypto";
-import { AppError, badRequest, conflict, notFound, unauthenticated } from "../../lib/errors";
+import { badRequest, conflict, notFound, unauthenticated } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { toUserResponse } from "../users/schemas";
-import { burnPasswordCheck, hashPassword, passwordProblems, verifyPassword } from "./passwords";
-import { mintRefreshToken, openSession, revokeSession, revokeUserSessions, tokenPair } from "./sessions";
+import { auditInsert, type RequestMeta } from "../audit";
+import {
+  burnPasswordCheck,
+  hashPassword,
+  passwordProblems,
+  revokeUserSessions,
+  toUserResponse,
+  verifyPassword,
+} from "../users";
+import { mintRefreshToken, openSession, revokeSession, tokenPair } from "./sessions";
 import type { TokenConfig } from "./tokens";
 
 const invalidCredentials = () => unauthenticated("The email or password is not correct.");
@@ -72,7 +79,8 @@ export async function register(
     ]);
   } catch (err) {
     // Two sign-ups racing for one email: the unique index lets exactly one through.
-    if (String(err).includes("UNIQUE")) throw conflict("An account with this email already exists.");
+    if (isUniqueViolation(err, users, "users_email_unique"))
+      throw conflict("An account with this email already exists.");
     throw err;
   }
   return { ...(await tokenPair(config, user, session.sessionId, session.refreshToken)), user: toUserResponse(user) };
@@ -180,7 +188,8 @@ export async function updateProfile(
       }),
     ]);
   } catch (err) {
-    if (String(err).includes("UNIQUE")) throw conflict("An account with this email already exists.");
+    if (isUniqueViolation(err, users, "users_email_unique"))
+      throw conflict("An account with this email already exists.");
     throw err;
   }
   return toUserResponse({ ...user, ...changes });
@@ -197,9 +206,9 @@ export async function changePassword(
 ) {
   const user = await loadSelf(db, actor);
   if (!(await verifyPassword(input.current_password, user.passwordHash))) {
-    throw new AppError(400, "VALIDATION_FAILED", "The current password is not correct.", {
-      errors: [{ path: "current_password", message: "Incorrect password" }],
-    });
+    throw badRequest("The current password is not correct.", [
+      { path: "current_password", message: "Incorrect password" },
+    ]);
   }
   const problems = passwordProblems(input.new_password, user.email, "new_password");
   if (input.new_password === input.current_password) {

@@ -1,11 +1,11 @@
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { UserActor } from "../../context";
 import type { Database } from "../../db/client";
 import { refreshTokens, sessions, users } from "../../db/schema";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { newId } from "../../lib/ids";
 import { isoInSeconds, nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
+import type { RequestMeta } from "../audit";
 import {
   ACCESS_TOKEN_SECONDS,
   REFRESH_TOKEN_SECONDS,
@@ -68,14 +68,6 @@ export function revokeSession(db: Database, sessionId: string, reason: string) {
     .update(sessions)
     .set({ revokedAt: nowIso(), revokedReason: reason })
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
-}
-
-/** Closes every open session of a user; `onlyIf` ties it to a guarded change in the same batch. */
-export function revokeUserSessions(db: Database, userId: string, reason: string, onlyIf?: SQL) {
-  return db
-    .update(sessions)
-    .set({ revokedAt: nowIso(), revokedReason: reason })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), onlyIf));
 }
 
 /**

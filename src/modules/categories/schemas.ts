@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { categories } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
-import { booleanFlag, SlugSchema } from "../catalog/schemas";
+import { booleanFlag, SlugSchema } from "../../lib/schemas";
 
 const CategoryId = z.string().min(1).max(64).openapi({ example: "cat_01jd8x2m6x4q8n0r5b7c9d1e3f" });
 const Position = z.number().int().min(0).max(1_000_000).openapi({ description: "Order among siblings, lowest first." });

@@ -8,22 +8,17 @@
  * batch. Every write bumps the storefront generation, since the tree is public.
  */
 import { and, eq, or, type SQL, sql } from "drizzle-orm";
+import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { startsWith } from "../../db/lists";
 import { categories } from "../../db/schema";
+import { bumpStorefrontGeneration } from "../../db/storefront-generation";
 import { badRequest, conflict, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { generateSlug, insertWithSlug } from "../../lib/slug";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import {
-  bumpCatalogGeneration,
-  guard,
-  isForeignKeyViolation,
-  isUniqueViolation,
-  retryOnRace,
-  runBatch,
-} from "../catalog/batch";
-import { generateSlug, insertWithSlug } from "../catalog/slug";
-import { countProductsInCategory, moveCategoryProducts } from "../products/category-links";
+import { auditInsert, type RequestMeta } from "../audit";
+import { countProductsInCategory, moveCategoryProducts } from "../products";
 import { type CategoryRow, categoryExists, loadCategory } from "./queries";
 import { type CategoryResponse, toCategoryResponse } from "./schemas";
 
@@ -33,7 +28,7 @@ function slugTaken(db: Database) {
       await db
         .select({ slug: categories.slug })
         .from(categories)
-        .where(or(eq(categories.slug, base), sql`${categories.slug} LIKE ${`${base}-%`}`))
+        .where(or(eq(categories.slug, base), startsWith(categories.slug, `${base}-`)))
     ).map((r) => r.slug);
 }
 
@@ -55,7 +50,8 @@ async function requireParent(db: Database, parentId: string | null | undefined) 
 }
 
 function writeError(err: unknown): unknown {
-  if (isUniqueViolation(err, "categories.slug")) return conflict("Another category already uses this slug.");
+  if (isUniqueViolation(err, categories, "categories_slug_unique"))
+    return conflict("Another category already uses this slug.");
   if (isForeignKeyViolation(err)) return conflict("The parent category was deleted meanwhile; choose another.");
   return err;
 }
@@ -87,7 +83,7 @@ export async function createCategory(
     await runBatch(db, [
       db.insert(categories).values(row),
       auditInsert(db, meta, { action: "category.created", entityType: "category", entityId: row.id, after: response }),
-      bumpCatalogGeneration(db),
+      bumpStorefrontGeneration(db),
     ]);
     return response;
   };
@@ -95,7 +91,7 @@ export async function createCategory(
     return await insertWithSlug(
       input.slug,
       () => generateSlug(input.name, "category", slugTaken(db)),
-      (err) => isUniqueViolation(err, "categories.slug"),
+      (err) => isUniqueViolation(err, categories, "categories_slug_unique"),
       create,
     );
   } catch (err) {
@@ -153,7 +149,7 @@ export async function updateCategory(
           before: toCategoryResponse(current),
           after: toCategoryResponse(after),
         }),
-        bumpCatalogGeneration(db),
+        bumpStorefrontGeneration(db),
       ]);
     } catch (err) {
       throw writeError(err);
@@ -202,7 +198,7 @@ export async function deleteCategory(
           before: toCategoryResponse(current),
           after: reassignTo === undefined ? null : { reassigned_to: reassignTo, products_moved: productCount },
         }),
-        bumpCatalogGeneration(db),
+        bumpStorefrontGeneration(db),
       ]);
     } catch (err) {
       // A product created in the category meanwhile, or the target deleted: nothing committed.

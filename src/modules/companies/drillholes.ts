@@ -4,14 +4,14 @@
  * (final depth once known, else the planned one), which the samples module asks `depthOf`.
  */
 import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
+import { isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { drillholes } from "../../db/schema";
 import { badRequest, conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { isUniqueViolation, retryOnRace, runBatch } from "../catalog/batch";
+import { auditInsert, type RequestMeta } from "../audit";
 import {
   type CreateDrillholeInput,
   type DrillholeRow,
@@ -24,7 +24,8 @@ import { checkVersion, saveEdit } from "./edits";
 import { loadProject } from "./projects";
 
 function writeError(err: unknown): unknown {
-  if (isUniqueViolation(err, "drillholes.project_id")) return conflict("The project already has a hole with this id.");
+  if (isUniqueViolation(err, drillholes, "drillholes_project_hole"))
+    return conflict("The project already has a hole with this id.");
   return err;
 }
 

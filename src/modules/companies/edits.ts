@@ -1,8 +1,8 @@
 import type { SQL } from "drizzle-orm";
+import { guard, runBatch, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { preconditionFailed } from "../../lib/errors";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { guard, runBatch, type Statement } from "../catalog/batch";
+import { auditInsert, type RequestMeta } from "../audit";
 
 interface Versioned {
   id: string;

@@ -2,8 +2,8 @@ import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
+import { ifMatchHeader } from "../../lib/schemas";
 import { requestMeta } from "../../middleware/actor";
-import { ifMatchHeader } from "../catalog/schemas";
 import {
   CreateProjectSchema,
   ListProjectsQuery,

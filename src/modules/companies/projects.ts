@@ -5,14 +5,14 @@
  * drillholes or dispatches is closed instead.
  */
 import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
+import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { projects } from "../../db/schema";
 import { badRequest, conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch } from "../catalog/batch";
+import { auditInsert, type RequestMeta } from "../audit";
 import { checkVersion, saveEdit } from "./edits";
 import {
   type CreateProjectInput,
@@ -25,7 +25,7 @@ import {
 import { loadCompany } from "./service";
 
 function writeError(err: unknown): unknown {
-  if (isUniqueViolation(err, "projects.company_id"))
+  if (isUniqueViolation(err, projects, "projects_company_code"))
     return conflict("The company already has a project with this code.");
   return err;
 }

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { COMPANY_KINDS, type companies } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
-import { booleanFlag } from "../catalog/schemas";
+import { booleanFlag } from "../../lib/schemas";
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 

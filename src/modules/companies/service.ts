@@ -7,14 +7,14 @@
  * the version it read and leaves an audit row in the same batch.
  */
 import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
+import { isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { companies } from "../../db/schema";
 import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { isUniqueViolation, retryOnRace, runBatch } from "../catalog/batch";
+import { auditInsert, type RequestMeta } from "../audit";
 import { checkVersion, saveEdit } from "./edits";
 import {
   type CompanyRow,
@@ -26,7 +26,9 @@ import {
 } from "./schemas";
 
 function nameTaken(err: unknown): unknown {
-  return isUniqueViolation(err, "companies_name_ci") ? conflict("Another company already has this name.") : err;
+  return isUniqueViolation(err, companies, "companies_name_ci")
+    ? conflict("Another company already has this name.")
+    : err;
 }
 
 export async function loadCompany(db: Database, id: string): Promise<CompanyRow> {

@@ -8,6 +8,7 @@
 import { and, desc, eq, inArray, lt, max, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
+import { inList, startsWith } from "../../db/lists";
 import { orders, users } from "../../db/schema";
 import { badRequest, forbidden, notFound } from "../../lib/errors";
 import { decodeCursor, toPage } from "../../lib/pagination";
@@ -50,7 +51,7 @@ async function statsOf(db: Database, customerIds: string[]) {
       lastAt: max(orders.createdAt),
     })
     .from(orders)
-    .where(inArray(orders.customerId, customerIds))
+    .where(inList(orders.customerId, customerIds))
     .groupBy(orders.customerId);
   return new Map(rows.map((r) => [r.customerId ?? "", { count: r.count, spent: r.spent, lastAt: r.lastAt }]));
 }
@@ -94,8 +95,7 @@ export async function listCustomers(
 ) {
   const where: SQL[] = [eq(users.role, "customer")];
   if (query.email) {
-    const prefix = `${query.email.toLowerCase().replace(/[%_\\]/g, "\\$&")}%`;
-    where.push(sql`${users.email} LIKE ${prefix} ESCAPE '\\'`);
+    where.push(startsWith(users.email, query.email.toLowerCase()));
   }
   if (query.cursor) where.push(lt(users.id, String(decodeCursor(query.cursor, 1)[0])));
   const rows = await db

@@ -5,12 +5,12 @@
  * inside its batch, since a draft holds nothing.
  */
 import { eq } from "drizzle-orm";
+import type { Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { dispatchLines, dispatchSamples } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { badRequest, conflict, type FieldProblem } from "../../lib/errors";
-import type { Statement } from "../catalog/batch";
-import { findProductsForStock } from "../products/lookup";
+import { findProductsForStock } from "../products";
 import { samplesByIds } from "../samples";
 import type { LineRow } from "./store";
 

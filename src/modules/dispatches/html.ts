@@ -1,4 +1,4 @@
-import { escapeHtml } from "../invoices/html";
+import { escapeHtml } from "../invoices";
 import type { DispatchSampleView, DispatchView } from "./schemas";
 
 function stockTable(d: DispatchView): string {

@@ -6,8 +6,9 @@
  */
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { IDS_PER_QUERY } from "../../db/lists";
 import { dispatches, dispatchLines, dispatchSamples, samples } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
+import { chunks } from "../../lib/chunks";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import type { SampleHistoryEntry } from "../samples";
 import type { DispatchSampleView, ListDispatchesFilter, OutstandingFilter, OutstandingView } from "./schemas";

@@ -10,7 +10,9 @@
  * Idempotency-Key, so the same request never records two returns.
  */
 import { and, eq, inArray, isNull } from "drizzle-orm";
+import { guard, isGuardFailure, runBatch, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { IDS_PER_QUERY } from "../../db/lists";
 import {
   dispatches,
   dispatchLines,
@@ -20,13 +22,12 @@ import {
   type ReturnedStock,
   type SampleOutcome,
 } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
+import { chunks } from "../../lib/chunks";
 import { badRequest, conflict, type FieldProblem, invalidTransition } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { guard, isGuardFailure, runBatch, type Statement } from "../catalog/batch";
-import { eventInsert } from "../events/outbox";
+import { auditInsert, type RequestMeta } from "../audit";
+import { eventInsert } from "../events";
 import { markBack } from "../samples";
 import type { DispatchView, ReturnInput } from "./schemas";
 import type { DispatchDeps } from "./send";

@@ -10,14 +10,14 @@
  * with event and audit row. (4) If that batch fails, the stock is undone.
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { guard, isGuardFailure, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { dispatches } from "../../db/schema";
 import { AppError, conflict, invalidTransition } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { guard, isGuardFailure, runBatch } from "../catalog/batch";
-import { eventInsert } from "../events/outbox";
+import { auditInsert, type RequestMeta } from "../audit";
+import { eventInsert } from "../events";
 import { allInStoreSql, markDispatched } from "../samples";
 import { sampleIdsOf } from "./contents";
 import type { DispatchView } from "./schemas";
@@ -90,9 +90,9 @@ async function sendAll(stock: DispatchStock, state: DispatchState, moves: StockM
   if (results.every((r) => r.status === "fulfilled" && r.value.ok)) return;
   await undoSends(stock, moves);
   if (results.some((r) => r.status === "rejected")) {
-    throw new AppError(503, "SERVICE_UNAVAILABLE", "Stock could not be moved; nothing was sent. Retry shortly.");
+    throw new AppError("SERVICE_UNAVAILABLE", "Stock could not be moved; nothing was sent. Retry shortly.");
   }
-  throw new AppError(409, "INSUFFICIENT_STOCK", "Not enough stock on hand for some lines; nothing was sent.", {
+  throw new AppError("INSUFFICIENT_STOCK", "Not enough stock on hand for some lines; nothing was sent.", {
     extra: {
       lines: state.lines.map((l, i) => {
         const r = results[i];

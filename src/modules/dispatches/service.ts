@@ -10,17 +10,16 @@
  * Every write is guarded on the version read and carries its event and audit row.
  */
 import { eq, type SQL, sql } from "drizzle-orm";
+import { guard, isGuardFailure, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { type DispatchStatus, dispatches } from "../../db/schema";
 import { badRequest, conflict, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { guard, isGuardFailure, retryOnRace, runBatch } from "../catalog/batch";
-import { companyActiveSql, loadCompany, loadProject, projectOpenSql } from "../companies";
-import { checkVersion } from "../companies/edits";
-import { eventInsert, eventInsertFilled } from "../events/outbox";
-import { bumpCounter, numberSql, sequenceSql } from "../invoices/numbering";
+import { auditInsert, type RequestMeta } from "../audit";
+import { checkVersion, companyActiveSql, loadCompany, loadProject, projectOpenSql } from "../companies";
+import { eventInsert, eventInsertFilled } from "../events";
+import { bumpCounter, numberSql, sequenceSql } from "../invoices";
 import { checkContents, contentInserts, replaceContents } from "./contents";
 import type { CreateDispatchInput, DispatchView, UpdateDispatchInput } from "./schemas";
 import { type DispatchRow, type DispatchState, dispatchEventData, loadDispatch, toDispatchView } from "./store";

@@ -6,10 +6,10 @@
  * crash left unmoved is moved now (idempotent by the movement ids the return derives).
  */
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { dispatches, dispatchReturns } from "../../db/schema";
-import { runBatch } from "../catalog/batch";
-import { eventInsertIf } from "../events/outbox";
+import { eventInsertIf } from "../events";
 import { statesOf } from "./reads";
 import { applyReturnStock } from "./returns";
 import type { DispatchStock } from "./stock";

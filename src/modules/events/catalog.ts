@@ -75,6 +75,27 @@ const creditNote = z
   })
   .openapi("CreditNoteEventData");
 
+const transfer = z
+  .looseObject({
+    id: z.string().openapi({ description: "Transfer id (`trf_…`)." }),
+    version,
+    status: z.string(),
+    from_location_id: z.string(),
+    to_location_id: z.string(),
+    lines: z
+      .array(
+        z.looseObject({
+          product_id: z.string(),
+          qty: z.number().int(),
+          shipped: z.number().int(),
+          received: z.number().int(),
+          lost: z.number().int(),
+        }),
+      )
+      .optional(),
+  })
+  .openapi("TransferEventData");
+
 const orderReturn = z
   .looseObject({
     id: z.string().openapi({ description: "Return id (`ret_…`)." }),
@@ -85,6 +106,7 @@ const orderReturn = z
     refund_id: z.string().optional(),
   })
   .openapi("ReturnEventData");
+
 const dispatch = z
   .looseObject({
     id: z.string().openapi({ description: "Dispatch id (`dsp_…`)." }),
@@ -150,13 +172,24 @@ export const EVENT_CATALOG = {
   "product.unpublished": { description: "A published product went back to draft.", data: product },
   "product.archived": { description: "A product was archived.", data: product },
   "product.restored": { description: "An archived product was restored.", data: product },
-  "stock.changed": { description: "A product's on-hand or reserved stock changed.", data: stockChanged },
+  "stock.changed": {
+    description: "A product's stock changed at some location; `locations` has each location's buckets.",
+    data: stockChanged,
+  },
   "stock.low": { description: "A product's available stock fell to its low-stock threshold.", data: stockLow },
   "order.created": { description: "An order was placed and its stock reserved.", data: order },
   "order.paid": { description: "An order was paid; its reserved stock was committed.", data: order },
   "order.completed": { description: "An order was fulfilled.", data: order },
   "order.cancelled": { description: "An order was cancelled; its stock was released or restocked.", data: order },
   "order.refunded": { description: "An order, or some of its lines, was refunded.", data: order },
+  "transfer.shipped": {
+    description: "A transfer left its origin; its units are incoming at the destination.",
+    data: transfer,
+  },
+  "transfer.received": {
+    description: "Units of a transfer arrived at the destination (or were written off as lost in transit).",
+    data: transfer,
+  },
   "invoice.issued": { description: "An invoice was issued.", data: invoice },
   "invoice.voided": { description: "An invoice was voided; its number stays used.", data: invoice },
   "credit_note.issued": { description: "A credit note was issued against an invoice for a refund.", data: creditNote },
@@ -226,5 +259,8 @@ export function patternMatches(pattern: string, type: string): boolean {
 
 /** The catalog types a pattern selects; empty means the pattern names nothing real. */
 export function typesSelectedBy(pattern: string): EventType[] {
+  // A type named exactly is always a valid subscription, `webhook.ping` included: it is listed in
+  // /v1/event-types, and the endpoint receives its own pings either way.
+  if (isEventType(pattern)) return [pattern];
   return EVENT_TYPES.filter((type) => eventDefinition(type).audience === "broadcast" && patternMatches(pattern, type));
 }

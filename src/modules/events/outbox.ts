@@ -1,4 +1,5 @@
 import { getTableColumns, type SQL, sql } from "drizzle-orm";
+import { insertIf } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { events } from "../../db/schema";
 import { newId } from "../../lib/ids";
@@ -67,12 +68,7 @@ export function recordedEventInsert(db: Database, event: RecordedEvent) {
  */
 export function eventInsertIf(db: Database, event: OutboxEvent, onlyIf: SQL) {
   const row: typeof events.$inferSelect = { ...outboxRow(event), sentAt: null, sendAttempts: 0 };
-  // INSERT … SELECT <row> WHERE <condition>, each value encoded by its column (as in
-  // auditInsert): a raw `db.run` cannot go in a D1 batch.
-  const values = Object.entries(getTableColumns(events)).map(([key, column]) =>
-    sql.param(row[key as keyof typeof row], column),
-  );
-  const statement = db.insert(events).select(sql`SELECT ${sql.join(values, sql`, `)} WHERE ${onlyIf}`);
+  const statement = insertIf(db, events, row, onlyIf);
   return { id: row.id, statement };
 }
 

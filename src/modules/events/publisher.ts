@@ -11,10 +11,12 @@
  * sweep takes every row still unsent 60 s after it was written, which covers a
  * worker that died between commit and send and a send that failed.
  */
-import { and, asc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { inList } from "../../db/lists";
 import { events } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
+import { log } from "../../lib/log";
 import { nowIso } from "../../lib/time";
 
 export interface EventMessage {
@@ -33,7 +35,7 @@ async function sendClaimed(db: Database, queue: Queue<EventMessage>, claimed: { 
     .update(events)
     .set({ sentAt: nowIso() })
     .where(
-      inArray(
+      inList(
         events.id,
         claimed.map((c) => c.id),
       ),
@@ -85,16 +87,14 @@ export async function flushOutbox(db: Database, queue: Queue<EventMessage>, opti
   try {
     if (eventIds) {
       for (const chunk of chunks(eventIds, BATCH_SIZE)) {
-        await publishBatch(db, queue, and(isNull(events.sentAt), inArray(events.id, chunk)) as SQL);
+        await publishBatch(db, queue, and(isNull(events.sentAt), inList(events.id, chunk)) as SQL);
       }
     } else {
       const fresh = () => and(isNull(events.sentAt), eq(events.sendAttempts, 0)) as SQL;
       await publish(db, queue, fresh, options.maxBatches ?? 5);
     }
   } catch (err) {
-    console.error(
-      JSON.stringify({ level: "warn", message: "outbox flush failed; the sweep will retry", error: String(err) }),
-    );
+    log.warn("outbox flush failed; the sweep will retry", { error: err });
   }
 }
 
@@ -110,14 +110,12 @@ export async function publishWritten(db: Database, queue: Queue<EventMessage>, e
       const claimed = await db
         .update(events)
         .set({ sendAttempts: sql`${events.sendAttempts} + 1` })
-        .where(and(isNull(events.sentAt), eq(events.sendAttempts, 0), inArray(events.id, chunk)))
+        .where(and(isNull(events.sentAt), eq(events.sendAttempts, 0), inList(events.id, chunk)))
         .returning({ id: events.id });
       await sendClaimed(db, queue, claimed);
     }
   } catch (err) {
-    console.error(
-      JSON.stringify({ level: "warn", message: "outbox publish failed; the sweep will retry", error: String(err) }),
-    );
+    log.warn("outbox publish failed; the sweep will retry", { error: err });
   }
 }
 

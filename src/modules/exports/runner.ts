@@ -3,7 +3,7 @@ import type { Database } from "../../db/client";
 import { exportJobs, type UploadedPart } from "../../db/schema";
 import { fromBase64, toBase64 } from "../../lib/base64";
 import { isoInSeconds, nowIso } from "../../lib/time";
-import { eventInsert } from "../events/outbox";
+import { eventInsert } from "../events";
 import { csvLines } from "./csv";
 import { countRows, type KeysetPosition, readPage } from "./reader";
 import { columnsOf } from "./sources";

@@ -7,8 +7,8 @@ import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
 import { isAllowed, PERMISSIONS } from "../../middleware/permissions";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { eventInsert } from "../events/outbox";
+import { auditInsert, type RequestMeta } from "../audit";
+import { eventInsert } from "../events";
 import { EXPORT_SOURCES } from "./sources";
 import { exportView } from "./view";
 

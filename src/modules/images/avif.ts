@@ -4,7 +4,6 @@
  * primary item (`pitm`), turned a quarter when its `irot` says so. Files whose
  * associations cannot be read fall back to the first `ispe`, as most readers do.
  */
-import type { Dimensions } from "./formats";
 
 interface Box {
   type: string;
@@ -40,6 +39,11 @@ function boxesIn(bytes: Uint8Array, from: number, to: number): Box[] {
 }
 
 const child = (boxes: Box[], type: string) => boxes.find((b) => b.type === type);
+
+export interface Dimensions {
+  width: number;
+  height: number;
+}
 
 export function isAvif(bytes: Uint8Array): boolean {
   if (bytes.length < 16 || fourcc(bytes, 4) !== "ftyp") return false;

@@ -6,7 +6,7 @@
  * several ranges or a malformed header are ignored and the whole image is sent, as
  * RFC 9110 allows.
  */
-import { AppError, notFound } from "../../lib/errors";
+import { notFound, rangeNotSatisfiable } from "../../lib/errors";
 import { IMAGE_FORMATS } from "./formats";
 import { IMMUTABLE_CACHE, objectKey } from "./storage";
 
@@ -69,9 +69,7 @@ export async function serveImage(files: R2Bucket, key: string, request: ImageReq
     if (!head) throw notFound("Image");
     const range = parseRange(request.range, head.size);
     if (range === "unsatisfiable") {
-      throw new AppError(416, "VALIDATION_FAILED", `The range is outside the image's ${head.size} bytes.`, {
-        headers: { "Content-Range": `bytes */${head.size}` },
-      });
+      throw rangeNotSatisfiable(`The range is outside the image's ${head.size} bytes.`, head.size);
     }
     if (range) {
       const part = await files.get(name, { range });

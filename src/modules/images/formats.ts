@@ -7,7 +7,7 @@
  * handles twenty formats we refuse, including text-based ones, and reads AVIF's first
  * `ispe` box rather than the primary item's; these readers are small and tested.
  */
-import { avifDimensions, isAvif } from "./avif";
+import { avifDimensions, type Dimensions, isAvif } from "./avif";
 
 export const IMAGE_FORMATS = {
   png: { contentType: "image/png", extension: "png" },
@@ -18,11 +18,6 @@ export const IMAGE_FORMATS = {
 } as const;
 
 export type ImageFormat = keyof typeof IMAGE_FORMATS;
-
-export interface Dimensions {
-  width: number;
-  height: number;
-}
 
 const ascii = (bytes: Uint8Array, offset: number, length: number) =>
   String.fromCharCode(...bytes.subarray(offset, offset + length));

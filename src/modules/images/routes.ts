@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { type AppEnv, createRouter } from "../../context";
-import { AppError } from "../../lib/errors";
+import { unsupportedMediaType } from "../../lib/errors";
+import { originOf } from "../../lib/http";
 import { bearerSecurity, idParam, jsonBody, jsonContent, ProblemSchema, problems } from "../../lib/openapi";
 import { requestMeta } from "../../middleware/actor";
-import { originOf } from "../catalog/http";
-import { ImageSchema } from "../products/schemas";
+import { ImageSchema } from "../products";
 import { serveImage } from "./delivery";
 import {
   binary,
@@ -27,9 +27,7 @@ const UPLOAD_TYPES = /^(multipart\/form-data|image\/[a-z0-9.+-]+|application\/oc
  */
 const requireUploadType = createMiddleware<AppEnv>(async (c, next) => {
   if (!UPLOAD_TYPES.test(c.req.header("content-type") ?? "")) {
-    throw new AppError(
-      415,
-      "UNSUPPORTED_MEDIA_TYPE",
+    throw unsupportedMediaType(
       "Send the image as multipart/form-data (field `file`) or as the raw bytes with an image/* or application/octet-stream Content-Type.",
     );
   }

@@ -9,21 +9,25 @@
  * the R2 object goes once no image row references it.
  */
 import { eq } from "drizzle-orm";
+import { retryOnRace, runBatch, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { productImages } from "../../db/schema";
-import { AppError, badRequest, conflict, notFound } from "../../lib/errors";
+import { badRequest, conflict, notFound, payloadTooLarge, unsupportedMediaType } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { retryOnRace, runBatch, type Statement } from "../catalog/batch";
-import { type ImageRow, imagesOf, loadProductRow, toImageResponse } from "../products/view";
-import { productChangeBatch } from "../products/writes";
+import type { RequestMeta } from "../audit";
+import { type ImageRow, imagesOf, loadProductRow, productChangeBatch, toImageResponse } from "../products";
 import { detectFormat, IMAGE_FORMATS, readDimensions } from "./formats";
 import { releaseImageObjects, storeImageObject } from "./storage";
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 export const MAX_IMAGES_PER_PRODUCT = 50;
 export const MAX_IMAGE_SIDE = 20_000;
+/**
+ * Total pixels: what a browser or resizer decoding the image must allocate. A tiny file
+ * can declare 20,000 × 20,000 (1.6 GB of RGBA); 50 megapixels covers real product photos.
+ */
+export const MAX_IMAGE_PIXELS = 50_000_000;
 
 function hex(buffer: ArrayBuffer): string {
   return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -33,16 +37,19 @@ function hex(buffer: ArrayBuffer): string {
 export function inspectImage(bytes: Uint8Array) {
   if (bytes.byteLength === 0) throw badRequest("The upload is empty.", [{ path: "file", message: "No bytes" }]);
   if (bytes.byteLength > MAX_IMAGE_BYTES) {
-    throw new AppError(413, "PAYLOAD_TOO_LARGE", `Images may be at most ${MAX_IMAGE_BYTES} bytes (10 MiB).`);
+    throw payloadTooLarge(`Images may be at most ${MAX_IMAGE_BYTES} bytes (10 MiB).`);
   }
   const format = detectFormat(bytes);
   if (!format) {
-    throw new AppError(415, "UNSUPPORTED_MEDIA_TYPE", "The file is not a PNG, JPEG, WebP, GIF or AVIF image.");
+    throw unsupportedMediaType("The file is not a PNG, JPEG, WebP, GIF or AVIF image.");
   }
   const size = readDimensions(format, bytes);
   if (!size) throw badRequest(`The ${format.toUpperCase()} header is truncated or corrupt.`);
   if (size.width > MAX_IMAGE_SIDE || size.height > MAX_IMAGE_SIDE) {
     throw badRequest(`Images may be at most ${MAX_IMAGE_SIDE} pixels wide and high.`);
+  }
+  if (size.width * size.height > MAX_IMAGE_PIXELS) {
+    throw badRequest(`Images may have at most ${MAX_IMAGE_PIXELS / 1_000_000} megapixels.`);
   }
   return { format, ...IMAGE_FORMATS[format], ...size };
 }

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
+import type { Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { productImages } from "../../db/schema";
-import type { Statement } from "../catalog/batch";
 
 /**
  * Image bytes live in R2 under their own SHA-256 (`images/<sha256>.<ext>`): the same

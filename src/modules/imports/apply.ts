@@ -1,14 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { importJobs } from "../../db/schema";
-import type { InventoryDO } from "../../durable/inventory/object";
 import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { eventInsert } from "../events/outbox";
-import { stockObject } from "../inventory/stock";
-import type { CreateProductInput, UpdateProductInput } from "../products/schemas";
-import { createProduct, updateProduct } from "../products/service";
+import type { RequestMeta } from "../audit";
+import { eventInsert } from "../events";
+import { type InventoryDO, stockObject } from "../inventory";
+import type { CreateProductInput, UpdateProductInput } from "../products";
+import { createProduct, updateProduct } from "../products";
 import { type CsvRow, productIdsBySku, readRows, rowInput } from "./rows";
 
 export interface ImportApplyDeps {

@@ -12,11 +12,7 @@ const params = idParam("Import id (`imp_…`)");
 
 const requireForm = createMiddleware<AppEnv>(async (c, next) => {
   if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
-    throw new AppError(
-      415,
-      "UNSUPPORTED_MEDIA_TYPE",
-      "Send the CSV as multipart/form-data (fields `type` and `file`).",
-    );
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the CSV as multipart/form-data (fields `type` and `file`).");
   }
   await next();
 });

@@ -1,10 +1,11 @@
 import { parse } from "csv-parse/sync";
 import { inArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { IDS_PER_QUERY } from "../../db/lists";
 import { type ImportRowError, type ImportType, products } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
+import { chunks } from "../../lib/chunks";
 import { badRequest } from "../../lib/errors";
-import { CreateProductSchema, UpdateProductSchema } from "../products/schemas";
+import { CreateProductSchema, UpdateProductSchema } from "../products";
 
 /** The columns each import type reads; `required` must be in the header. */
 export const IMPORT_COLUMNS: Record<ImportType, { required: string[]; optional: string[] }> = {

@@ -7,8 +7,8 @@ import { AppError, forbidden, invalidTransition, notFound } from "../../lib/erro
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { isAllowed, PERMISSIONS } from "../../middleware/permissions";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { neutralise } from "../exports/csv";
+import { auditInsert, type RequestMeta } from "../audit";
+import { neutralise } from "../exports";
 import { readRows, validateRows } from "./rows";
 import { importView } from "./view";
 
@@ -46,7 +46,7 @@ export async function createImport(
   if (!actor || !mayImport(actor, input.type))
     throw forbidden(`You may not write ${input.type}, so you may not import them.`);
   if (input.file.size > MAX_IMPORT_BYTES) {
-    throw new AppError(413, "PAYLOAD_TOO_LARGE", `An import file is at most ${MAX_IMPORT_BYTES} bytes.`);
+    throw new AppError("PAYLOAD_TOO_LARGE", `An import file is at most ${MAX_IMPORT_BYTES} bytes.`);
   }
   const text = await input.file.text();
   const rows = readRows(input.type, text);

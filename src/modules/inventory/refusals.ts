@@ -1,26 +1,30 @@
 import type { Refusal } from "../../durable/inventory/types";
-import { AppError, badRequest, conflict, notFound } from "../../lib/errors";
+import { type AppError, badRequest, conflict, insufficientStock, notFound, preconditionFailed } from "../../lib/errors";
 
 /** Turns a stock object's refusal into the API's error. */
 export function refusalError(refusal: Refusal): AppError {
   switch (refusal.code) {
     case "INSUFFICIENT_STOCK":
-      return new AppError(409, "INSUFFICIENT_STOCK", "There is not enough stock for this change.", {
-        extra: {
-          requested: refusal.requested,
-          available: refusal.available,
-          on_hand: refusal.on_hand,
-          reserved: refusal.reserved,
-        },
+      return insufficientStock("There is not enough stock for this change.", {
+        requested: refusal.requested,
+        available: refusal.available,
+        on_hand: refusal.on_hand,
+        reserved: refusal.reserved,
+        // Which location refused, and its whole level, so the caller sees which bucket is short.
+        ...(refusal.location_id ? { location_id: refusal.location_id } : {}),
+        ...(refusal.level ? { level: refusal.level } : {}),
       });
     case "VERSION_MISMATCH":
-      return new AppError(412, "PRECONDITION_FAILED", "The stock level has changed; fetch it again and retry.", {
-        extra: { current_version: refusal.version },
+      return preconditionFailed("The stock level has changed; fetch it again and retry.", {
+        current_version: refusal.version,
+        ...(refusal.location_id ? { location_id: refusal.location_id } : {}),
       });
     case "RESERVATION_NOT_FOUND":
       return notFound("Reservation");
     case "RESERVATION_NOT_HELD":
       return conflict(`The reservation is ${refusal.state}, not held.`, { reservation_state: refusal.state });
+    case "TRANSFER_CONFLICT":
+      return conflict(refusal.detail, { transfer: refusal.transfer });
     case "INVALID":
       return badRequest(refusal.detail);
   }

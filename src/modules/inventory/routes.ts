@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type AppEnv, createRouter } from "../../context";
-import { AppError } from "../../lib/errors";
+import { preconditionRequired } from "../../lib/errors";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf } from "../../middleware/actor";
@@ -16,13 +16,17 @@ import {
   CheckSchema,
   InventoryListQuery,
   InventoryPage,
+  LevelQuery,
   ManyProductsQuery,
   MovementPage,
   MovementsQuery,
+  SafetyStockSchema,
   SetCountSchema,
+  StateChangeSchema,
   StockLevelSchema,
 } from "./schemas";
 import * as inventory from "./service";
+import { changeStockState, setSafetyStock } from "./states";
 
 const tags = ["Inventory"];
 const params = z.object({
@@ -73,7 +77,15 @@ inventoryRoutes.openapi(
     },
   }),
   async (c) =>
-    c.json(await inventory.getAvailability(c.get("db"), c.env.INVENTORY, c.req.valid("query").product_id), 200),
+    c.json(
+      await inventory.getAvailability(
+        c.get("db"),
+        c.env.INVENTORY,
+        c.req.valid("query").product_id,
+        c.req.valid("query").location_id,
+      ),
+      200,
+    ),
 );
 
 inventoryRoutes.openapi(
@@ -86,7 +98,10 @@ inventoryRoutes.openapi(
     request: { body: jsonBody(CheckSchema) },
     responses: { 200: jsonContent(CheckResultSchema, "Per-line availability"), ...problems(404) },
   }),
-  async (c) => c.json(await inventory.checkAvailability(c.get("db"), c.env.INVENTORY, c.req.valid("json").lines), 200),
+  async (c) => {
+    const body = c.req.valid("json");
+    return c.json(await inventory.checkAvailability(c.get("db"), c.env.INVENTORY, body.lines, body.location_id), 200);
+  },
 );
 
 inventoryRoutes.openapi(
@@ -112,14 +127,21 @@ inventoryRoutes.openapi(
     method: "get",
     path: "/{product_id}",
     tags,
-    summary: "A product's stock level, from its stock object",
+    summary: "A product's stock: totals and each location's buckets, from its stock object",
+    description:
+      "With `location_id`, `locations` holds that one location and the ETag is its version: the one a stock-take there must match.",
     security: bearerSecurity,
-    request: { params },
+    request: { params, query: LevelQuery },
     responses: { 200: jsonContent(StockLevelSchema, "The level"), ...problems(404) },
   }),
   async (c) => {
-    const level = await inventory.getStockLevel(c.get("db"), c.env.INVENTORY, c.req.valid("param").product_id);
-    c.header("ETag", versionEtag(level.version));
+    const { level, etagVersion } = await inventory.getStockLevel(
+      c.get("db"),
+      c.env.INVENTORY,
+      c.req.valid("param").product_id,
+      c.req.valid("query").location_id,
+    );
+    c.header("ETag", versionEtag(etagVersion));
     return c.json(level, 200);
   },
 );
@@ -129,7 +151,7 @@ inventoryRoutes.openapi(
     method: "put",
     path: "/{product_id}",
     tags,
-    summary: "Set the counted on_hand (stock-take); needs If-Match or expected_version",
+    summary: "Set the counted on_hand at a location (stock-take); needs If-Match or expected_version",
     security: bearerSecurity,
     middleware: [idempotent({ required: false })] as const,
     request: { params, body: jsonBody(SetCountSchema) },
@@ -139,9 +161,7 @@ inventoryRoutes.openapi(
     const body = c.req.valid("json");
     const expectedVersion = ifMatchVersion(c.req.header("if-match")) ?? body.expected_version;
     if (expectedVersion === undefined) {
-      throw new AppError(
-        428,
-        "PRECONDITION_REQUIRED",
+      throw preconditionRequired(
         "Send If-Match or expected_version, so a count never overwrites changes you have not seen.",
       );
     }
@@ -153,7 +173,7 @@ inventoryRoutes.openapi(
       { ...body, expected_version: expectedVersion },
       actor,
     );
-    c.header("ETag", versionEtag(result.level.version));
+    c.header("ETag", versionEtag(result.movement.version));
     return c.json(result, 200);
   },
 );
@@ -199,6 +219,49 @@ inventoryRoutes.openapi(
         c.req.valid("param").product_id,
         c.req.valid("query"),
       ),
+      200,
+    ),
+);
+
+inventoryRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/{product_id}/state-changes",
+    tags,
+    summary: "Move units between states at a location (damaged, quarantine, written off, out, arriving)",
+    description:
+      "`sellable → damaged` is `marked_damaged`, `sellable → quarantine` `quarantined`, `quarantine → sellable` `released_from_quarantine`, `damaged → written_off` `written_off`. Refused with 409 and the location's level when it would break an invariant (e.g. damaging held units).",
+    security: bearerSecurity,
+    middleware: [idempotent({ required: true })] as const,
+    request: { params, headers: idempotencyHeader, body: jsonBody(StateChangeSchema) },
+    responses: { 201: jsonContent(AdjustmentResultSchema, "The movement and the new level"), ...problems(404, 409) },
+  }),
+  async (c) =>
+    c.json(
+      await changeStockState(
+        c.get("db"),
+        c.env.INVENTORY,
+        c.req.valid("param").product_id,
+        c.req.valid("json"),
+        stockActor(c),
+      ),
+      201,
+    ),
+);
+
+inventoryRoutes.openapi(
+  createRoute({
+    method: "put",
+    path: "/{product_id}/safety-stock",
+    tags,
+    summary: "Set the units withheld from sale at a location",
+    security: bearerSecurity,
+    request: { params, body: jsonBody(SafetyStockSchema) },
+    responses: { 200: jsonContent(StockLevelSchema, "The level at that location"), ...problems(404) },
+  }),
+  async (c) =>
+    c.json(
+      await setSafetyStock(c.get("db"), c.env.INVENTORY, c.req.valid("param").product_id, c.req.valid("json")),
       200,
     ),
 );

@@ -1,31 +1,68 @@
 import { z } from "@hono/zod-openapi";
-import { ADJUSTMENT_REASONS, MOVEMENT_REASONS } from "../../durable/inventory/types";
+import { ADJUSTMENT_REASONS, MOVEMENT_REASONS, STATE_REASONS, UNIT_STATES } from "../../durable/inventory/types";
 import { pageQuery, pageSchema } from "../../lib/pagination";
+import { LISTED_STATES } from "./current-inventory";
 
 const productId = z.string().min(1).max(64);
 const qty = z.number().int().min(1).max(1_000_000);
+const count = z.number().int();
+export const LocationIdField = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ description: "Location id (`loc_…`); the default location (`MAIN`) when left out." });
+
+const buckets = {
+  on_hand: count.openapi({
+    description: "Units physically at the location (including reserved, damaged, quarantine).",
+  }),
+  reserved: count.openapi({ description: "Of on_hand: held by orders." }),
+  damaged: count.openapi({ description: "Of on_hand: damaged, not for sale." }),
+  quarantine: count.openapi({ description: "Of on_hand: in quality control, not for sale." }),
+  safety_stock: count.openapi({ description: "Withheld from sale (a setting per location)." }),
+  incoming: count.openapi({ description: "Expected on transfers in transit, not yet on hand." }),
+  out: count.openapi({ description: "Out on returnable dispatches, not back yet." }),
+  available: count.openapi({ description: "on_hand − reserved − damaged − quarantine − safety_stock, at least 0." }),
+};
+
+export const LocationLevelSchema = z
+  .object({ location_id: z.string(), ...buckets, version: count, updated_at: z.string().nullable() })
+  .openapi("LocationStockLevel");
 
 export const StockLevelSchema = z
   .object({
     product_id: z.string(),
-    on_hand: z.number().int(),
-    reserved: z.number().int(),
-    available: z.number().int(),
-    version: z.number().int(),
+    ...buckets,
+    version: count.openapi({ description: "Moves with every change at any location." }),
     updated_at: z.string().nullable(),
+    locations: z.array(LocationLevelSchema),
   })
   .openapi("StockLevel");
+
+export const LevelQuery = z.object({
+  location_id: LocationIdField.optional().openapi({ description: "Only this location in `locations`." }),
+});
 
 export const MovementSchema = z
   .object({
     id: z.string(),
     product_id: z.string(),
+    location_id: z.string(),
+    operation_id: z.string().openapi({ description: "The operation (adjustment, transfer step…) it belongs to." }),
     reason: z.enum(MOVEMENT_REASONS),
-    delta_on_hand: z.number().int(),
-    delta_reserved: z.number().int(),
-    on_hand: z.number().int(),
-    reserved: z.number().int(),
-    version: z.number().int(),
+    delta_on_hand: count,
+    delta_reserved: count,
+    delta_damaged: count,
+    delta_quarantine: count,
+    delta_incoming: count,
+    delta_out: count,
+    on_hand: count,
+    reserved: count,
+    damaged: count,
+    quarantine: count,
+    incoming: count,
+    out: count,
+    version: count.openapi({ description: "The location's version after the movement." }),
     reservation_id: z.string().nullable(),
     reference: z.string().nullable(),
     note: z.string().nullable(),
@@ -43,6 +80,7 @@ export const AdjustmentSchema = z
       .max(1_000_000)
       .refine((d) => d !== 0, "Must not be zero"),
     reason: z.enum(ADJUSTMENT_REASONS),
+    location_id: LocationIdField.optional(),
     note: z.string().max(500).optional(),
     reference: z.string().max(120).optional(),
   })
@@ -55,7 +93,13 @@ export const AdjustmentResultSchema = z
 export const SetCountSchema = z
   .strictObject({
     on_hand: z.number().int().min(0).max(100_000_000),
-    expected_version: z.number().int().min(0).optional(),
+    location_id: LocationIdField.optional(),
+    expected_version: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .openapi({ description: "The location's version the count was taken against (its ETag)." }),
     note: z.string().max(500).optional(),
   })
   .openapi("StockCount");
@@ -92,6 +136,9 @@ export const CheckSchema = z
       .array(z.strictObject({ product_id: productId, qty }))
       .min(1)
       .max(100),
+    location_id: LocationIdField.optional().openapi({
+      description: "Check this location only; otherwise every location that fulfils orders.",
+    }),
   })
   .openapi("StockCheck");
 
@@ -105,6 +152,7 @@ export const CheckResultSchema = z
   .openapi("StockCheckResult");
 
 export const ManyProductsQuery = z.object({
+  location_id: LocationIdField.optional().openapi({ description: "Availability at this location only." }),
   product_id: z
     .union([productId, z.array(productId)])
     .transform((v) => (Array.isArray(v) ? v : [v]))
@@ -123,6 +171,11 @@ export const InventoryListQuery = pageQuery.extend({
     .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]))
     .pipe(z.array(productId).max(100).optional()),
   category_id: z.string().max(64).optional(),
+  location_id: LocationIdField.optional().openapi({ description: "That location's numbers instead of the totals." }),
+  state: z
+    .enum(LISTED_STATES)
+    .optional()
+    .openapi({ description: "Only products with units in this state, e.g. `damaged`." }),
 });
 
 export const InventoryItemSchema = z
@@ -130,9 +183,8 @@ export const InventoryItemSchema = z
     product_id: z.string(),
     sku: z.string(),
     name: z.string(),
-    on_hand: z.number().int(),
-    reserved: z.number().int(),
-    available: z.number().int(),
+    location_id: z.string().nullable(),
+    ...buckets,
     version: z.number().int(),
     low_stock_threshold: z.number().int().nullable(),
     low_stock: z.boolean(),
@@ -147,8 +199,31 @@ export const MovementsQuery = pageQuery.extend({
     .union([z.enum(MOVEMENT_REASONS), z.array(z.enum(MOVEMENT_REASONS))])
     .optional()
     .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v])),
+  location_id: LocationIdField.optional().openapi({ description: "Only movements at this location." }),
   created_from: z.iso.datetime().optional(),
   created_to: z.iso.datetime().optional(),
 });
 
 export const MovementPage = pageSchema(MovementSchema).openapi("StockMovementPage");
+
+export const StateChangeSchema = z
+  .strictObject({
+    location_id: LocationIdField.optional(),
+    from: z.enum([...UNIT_STATES, "external"]).openapi({
+      description:
+        "`sellable` (on hand, in no other state), `damaged`, `quarantine`, `out`, or `external` for units arriving.",
+    }),
+    to: z.enum([...UNIT_STATES, "written_off"]),
+    qty,
+    reason: z
+      .enum([...STATE_REASONS, ...ADJUSTMENT_REASONS])
+      .optional()
+      .openapi({ description: "Defaults from the pair: `marked_damaged`, `quarantined`, `written_off`…" }),
+    note: z.string().max(500).optional(),
+    reference: z.string().max(120).optional(),
+  })
+  .openapi("StockStateChange");
+
+export const SafetyStockSchema = z
+  .strictObject({ location_id: LocationIdField.optional(), safety_stock: z.number().int().min(0).max(100_000_000) })
+  .openapi("SafetyStock");

@@ -9,12 +9,20 @@
  */
 
 import type { Database } from "../../db/client";
+import { EMPTY_BUCKETS } from "../../durable/inventory/levels";
 import type { InventoryDO } from "../../durable/inventory/object";
-import type { AdjustmentReason, LedgerQuery, MovementReason, StockLevel } from "../../durable/inventory/types";
+import type {
+  AdjustmentReason,
+  LedgerQuery,
+  LocationLevel,
+  MovementReason,
+  StockLevel,
+} from "../../durable/inventory/types";
 import { type AppError, notFound } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
-import { findProductsForStock } from "../products/lookup";
+import { fulfillingLocationIds, knownLocations, requireLocations } from "../locations";
+import { findProductsForStock } from "../products";
 import { refusalError } from "./refusals";
 import { stockObject } from "./stock";
 
@@ -26,45 +34,73 @@ export interface StockActor {
   idempotencyKey: string;
 }
 
-export function toLevelResponse(level: StockLevel) {
-  return {
-    product_id: level.product_id,
-    on_hand: level.on_hand,
-    reserved: level.reserved,
-    available: level.available,
-    version: level.version,
-    updated_at: level.updated_at,
-  };
+/** The level as the API shows it; with a location id, `locations` holds only that one. */
+export function toLevelResponse(level: StockLevel, locationId?: string) {
+  const { low_stock_threshold: _threshold, locations, ...totals } = level;
+  const shown = locationId
+    ? [locations.find((l) => l.location_id === locationId) ?? emptyLocation(locationId)]
+    : locations;
+  return { ...totals, locations: shown };
 }
 
-async function requireProducts(db: Database, ids: string[]) {
+function emptyLocation(locationId: string): LocationLevel {
+  return { location_id: locationId, ...EMPTY_BUCKETS, available: 0, version: 0, updated_at: null };
+}
+
+export async function requireProducts(db: Database, ids: string[]) {
   const found = await findProductsForStock(db, ids);
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) throw notFound(`Product ${missing.join(", ")}`);
   return found;
 }
 
-export async function getStockLevel(db: Database, objects: Objects, productId: string) {
-  await requireProducts(db, [productId]);
-  return toLevelResponse(await stockObject(objects, productId).snapshot(productId));
+export async function getStockLevel(db: Database, objects: Objects, productId: string, locationId?: string) {
+  await Promise.all([requireProducts(db, [productId]), requireLocations(db, locationId ? [locationId] : [])]);
+  const level = toLevelResponse(await stockObject(objects, productId).snapshot(productId), locationId);
+  // With a location, the ETag a stock-take there must match is that location's version.
+  return { level, etagVersion: locationId ? (level.locations[0]?.version ?? 0) : level.version };
+}
+
+/** The product exists, and so does the location when one is named (none means the default). */
+export async function requireStockPlace(db: Database, productId: string, locationId: string | null | undefined) {
+  await Promise.all([requireProducts(db, [productId]), requireLocations(db, locationId ? [locationId] : [])]);
+}
+
+/** What could be sold now: at one location, or summed over the locations checkout allocates from. */
+async function sellableAt(db: Database, locationId: string | undefined) {
+  if (locationId) await requireLocations(db, [locationId]);
+  const places = new Set(locationId ? [locationId] : await fulfillingLocationIds(db));
+  return (level: StockLevel) =>
+    level.locations.filter((l) => places.has(l.location_id)).reduce((sum, l) => sum + l.available, 0);
 }
 
 /** Authoritative levels of many products at once, read from their objects in parallel. */
-export async function getAvailability(db: Database, objects: Objects, productIds: string[]) {
+export async function getAvailability(db: Database, objects: Objects, productIds: string[], locationId?: string) {
   const ids = [...new Set(productIds)];
-  await requireProducts(db, ids);
+  const [sellable] = await Promise.all([sellableAt(db, locationId), requireProducts(db, ids)]);
   const levels = await Promise.all(ids.map((id) => stockObject(objects, id).snapshot(id)));
-  return { data: levels.map((level) => ({ ...toLevelResponse(level), in_stock: level.available > 0 })) };
+  return {
+    data: levels.map((level) => ({ ...toLevelResponse(level, locationId), in_stock: sellable(level) > 0 })),
+  };
 }
 
-export async function checkAvailability(db: Database, objects: Objects, lines: { product_id: string; qty: number }[]) {
-  await requireProducts(
-    db,
-    lines.map((l) => l.product_id),
-  );
+export async function checkAvailability(
+  db: Database,
+  objects: Objects,
+  lines: { product_id: string; qty: number }[],
+  locationId?: string,
+) {
+  const [sellable] = await Promise.all([
+    sellableAt(db, locationId),
+    requireProducts(
+      db,
+      lines.map((l) => l.product_id),
+    ),
+  ]);
   const levels = await Promise.all(lines.map((l) => stockObject(objects, l.product_id).snapshot(l.product_id)));
   const checked = lines.map((line, i) => {
-    const available = levels[i]?.available ?? 0;
+    const level = levels[i];
+    const available = level ? sellable(level) : 0;
     return { product_id: line.product_id, requested: line.qty, available, ok: available >= line.qty };
   });
   return { lines: checked, ok: checked.every((l) => l.ok) };
@@ -73,6 +109,7 @@ export async function checkAvailability(db: Database, objects: Objects, lines: {
 export interface AdjustmentInput {
   delta: number;
   reason: AdjustmentReason;
+  location_id?: string | undefined;
   note?: string | undefined;
   reference?: string | undefined;
 }
@@ -84,10 +121,11 @@ export async function adjustStock(
   input: AdjustmentInput,
   actor: StockActor,
 ) {
-  await requireProducts(db, [productId]);
+  await requireStockPlace(db, productId, input.location_id);
   const result = await stockObject(objects, productId).adjust({
     product_id: productId,
     movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, productId),
+    location_id: input.location_id ?? null,
     delta: input.delta,
     reason: input.reason,
     note: input.note ?? null,
@@ -103,13 +141,14 @@ export async function countStock(
   db: Database,
   objects: Objects,
   productId: string,
-  input: { on_hand: number; expected_version: number; note?: string | undefined },
+  input: { on_hand: number; expected_version: number; location_id?: string | undefined; note?: string | undefined },
   actor: StockActor,
 ) {
-  await requireProducts(db, [productId]);
+  await requireStockPlace(db, productId, input.location_id);
   const result = await stockObject(objects, productId).setCount({
     product_id: productId,
     movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, productId),
+    location_id: input.location_id ?? null,
     on_hand: input.on_hand,
     expected_version: input.expected_version,
     note: input.note ?? null,
@@ -153,6 +192,10 @@ export async function adjustStockBatch(
     db,
     lines.map((l) => l.product_id),
   );
+  const places = await knownLocations(
+    db,
+    lines.flatMap((l) => (l.location_id ? [l.location_id] : [])),
+  );
   const byProduct = new Map<string, number[]>();
   lines.forEach((line, index) => {
     byProduct.set(line.product_id, [...(byProduct.get(line.product_id) ?? []), index]);
@@ -169,10 +212,15 @@ export async function adjustStockBatch(
           results.push(lineFailure(index, productId, notFound("Product")));
           continue;
         }
+        if (line.location_id && !places.has(line.location_id)) {
+          results.push(lineFailure(index, productId, notFound("Location")));
+          continue;
+        }
         const movementId = await derivedId("mov", actor.id, actor.idempotencyKey, String(index));
         const result = await stub.adjust({
           product_id: productId,
           movement_id: movementId,
+          location_id: line.location_id ?? null,
           delta: line.delta,
           reason: line.reason,
           note: line.note ?? null,
@@ -207,6 +255,7 @@ export async function listMovements(
     limit: number;
     cursor?: string | undefined;
     reason?: MovementReason[] | undefined;
+    location_id?: string | undefined;
     created_from?: string | undefined;
     created_to?: string | undefined;
   },
@@ -216,6 +265,7 @@ export async function listMovements(
     limit: query.limit + 1,
     before_seq: query.cursor ? Number(decodeCursor(query.cursor, 1)[0]) : null,
     reasons: query.reason ?? [],
+    location_id: query.location_id ?? null,
     from: query.created_from ?? null,
     to: query.created_to ?? null,
   };

@@ -1,11 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
+import { guard, isGuardFailure, isUniqueViolation, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { creditNoteLines, creditNotes, invoices, orderLines, refundLines, refunds } from "../../db/schema";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { eventInsert } from "../events/outbox";
-import { isGuardFailure, isUniqueViolation, runBatch, writeGuard } from "../orders/batch";
+import { auditInsert, type RequestMeta } from "../audit";
+import { eventInsert } from "../events";
 import { bumpCounter, numberSql, sequenceSql } from "./numbering";
 
 async function creditNoteOfRefund(db: Database, refundId: string) {
@@ -40,7 +40,7 @@ export async function ensureCreditNote(db: Database, refundId: string, meta: Req
   const now = nowIso();
   const year = new Date(now).getUTCFullYear();
   const statements = [
-    writeGuard(db, sql`EXISTS (SELECT 1 FROM invoices WHERE id = ${invoice.id} AND status = 'issued')`),
+    guard(db, sql`EXISTS (SELECT 1 FROM invoices WHERE id = ${invoice.id} AND status = 'issued')`),
     bumpCounter(db, "CRN", year),
     db.insert(creditNotes).values({
       id,
@@ -95,7 +95,8 @@ export async function ensureCreditNote(db: Database, refundId: string, meta: Req
   try {
     await runBatch(db, statements);
   } catch (err) {
-    if (isUniqueViolation(err, "credit_notes.refund_id")) return (await creditNoteOfRefund(db, refundId)) ?? null;
+    if (isUniqueViolation(err, creditNotes, "credit_notes_refund"))
+      return (await creditNoteOfRefund(db, refundId)) ?? null;
     if (isGuardFailure(err)) return null;
     throw err;
   }

@@ -1,13 +1,13 @@
 import { eq, sql } from "drizzle-orm";
+import { guard, isGuardFailure, isUniqueViolation, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { insertRows } from "../../db/lists";
 import { invoiceLines, invoices, orders, users } from "../../db/schema";
-import { chunks } from "../../lib/chunks";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { eventInsert } from "../events/outbox";
-import { isGuardFailure, isUniqueViolation, runBatch, writeGuard } from "../orders/batch";
-import { linesOf } from "../orders/store";
+import { auditInsert, type RequestMeta } from "../audit";
+import { eventInsert } from "../events";
+import { linesOf } from "../orders";
 import { bumpCounter, numberSql, sequenceSql } from "./numbering";
 import type { InvoiceDetail } from "./schemas";
 import { invoiceDetailOf } from "./views";
@@ -19,9 +19,6 @@ async function invoiceOfOrder(db: Database, orderId: string) {
   const [row] = await db.select().from(invoices).where(eq(invoices.orderId, orderId)).limit(1);
   return row;
 }
-
-// Eight columns per line: twelve lines per insert stay under D1's 100 bound parameters.
-const LINES_PER_INSERT = 12;
 
 /**
  * The order's invoice, issued now if it has none: one per order (unique index), for
@@ -44,7 +41,7 @@ export async function ensureInvoice(db: Database, orderId: string, meta: Request
   const now = nowIso();
   const year = new Date(now).getUTCFullYear();
   const statements = [
-    writeGuard(db, sql`EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND status IN ${INVOICEABLE})`),
+    guard(db, sql`EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND status IN ${INVOICEABLE})`),
     bumpCounter(db, "INV", year),
     db.insert(invoices).values({
       id,
@@ -66,19 +63,19 @@ export async function ensureInvoice(db: Database, orderId: string, meta: Request
       issuedAt: now,
       updatedAt: now,
     }),
-    ...chunks(lines, LINES_PER_INSERT).map((part) =>
-      db.insert(invoiceLines).values(
-        part.map((l) => ({
-          invoiceId: id,
-          position: l.position,
-          productId: l.productId,
-          sku: l.sku,
-          name: l.name,
-          unitPrice: l.unitPrice,
-          qty: l.qty,
-          lineTotal: l.lineTotal,
-        })),
-      ),
+    ...insertRows(
+      db,
+      invoiceLines,
+      lines.map((l) => ({
+        invoiceId: id,
+        position: l.position,
+        productId: l.productId,
+        sku: l.sku,
+        name: l.name,
+        unitPrice: l.unitPrice,
+        qty: l.qty,
+        lineTotal: l.lineTotal,
+      })),
     ),
     eventInsert(db, {
       type: "invoice.issued",
@@ -103,7 +100,7 @@ export async function ensureInvoice(db: Database, orderId: string, meta: Request
   try {
     await runBatch(db, statements);
   } catch (err) {
-    if (isUniqueViolation(err, "invoices.order_id")) {
+    if (isUniqueViolation(err, invoices, "invoices_order")) {
       const winner = await invoiceOfOrder(db, orderId);
       if (winner) return invoiceDetailOf(db, winner);
     }

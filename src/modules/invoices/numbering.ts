@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { documentCounters } from "../../db/schema";
-import type { Statement } from "../orders/batch";
 
 /** Invoices, credit notes and dispatch notes: each a gap-free yearly series. */
 export type Series = "INV" | "CRN" | "DSP";

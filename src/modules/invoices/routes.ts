@@ -3,10 +3,8 @@ import { createRouter } from "../../context";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf, requestMeta } from "../../middleware/actor";
-import { idempotent } from "../../middleware/idempotency";
-import { orderDeps } from "../orders/store";
 import { renderInvoiceHtml } from "./html";
-import { DirectSaleSchema, InvoiceDetailSchema, InvoicePage, ListInvoicesQuery, VoidInvoiceSchema } from "./schemas";
+import { InvoiceDetailSchema, InvoicePage, ListInvoicesQuery, VoidInvoiceSchema } from "./schemas";
 import * as invoices from "./service";
 
 const tags = ["Invoices"];
@@ -25,33 +23,6 @@ invoiceRoutes.openapi(
     responses: { 200: jsonContent(InvoicePage, "A page of invoices"), ...problems() },
   }),
   async (c) => c.json(await invoices.listInvoices(c.get("db"), actorOf(c), c.req.valid("query")), 200),
-);
-
-invoiceRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/",
-    tags,
-    summary: "Direct sale: order, stock, payment and invoice in one call, all or nothing",
-    security: bearerSecurity,
-    middleware: [idempotent({ required: true })] as const,
-    request: {
-      headers: z.object({ "idempotency-key": z.string().openapi({ description: "Required." }) }),
-      body: jsonBody(DirectSaleSchema),
-    },
-    responses: { 201: jsonContent(InvoiceDetailSchema, "The invoice of the sale"), ...problems(409, 503) },
-  }),
-  async (c) => {
-    const invoice = await invoices.sellDirect(
-      orderDeps(c.env, c.get("db")),
-      actorOf(c),
-      c.req.valid("json"),
-      c.req.header("idempotency-key") ?? "",
-      requestMeta(c),
-    );
-    c.header("Location", `/v1/invoices/${invoice.id}`);
-    return c.json(invoice, 201);
-  },
 );
 
 /*

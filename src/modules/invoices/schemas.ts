@@ -1,8 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { INVOICE_STATUSES } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
-import { AddressSchema, OrderLineInput } from "../orders/schemas";
-import { PaymentInputSchema } from "../payments/schemas";
+import { AddressSchema } from "../orders";
 
 const DocumentLine = z.object({
   position: z.number().int(),
@@ -78,15 +77,3 @@ export const ListInvoicesQuery = pageQuery.extend({
 });
 
 export const VoidInvoiceSchema = z.strictObject({ reason: z.string().trim().min(1).max(500) }).openapi("VoidInvoice");
-
-export const DirectSaleSchema = z
-  .strictObject({
-    lines: z.array(OrderLineInput).min(1).max(100),
-    customer_id: z.string().min(1).max(64).optional().openapi({ description: "Omit for a walk-in sale." }),
-    payment: PaymentInputSchema,
-    customer_note: z.string().trim().max(2000).optional(),
-    billing_address: AddressSchema.optional(),
-  })
-  .openapi("DirectSale");
-
-export type DirectSaleInput = z.infer<typeof DirectSaleSchema>;

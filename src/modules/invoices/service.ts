@@ -10,20 +10,19 @@
  */
 import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
+import { guard, isGuardFailure, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { invoices } from "../../db/schema";
 import { conflict, invalidTransition, notFound, preconditionFailed } from "../../lib/errors";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { eventInsert } from "../events/outbox";
-import { isGuardFailure, runBatch, writeGuard } from "../orders/batch";
-import { isCustomer } from "../orders/store";
+import { auditInsert, type RequestMeta } from "../audit";
+import { eventInsert } from "../events";
+import { isCustomer } from "../orders";
 import type { InvoiceDetail } from "./schemas";
 import { type InvoiceRow, invoiceDetailOf, toInvoiceView } from "./views";
 
 export { ensureCreditNote } from "./credit-notes";
-export { sellDirect } from "./direct-sale";
 export { ensureInvoice } from "./issue";
 
 async function visibleInvoice(db: Database, id: string, actor: Actor | null): Promise<InvoiceRow> {
@@ -82,7 +81,7 @@ export async function voidInvoice(
   const version = invoice.version + 1;
   try {
     await runBatch(db, [
-      writeGuard(
+      guard(
         db,
         sql`EXISTS (SELECT 1 FROM invoices WHERE id = ${id} AND status = 'issued' AND version = ${invoice.version})
           AND NOT EXISTS (SELECT 1 FROM credit_notes WHERE invoice_id = ${id})`,

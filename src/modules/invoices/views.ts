@@ -1,5 +1,6 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { inList } from "../../db/lists";
 import { creditNoteLines, creditNotes, invoiceLines, type invoices } from "../../db/schema";
 import type { InvoiceDetail } from "./schemas";
 
@@ -50,7 +51,7 @@ export async function invoiceDetailOf(db: Database, invoice: InvoiceRow): Promis
           .select()
           .from(creditNoteLines)
           .where(
-            inArray(
+            inList(
               creditNoteLines.creditNoteId,
               notes.map((n) => n.id),
             ),

@@ -1,14 +1,14 @@
 import { and, asc, eq, lte } from "drizzle-orm";
 import type { Actor } from "../../context";
+import { isGuardFailure, runBatch } from "../../db/batch";
 import { orders, payments } from "../../db/schema";
 import { AppError, forbidden, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { log } from "../../lib/log";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { salesRollup } from "../reports/rollups";
-import { getSettings } from "../settings/service";
-import { isGuardFailure, runBatch } from "./batch";
-import { log } from "./holds";
+import type { RequestMeta } from "../audit";
+import { salesRollup } from "../reports";
+import { getSettings } from "../settings";
 import { getOrderDetail } from "./reads";
 import { planFullRefund, refundStatements } from "./refund-plan";
 import { settleCancellation } from "./settle";
@@ -129,7 +129,7 @@ export async function expirePendingOrders(deps: OrderDeps, now = Date.now(), lim
     try {
       if (await expireOrder(deps, id, now)) expired++;
     } catch (err) {
-      log("expiring an order failed; the next sweep retries", { order_id: id, error: String(err) });
+      log.warn("expiring an order failed; the next sweep retries", { order_id: id, error: err });
     }
   }
   return expired;

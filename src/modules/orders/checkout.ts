@@ -1,29 +1,36 @@
 /*
- * Checkout, the saga of docs/architecture.md ("Stock: the consistency model"): (1) hold every line on its stock object,
- * in parallel, with hold ids derived from the new order id; (2) if any line is
+ * Checkout, the saga: (1) hold every line on its stock object, in parallel, with hold
+ * ids derived from the new order id, at the locations that fulfil orders (by priority,
+ * one location per line when one has enough; the lines record where); (2) if any line is
  * refused, release them all and answer 409 with per-line availability, leaving no
  * order behind; (3) write the order, its lines, its history, the `order.created`
  * event and the audit row in one D1 batch; (4) if that batch fails, release the holds.
  * A crash between (1) and (4) leaves holds without an order: their TTL frees them.
+ * A keyed request's order id comes from its Idempotency-Key, so a retry after a crash
+ * re-reserves the same holds (the objects know their ids, so that only replays) and, if
+ * the first run had committed, its batch fails on the taken id and it answers with
+ * that order, at no cost to a first run.
  */
 import type { Actor } from "../../context";
+import { runBatch, type Statement } from "../../db/batch";
+import { insertRows } from "../../db/lists";
 import { type CaptureMode, orderLines, orderStatusHistory, orders } from "../../db/schema";
-import { chunks } from "../../lib/chunks";
 import { forbidden } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { isoInSeconds } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { orderingCustomer } from "../customers/service";
-import { eventInsert } from "../events/outbox";
-import { markProductsOrdered } from "../products/lookup";
-import { salesRollup } from "../reports/rollups";
-import { getSettings } from "../settings/service";
-import { runBatch, type Statement } from "./batch";
-import { holdId, insufficientStock, releaseHolds, reserveLines } from "./holds";
+import { auditInsert, type RequestMeta } from "../audit";
+import { orderingCustomer } from "../customers";
+import { eventInsert } from "../events";
+import { fulfillingLocationIds } from "../locations";
+import { markProductsOrdered } from "../products";
+import { salesRollup } from "../reports";
+import { getSettings } from "../settings";
+import { holdId, releaseHolds, reserveLines, shortageError } from "./holds";
 import { priceLines } from "./lines";
 import { orderTotals } from "./money";
+import { getOrderDetail } from "./reads";
 import type { CheckoutInput, OrderDetail } from "./schemas";
-import { isCustomer, type LineRow, type OrderDeps, type OrderRow } from "./store";
+import { findOrder, isCustomer, type LineRow, type OrderDeps, type OrderRow } from "./store";
 import { orderEventData, toLineView, toOrderView } from "./views";
 
 export interface PlaceOrderOptions {
@@ -31,6 +38,8 @@ export interface PlaceOrderOptions {
   /** Direct sales: `<actor> <Idempotency-Key>`; unique, so a concurrent twin cannot create a second order. */
   saleKey?: string;
   captureMode?: CaptureMode;
+  /** The order id a keyed request derived (see `keyedId`); a fresh one otherwise. */
+  orderId?: string;
 }
 
 export async function placeOrder(
@@ -46,19 +55,23 @@ export async function placeOrder(
   }
   // Who may order for whom is settled before the lines are looked at, so the answer does not depend on timing.
   const customerId = await orderingCustomer(db, actor, input.customer_id, options.source === "checkout");
-  const [settings, priced] = await Promise.all([getSettings(db), priceLines(db, input.lines)]);
+  const [settings, priced, locations] = await Promise.all([
+    getSettings(db),
+    priceLines(db, input.lines),
+    fulfillingLocationIds(db),
+  ]);
   const totals = orderTotals(
     priced.map((l) => l.lineTotal),
     settings.tax_rate_bps,
   );
-  const orderId = newId("ord");
+  const orderId = options.orderId ?? newId("ord");
   const ttlSeconds = settings.reservation_ttl_minutes * 60;
   const now = Date.now();
   const createdAt = new Date(now).toISOString();
 
-  const outcome = await reserveLines(deps.objects, orderId, priced, ttlSeconds);
+  const outcome = await reserveLines(deps.objects, orderId, priced, ttlSeconds, locations);
   if ("shortage" in outcome) {
-    throw insufficientStock("Not enough stock for some lines; nothing was reserved.", outcome.shortage);
+    throw shortageError("Not enough stock for some lines; nothing was reserved.", outcome.shortage);
   }
 
   const order: OrderRow = {
@@ -91,11 +104,21 @@ export async function placeOrder(
     createdAt,
     updatedAt: createdAt,
   };
-  const lines: LineRow[] = priced.map((l) => ({ orderId, ...l, refundedQty: 0 }));
+  const heldAt = new Map(outcome.held.map((r) => [r.product_id, r.allocations]));
+  const lines: LineRow[] = priced.map((l) => ({
+    orderId,
+    ...l,
+    refundedQty: 0,
+    allocations: heldAt.get(l.productId) ?? [],
+    fulfilled: [],
+  }));
 
   try {
     await runBatch(db, orderStatements(deps, order, lines, meta, settings.time_zone));
   } catch (err) {
+    // A keyed retry whose first run committed: its order id is taken (and holds these very
+    // holds, which reserving again only replayed), so answer with that order.
+    if (options.orderId && (await findOrder(db, orderId))) return getOrderDetail(deps, orderId, actor);
     await releaseHolds(
       deps.objects,
       await Promise.all(
@@ -133,9 +156,6 @@ export async function placeOrder(
   };
 }
 
-// Nine columns per line: ten lines per insert keeps under D1's 100 bound parameters.
-const LINES_PER_INSERT = 10;
-
 function orderStatements(
   deps: OrderDeps,
   order: OrderRow,
@@ -147,7 +167,7 @@ function orderStatements(
   return [
     salesRollup(db, { timeZone, at: order.createdAt, currency: order.currency }, { ordersCreated: 1 }),
     db.insert(orders).values(order),
-    ...chunks(lines, LINES_PER_INSERT).map((part) => db.insert(orderLines).values(part)),
+    ...insertRows(db, orderLines, lines),
     db.insert(orderStatusHistory).values({
       orderId: order.id,
       fromStatus: null,

@@ -1,8 +1,9 @@
 import type { InventoryDO } from "../../durable/inventory/object";
 import type { Reservation } from "../../durable/inventory/types";
-import { AppError } from "../../lib/errors";
+import { insufficientStock, serviceUnavailable } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
-import { stockObject } from "../inventory/stock";
+import { log } from "../../lib/log";
+import { stockObject } from "../inventory";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
 
@@ -25,14 +26,10 @@ export function holdId(orderId: string, productId: string, paymentId?: string): 
   return paymentId ? derivedId("rsv", orderId, productId, paymentId) : derivedId("rsv", orderId, productId);
 }
 
-export function log(message: string, fields: Record<string, unknown>): void {
-  console.error(JSON.stringify({ level: "warn", message, ...fields }));
-}
-
 export type ReserveOutcome = { held: Reservation[] } | { shortage: LineAvailability[] };
 
 /**
- * Holds every line at once, all or nothing. On any refusal every line is released
+ * Holds every line at once, all or nothing, at the given locations (none: nothing can be held). On any refusal every line is released
  * (releasing a hold that never landed leaves a tombstone, so a late reserve holds
  * nothing) and the per-line availability is returned; on an RPC failure the lines
  * are released too and the error is raised.
@@ -42,6 +39,8 @@ export async function reserveLines(
   orderId: string,
   lines: { productId: string; qty: number }[],
   ttlSeconds: number,
+  /** Where the units may come from, in allocation order. */
+  locations: string[],
 ): Promise<ReserveOutcome> {
   const holds = await Promise.all(
     lines.map(async (l) => ({ productId: l.productId, reservationId: await holdId(orderId, l.productId) })),
@@ -54,6 +53,7 @@ export async function reserveLines(
         qty: line.qty,
         ttl_seconds: ttlSeconds,
         order_id: orderId,
+        locations,
       }),
     ),
   );
@@ -63,7 +63,7 @@ export async function reserveLines(
   if (held.length === lines.length) return { held };
   await releaseHolds(objects, holds, "checkout_failed");
   if (results.some((r) => r.status === "rejected")) {
-    throw new AppError(503, "SERVICE_UNAVAILABLE", "Stock could not be reserved; nothing was kept. Retry shortly.");
+    throw serviceUnavailable("Stock could not be reserved; nothing was kept. Retry shortly.");
   }
   const shortage = lines.map((line, i) => {
     const result = results[i];
@@ -97,10 +97,14 @@ export async function releaseHolds(objects: Objects, holds: Hold[], reason: stri
   );
   const failed = results.filter((r) => r.status === "rejected");
   if (failed.length > 0)
-    log("releasing holds failed; their TTL will free the stock", { reason, failed: failed.length });
+    log.warn("releasing holds failed; their TTL will free the stock", {
+      reason,
+      failed: failed.length,
+      error: failed[0]?.reason,
+    });
   return failed.length === 0;
 }
 
-export function insufficientStock(detail: string, lines: LineAvailability[], extra: Record<string, unknown> = {}) {
-  return new AppError(409, "INSUFFICIENT_STOCK", detail, { extra: { ...extra, lines } });
+export function shortageError(detail: string, lines: LineAvailability[], extra: Record<string, unknown> = {}) {
+  return insufficientStock(detail, { ...extra, lines });
 }

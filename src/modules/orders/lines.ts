@@ -1,6 +1,6 @@
 import type { Database } from "../../db/client";
 import { badRequest, type FieldProblem } from "../../lib/errors";
-import { findProductsForStock } from "../products/lookup";
+import { findProductsForStock } from "../products";
 import { assertSafeAmount } from "./money";
 
 export const MAX_LINE_QTY = 1000;

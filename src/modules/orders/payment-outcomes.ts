@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
+import { isGuardFailure, runBatch } from "../../db/batch";
 import { payments } from "../../db/schema";
-import { AppError, invalidTransition } from "../../lib/errors";
+import { type AppError, conflict, invalidTransition } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { salesRollup } from "../reports/rollups";
-import { getSettings } from "../settings/service";
-import { isGuardFailure, runBatch } from "./batch";
-import { insufficientStock, type LineAvailability } from "./holds";
+import type { RequestMeta } from "../audit";
+import { salesRollup } from "../reports";
+import { getSettings } from "../settings";
+import { type LineAvailability, shortageError } from "./holds";
 import type { Secured } from "./payment-stock";
 import { planFullRefund, refundStatements } from "./refund-plan";
 import { settleCancellation } from "./settle";
@@ -97,7 +97,7 @@ export async function abandonPayment(
       requested: s.line.qty,
       available: "available" in s ? s.available : 0,
     }));
-  throw insufficientStock(
+  throw shortageError(
     "The order's reserved stock lapsed before payment and is no longer available; the order was cancelled.",
     shortage,
     { order_id: order.id, order_status: "cancelled" },
@@ -131,7 +131,9 @@ export async function declinePayment(
     if (isGuardFailure(err)) throw await lostRace(deps, order.id, "paid");
     throw err;
   }
-  throw new AppError(409, "CONFLICT", `The payment was declined: ${capture.message}`, {
-    extra: { order_id: order.id, payment_id: payment.id, decline_code: capture.code },
+  throw conflict(`The payment was declined: ${capture.message}`, {
+    order_id: order.id,
+    payment_id: payment.id,
+    decline_code: capture.code,
   });
 }

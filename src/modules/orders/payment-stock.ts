@@ -1,10 +1,10 @@
-import { stockObject } from "../inventory/stock";
+import { type Allocation, stockObject } from "../inventory";
 import { holdId } from "./holds";
 import type { LineRow, OrderDeps, OrderRow } from "./store";
 
 /** Where a line's stock stands during a payment: held (or already sold) under a hold id, or short. */
 export type Secured =
-  | { ok: true; line: LineRow; reservationId: string; committed: boolean }
+  | { ok: true; line: LineRow; reservationId: string; committed: boolean; allocations: Allocation[] }
   | { ok: false; line: LineRow; available: number };
 
 /** Makes sure the line is held (or already sold by an earlier run of this payment). */
@@ -14,14 +14,17 @@ export async function secureLine(
   line: LineRow,
   paymentId: string,
   ttlSeconds: number,
+  /** Where a renewed hold may take units from, in allocation order. */
+  locations: string[],
 ): Promise<Secured> {
   const stub = stockObject(deps.objects, line.productId);
   const original = await holdId(order.id, line.productId);
   const current = await stub.reservation(original);
-  if (current?.state === "committed") return { ok: true, line, reservationId: original, committed: true };
+  if (current?.state === "committed")
+    return { ok: true, line, reservationId: original, committed: true, allocations: current.allocations };
   if (current?.state === "held") {
     if (Date.parse(current.expires_at) > Date.now())
-      return { ok: true, line, reservationId: original, committed: false };
+      return { ok: true, line, reservationId: original, committed: false, allocations: current.allocations };
     // Lapsed but not yet swept: give its units back before asking for them again.
     await stub.release({ product_id: line.productId, reservation_id: original, reason: "lapsed_before_payment" });
   }
@@ -32,15 +35,16 @@ export async function secureLine(
     qty: line.qty,
     ttl_seconds: ttlSeconds,
     order_id: order.id,
+    locations,
   });
   if (!result.ok) {
     if (result.code === "INSUFFICIENT_STOCK") return { ok: false, line, available: result.available };
     throw new Error(`renewing hold ${renewal} was refused: ${result.code}`);
   }
-  const { state, expires_at } = result.reservation;
-  if (state === "committed") return { ok: true, line, reservationId: renewal, committed: true };
+  const { state, expires_at, allocations } = result.reservation;
+  if (state === "committed") return { ok: true, line, reservationId: renewal, committed: true, allocations };
   if (state === "held" && Date.parse(expires_at) > Date.now()) {
-    return { ok: true, line, reservationId: renewal, committed: false };
+    return { ok: true, line, reservationId: renewal, committed: false, allocations };
   }
   return { ok: false, line, available: result.level.available };
 }

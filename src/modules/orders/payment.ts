@@ -18,21 +18,21 @@
  * committed.
  */
 
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { payments } from "../../db/schema";
+import { isGuardFailure, runBatch } from "../../db/batch";
+import { orderLines, payments } from "../../db/schema";
+import { conflict } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import type { PaymentProvider } from "../payments/provider";
-import { providerFor } from "../payments/registry";
-import { type PaymentInput, splitPaymentInput } from "../payments/schemas";
-import { paidRollups } from "../reports/rollups";
-import { markPurchasesVerified } from "../reviews/verified";
-import { getSettings } from "../settings/service";
-import { isGuardFailure, runBatch } from "./batch";
+import type { RequestMeta } from "../audit";
+import { fulfillingLocationIds } from "../locations";
+import { type PaymentInput, type PaymentProvider, providerFor, splitPaymentInput } from "../payments";
+import { paidRollups } from "../reports";
+import { markPurchasesVerified } from "../reviews";
+import { getSettings } from "../settings";
 import { abandonPayment, declinePayment, lostRace, type PaymentRow } from "./payment-outcomes";
-import { commitLine, secureLine } from "./payment-stock";
+import { commitLine, type Secured, secureLine } from "./payment-stock";
 import { getOrderDetail } from "./reads";
 import { findOrder, type LineRow, loadOrder, type OrderDeps, type OrderRow } from "./store";
 import { assertTransition, transitionStatements } from "./transitions";
@@ -48,6 +48,16 @@ export async function payOrder(
   const { provider: providerName, details } = splitPaymentInput(input);
   const provider = providerFor(deps.payments, providerName, actor);
   const { order, lines } = await loadOrder(deps.db, orderId, actor);
+  const [earlier] = await deps.db.select().from(payments).where(eq(payments.id, paymentId)).limit(1);
+  if (earlier) {
+    // A retry of a keyed payment whose first run died after its claim: finish that one.
+    if (earlier.status === "pending" && order.status === "paying") {
+      await completePayment(deps, order, lines, earlier, provider, meta, true);
+    } else if (earlier.status !== "succeeded") {
+      throw conflict(`The payment made with this Idempotency-Key ${earlier.status}.`, { payment_id: earlier.id });
+    }
+    return getOrderDetail(deps, orderId, actor);
+  }
   assertTransition(order, "paying", "paid");
   const now = nowIso();
   const payment: PaymentRow = {
@@ -61,6 +71,8 @@ export async function payOrder(
     providerRef: null,
     failureCode: null,
     failureMessage: null,
+    resumeAttempts: 0,
+    resumeError: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -91,8 +103,11 @@ export async function completePayment(
   meta: RequestMeta,
   resumed: boolean,
 ): Promise<void> {
-  const ttlSeconds = (await getSettings(deps.db)).reservation_ttl_minutes * 60;
-  const secured = await Promise.all(lines.map((line) => secureLine(deps, order, line, payment.id, ttlSeconds)));
+  const [settings, locations] = await Promise.all([getSettings(deps.db), fulfillingLocationIds(deps.db)]);
+  const ttlSeconds = settings.reservation_ttl_minutes * 60;
+  const secured = await Promise.all(
+    lines.map((line) => secureLine(deps, order, line, payment.id, ttlSeconds, locations)),
+  );
   if (secured.some((s) => !s.ok)) {
     // A commit only ever follows a capture, so a committed line means money may have moved.
     const mayBeCaptured = resumed || secured.some((s) => s.ok && s.committed);
@@ -142,6 +157,8 @@ export async function completePayment(
       .set({ status: "succeeded", providerRef: capture.providerRef, updatedAt: now })
       .where(eq(payments.id, payment.id)),
   ];
+  // A hold renewed during the payment may have come from other locations: the lines say where the units were sold from.
+  statements.push(...soldFrom(deps.db, order.id, committed));
   if (order.customerId) {
     statements.push(
       markPurchasesVerified(
@@ -158,4 +175,17 @@ export async function completePayment(
     // A resumed run of the same payment may have finished first; that is success too.
     if ((await findOrder(deps.db, order.id))?.status !== "processing") throw await lostRace(deps, order.id, "paid");
   }
+}
+
+function soldFrom(db: OrderDeps["db"], orderId: string, committed: Secured[]) {
+  return committed.flatMap((s) =>
+    s.ok && JSON.stringify(s.allocations) !== JSON.stringify(s.line.allocations)
+      ? [
+          db
+            .update(orderLines)
+            .set({ allocations: s.allocations })
+            .where(and(eq(orderLines.orderId, orderId), eq(orderLines.productId, s.line.productId))),
+        ]
+      : [],
+  );
 }

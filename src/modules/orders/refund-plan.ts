@@ -1,9 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
+import type { Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { orderLines, refundLines, refunds } from "../../db/schema";
 import { badRequest, conflict } from "../../lib/errors";
-import { refundRollups } from "../reports/rollups";
-import type { Statement } from "./batch";
+import { refundRollups } from "../reports";
 import { taxOn } from "./money";
 import type { LineRow, OrderRow } from "./store";
 

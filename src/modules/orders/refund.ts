@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { payments } from "../../db/schema";
+import { isGuardFailure, runBatch, type Statement } from "../../db/batch";
+import { payments, refunds } from "../../db/schema";
 import { conflict, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { getSettings } from "../settings/service";
-import { isGuardFailure, runBatch, type Statement } from "./batch";
+import type { RequestMeta } from "../audit";
+import { getSettings } from "../settings";
 import { getOrderDetail } from "./reads";
 import { planRefund, refundStatements } from "./refund-plan";
 import type { RefundInput } from "./schemas";
@@ -19,6 +19,8 @@ const RACE_ATTEMPTS = 10;
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 
 export interface RefundOptions {
+  /** The refund id a keyed request derived (see `keyedId`); a fresh one otherwise. */
+  refundId?: string;
   /** Kept back from the money, in minor units (order returns). */
   restockingFee?: number;
   /**
@@ -43,8 +45,10 @@ export async function refundOrder(
   meta: RequestMeta,
   options: RefundOptions = {},
 ) {
-  const refundId = newId("rfd");
-  for (let attempt = 1; ; attempt++) {
+  const refundId = options.refundId ?? newId("rfd");
+  const [earlier] = await deps.db.select({ id: refunds.id }).from(refunds).where(eq(refunds.id, refundId)).limit(1);
+  // A retry of a keyed refund whose first run committed: settle that one, refund nothing more.
+  for (let attempt = 1; !earlier; attempt++) {
     const { order, lines } = await loadOrder(deps.db, orderId, actor);
     const now = nowIso();
     // First: the caller's refusal (its return already refunded) outranks "nothing left to refund".

@@ -3,10 +3,11 @@ import { createRouter } from "../../context";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf, requestMeta } from "../../middleware/actor";
-import { idempotent } from "../../middleware/idempotency";
-import { PaymentInputSchema } from "../payments/schemas";
+import { idempotent, keyedId } from "../../middleware/idempotency";
+import { PaymentInputSchema } from "../payments";
 import {
   CheckoutSchema,
+  FulfilSchema,
   ListOrdersQuery,
   OrderDetailSchema,
   OrderPage,
@@ -49,6 +50,10 @@ orderRoutes.openapi(
       actorOf(c),
       c.req.valid("json"),
       requestMeta(c),
+      {
+        source: "checkout",
+        orderId: await keyedId(c, "ord"),
+      },
     );
     c.header("Location", `/v1/orders/${order.id}`);
     c.header("ETag", versionEtag(order.version));
@@ -134,6 +139,7 @@ orderRoutes.openapi(
         c.req.valid("json"),
         actorOf(c),
         requestMeta(c),
+        await keyedId(c, "pay"),
       ),
       200,
     ),
@@ -144,15 +150,25 @@ orderRoutes.openapi(
     method: "post",
     path: "/{id}/fulfil",
     tags,
-    summary: "The goods left: processing → completed",
+    summary: "The goods left, all at once or per location: completed once every line is fulfilled",
     security: bearerSecurity,
     middleware: [idempotent({ required: false })] as const,
-    request: { params, headers: idempotencyKey(false), body: optionalReason },
-    responses: { 200: detail("The completed order"), ...problems(404, 409) },
+    request: {
+      params,
+      headers: idempotencyKey(false),
+      body: { required: false, content: { "application/json": { schema: FulfilSchema } } },
+    },
+    responses: { 200: detail("The order, completed when nothing is left to fulfil"), ...problems(404, 409) },
   }),
   async (c) =>
     c.json(
-      await orders.fulfilOrder(orderDeps(c.env, c.get("db")), c.req.valid("param").id, actorOf(c), requestMeta(c)),
+      await orders.fulfilOrder(
+        orderDeps(c.env, c.get("db")),
+        c.req.valid("param").id,
+        c.req.valid("json") ?? {},
+        actorOf(c),
+        requestMeta(c),
+      ),
       200,
     ),
 );
@@ -200,6 +216,7 @@ orderRoutes.openapi(
         c.req.valid("json"),
         actorOf(c),
         requestMeta(c),
+        { refundId: await keyedId(c, "rfd") },
       ),
       200,
     ),

@@ -1,25 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { CAPTURE_MODES, ORDER_SOURCES, ORDER_STATUSES, RETURN_STATUSES } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
-import { PaymentSchema } from "../payments/schemas";
+import { AddressSchema } from "../../lib/schemas";
+import { PaymentSchema } from "../payments";
 
 const ProductId = z.string().min(1).max(64).openapi({ description: "Product id (`prd_…`)" });
 
-export const AddressSchema = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200),
-    line1: z.string().trim().min(1).max(200),
-    line2: z.string().trim().max(200).optional(),
-    city: z.string().trim().min(1).max(100),
-    region: z.string().trim().max(100).optional(),
-    postal_code: z.string().trim().min(1).max(20),
-    country: z
-      .string()
-      .regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2, upper case")
-      .openapi({ example: "GB" }),
-    phone: z.string().trim().max(40).optional(),
-  })
-  .openapi("Address");
+export { AddressSchema };
 
 export const OrderLineInput = z.strictObject({
   product_id: ProductId,
@@ -50,6 +37,26 @@ export const CheckoutSchema = z
   .openapi("Checkout");
 
 export type CheckoutInput = z.infer<typeof CheckoutSchema>;
+
+const LocationQty = z.object({ location_id: z.string(), qty: z.number().int() });
+
+export const FulfilSchema = z
+  .strictObject({
+    reason: z.string().trim().min(1).max(500).optional(),
+    location_id: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Fulfil what is allocated at this location; without it, everything left, anywhere." }),
+    lines: z
+      .array(z.strictObject({ product_id: ProductId, qty: z.number().int().min(1).max(1000) }))
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "With `location_id`: these units only (default: all left there)." }),
+  })
+  .openapi("OrderFulfilment");
 
 export const ReasonSchema = z
   .strictObject({ reason: z.string().trim().min(1).max(500).optional() })
@@ -108,6 +115,11 @@ export const OrderLineSchema = z
     qty: z.number().int(),
     line_total: z.number().int(),
     refunded_qty: z.number().int(),
+    allocations: z
+      .array(LocationQty)
+      .openapi({ description: "Where the line's units are held or were sold from, per location." }),
+    fulfilled: z.array(LocationQty).openapi({ description: "Units fulfilled so far, per location." }),
+    fulfilled_qty: z.number().int(),
   })
   .openapi("OrderLine");
 

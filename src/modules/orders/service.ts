@@ -16,51 +16,24 @@
  *   may cancel while pending; money, fulfilment and refunds are for staff and keys.
  */
 import { eq } from "drizzle-orm";
-import type { Actor } from "../../context";
+import { isGuardFailure, runBatch } from "../../db/batch";
 import { orders } from "../../db/schema";
-import { invalidTransition, preconditionFailed } from "../../lib/errors";
+import { preconditionFailed } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { isGuardFailure, orderGuard, runBatch } from "./batch";
+import { auditInsert, type RequestMeta } from "../audit";
+import { orderGuard } from "./guard";
 import { getOrderDetail } from "./reads";
-import { findOrder, loadOrder, type OrderDeps } from "./store";
-import { assertTransition, transitionStatements } from "./transitions";
+import { loadOrder, type OrderDeps } from "./store";
 
 export { cancelOrder, expireOrder, expirePendingOrders } from "./cancel";
 export { placeOrder } from "./checkout";
+export { fulfilOrder } from "./fulfilment";
 export { payOrder } from "./payment";
 export { getOrderDetail, listOrders } from "./reads";
 export { refundOrder } from "./refund";
 export { resumeStalledPayments } from "./sweeps";
 
 /** The goods left: `processing → completed`. */
-export async function fulfilOrder(deps: OrderDeps, orderId: string, actor: Actor | null, meta: RequestMeta) {
-  const { order } = await loadOrder(deps.db, orderId, actor);
-  assertTransition(order, "completed", "fulfilled");
-  const now = nowIso();
-  const { statements } = transitionStatements(
-    deps.db,
-    meta,
-    order,
-    {
-      to: "completed",
-      set: { completedAt: now },
-      reason: "fulfilled",
-      event: { type: "order.completed" },
-      auditAction: "order.completed",
-    },
-    now,
-  );
-  try {
-    await runBatch(deps.db, statements);
-  } catch (err) {
-    if (!isGuardFailure(err)) throw err;
-    const current = await findOrder(deps.db, orderId);
-    throw invalidTransition(`The order changed meanwhile (it is now ${current?.status}); it cannot be fulfilled.`);
-  }
-  return getOrderDetail(deps, orderId, actor);
-}
-
 /** Staff notes and metadata; not a status change, so no event. `If-Match` is honoured when sent. */
 export async function updateOrderNotes(
   deps: OrderDeps,

@@ -10,9 +10,10 @@
 import { and, eq } from "drizzle-orm";
 import { payments, refundLines, refunds } from "../../db/schema";
 import { derivedId } from "../../lib/ids";
+import { log } from "../../lib/log";
 import { nowIso } from "../../lib/time";
-import { stockObject } from "../inventory/stock";
-import { type Hold, holdId, log, releaseHolds } from "./holds";
+import { stockObject } from "../inventory";
+import { type Hold, holdId, releaseHolds } from "./holds";
 import { linesOf, type OrderDeps } from "./store";
 
 export interface SettleOptions {
@@ -22,7 +23,7 @@ export interface SettleOptions {
 
 function fail(options: SettleOptions, message: string, fields: Record<string, unknown>): void {
   if (options.strict) throw new Error(`${message}: ${JSON.stringify(fields)}`);
-  log(message, fields);
+  log.warn(message, fields);
 }
 
 /** A cancelled order: every hold it may have (checkout's and each payment's renewal) released, its refunds settled. */
@@ -53,7 +54,12 @@ export async function settleRefund(deps: OrderDeps, refundId: string, options: S
   const { db } = deps;
   const [refund] = await db.select().from(refunds).where(eq(refunds.id, refundId)).limit(1);
   if (!refund) return;
-  const lines = await db.select().from(refundLines).where(eq(refundLines.refundId, refundId));
+  const [lines, orderLineRows] = await Promise.all([
+    db.select().from(refundLines).where(eq(refundLines.refundId, refundId)),
+    linesOf(db, refund.orderId),
+  ]);
+  // Units go back where the line was sold from (its first location when it was split).
+  const soldAt = new Map(orderLineRows.map((l) => [l.productId, l.allocations[0]?.location_id ?? null]));
   const restocks = await Promise.allSettled(
     lines
       .filter((l) => l.restock)
@@ -61,6 +67,7 @@ export async function settleRefund(deps: OrderDeps, refundId: string, options: S
         const result = await stockObject(deps.objects, l.productId).restock({
           product_id: l.productId,
           movement_id: await derivedId("mov", refundId, l.productId),
+          location_id: soldAt.get(l.productId) ?? null,
           qty: l.qty,
           reference: refundId,
           actor: options.actorId,
@@ -105,9 +112,9 @@ async function refundMoney(deps: OrderDeps, refund: typeof refunds.$inferSelect,
     } else {
       // Refused for good: recorded for staff to settle by hand; retrying would not change it.
       await markSettled({ status: "failed", failureMessage: result.message });
-      log("refund refused by the payment provider", { refund_id: refund.id, message: result.message });
+      log.warn("refund refused by the payment provider", { refund_id: refund.id, message: result.message });
     }
   } catch (err) {
-    fail(options, "refund could not reach the payment provider", { refund_id: refund.id, error: String(err) });
+    fail(options, "refund could not reach the payment provider", { refund_id: refund.id, error: err });
   }
 }

@@ -1,12 +1,12 @@
 import { asc, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
+import { isUniqueViolation } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { orderLines, orders } from "../../db/schema";
 import type { InventoryDO } from "../../durable/inventory/object";
 import { notFound } from "../../lib/errors";
-import type { RequestMeta } from "../audit/service";
-import type { PaymentProviders } from "../payments/provider";
-import { paymentProviders } from "../payments/registry";
+import type { RequestMeta } from "../audit";
+import { type PaymentProviders, paymentProviders } from "../payments";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type LineRow = typeof orderLines.$inferSelect;
@@ -33,6 +33,17 @@ export const linesQuery = (db: Database, orderId: string) =>
 export async function findOrder(db: Database, id: string): Promise<OrderRow | undefined> {
   const [order] = await orderQuery(db, id);
   return order;
+}
+
+/** The order a direct sale created under this sale key (`<caller> <Idempotency-Key>`), if any. */
+export async function findOrderBySaleKey(db: Database, saleKey: string): Promise<OrderRow | undefined> {
+  const [order] = await db.select().from(orders).where(eq(orders.saleKey, saleKey)).limit(1);
+  return order;
+}
+
+/** Whether placing an order failed because another request already took its sale key. */
+export function isDuplicateSaleKey(err: unknown): boolean {
+  return isUniqueViolation(err, orders, "orders_sale_key");
 }
 
 export async function linesOf(db: Database, orderId: string): Promise<LineRow[]> {

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
+import type { Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { type OrderStatus, orderStatusHistory, orders } from "../../db/schema";
 import { invalidTransition } from "../../lib/errors";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import type { EventType } from "../events/catalog";
-import { eventInsert } from "../events/outbox";
-import { orderGuard, type Statement } from "./batch";
+import { auditInsert, type RequestMeta } from "../audit";
+import { type EventType, eventInsert } from "../events";
+import { orderGuard } from "./guard";
 import type { OrderRow } from "./store";
 import { orderEventData } from "./views";
 

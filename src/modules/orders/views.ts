@@ -48,6 +48,9 @@ export function toLineView(line: LineRow) {
     qty: line.qty,
     line_total: line.lineTotal,
     refunded_qty: line.refundedQty,
+    allocations: line.allocations,
+    fulfilled: line.fulfilled,
+    fulfilled_qty: line.fulfilled.reduce((sum, f) => sum + f.qty, 0),
   };
 }
 

@@ -1,8 +1,8 @@
 import { count, eq, sql } from "drizzle-orm";
+import type { Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { products } from "../../db/schema";
 import { nowIso } from "../../lib/time";
-import type { Statement } from "../catalog/batch";
 
 /** How many products, in any status, sit in the category. */
 export async function countProductsInCategory(db: Database, categoryId: string): Promise<number> {

@@ -10,12 +10,13 @@
  * `first_published_at` is kept forever: it is what stops a once-published product
  * from being deleted.
  */
+
+import { retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import type { ProductStatus } from "../../db/schema";
-import { AppError, invalidTransition, preconditionFailed } from "../../lib/errors";
+import { invalidTransition, preconditionFailed } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import { retryOnRace, runBatch } from "../catalog/batch";
+import type { RequestMeta } from "../audit";
 import type { ProductResponse } from "./schemas";
 import { imagesOf, loadProductRow, type ProductRow } from "./view";
 import { productChangeBatch } from "./writes";
@@ -72,7 +73,7 @@ export async function transitionProduct(
     if (action === "publish") {
       const problems = publishProblems(current);
       if (problems.length > 0) {
-        throw new AppError(409, "INVALID_TRANSITION", "The product is not ready to publish.", { errors: problems });
+        throw invalidTransition("The product is not ready to publish.", problems);
       }
     }
     const images = await imagesOf(db, id);

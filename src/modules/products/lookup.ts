@@ -1,7 +1,7 @@
-import { and, inArray, isNull } from "drizzle-orm";
+import { and, isNull } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { inList } from "../../db/lists";
 import { type ProductStatus, products } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
 
 export interface ProductForStock {
   id: string;
@@ -15,23 +15,21 @@ export interface ProductForStock {
 
 /** The catalog facts other modules (inventory, orders) need about products, by id. */
 export async function findProductsForStock(db: Database, ids: string[]): Promise<Map<string, ProductForStock>> {
-  const unique = [...new Set(ids)];
   const found = new Map<string, ProductForStock>();
-  for (const ids of chunks(unique, IDS_PER_QUERY)) {
-    const rows = await db
-      .select({
-        id: products.id,
-        sku: products.sku,
-        name: products.name,
-        status: products.status,
-        price: products.price,
-        categoryId: products.categoryId,
-        lowStockThreshold: products.lowStockThreshold,
-      })
-      .from(products)
-      .where(inArray(products.id, ids));
-    for (const row of rows) found.set(row.id, row);
-  }
+  if (ids.length === 0) return found;
+  const rows = await db
+    .select({
+      id: products.id,
+      sku: products.sku,
+      name: products.name,
+      status: products.status,
+      price: products.price,
+      categoryId: products.categoryId,
+      lowStockThreshold: products.lowStockThreshold,
+    })
+    .from(products)
+    .where(inList(products.id, [...new Set(ids)]));
+  for (const row of rows) found.set(row.id, row);
   return found;
 }
 
@@ -43,5 +41,5 @@ export function markProductsOrdered(db: Database, ids: string[], at: string) {
   return db
     .update(products)
     .set({ firstOrderedAt: at })
-    .where(and(isNull(products.firstOrderedAt), inArray(products.id, ids)));
+    .where(and(isNull(products.firstOrderedAt), inList(products.id, ids)));
 }

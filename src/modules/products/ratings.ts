@@ -1,7 +1,7 @@
 import { eq, type SQL, sql } from "drizzle-orm";
+import type { Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { products } from "../../db/schema";
-import type { Statement } from "../catalog/batch";
 
 /**
  * Recomputes a product's `rating_count` and `rating_average` from `approvedRatings`

@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
+import { originOf } from "../../lib/http";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
+import { ifMatchHeader } from "../../lib/schemas";
 import { requestMeta } from "../../middleware/actor";
-import { originOf } from "../catalog/http";
-import { ifMatchHeader } from "../catalog/schemas";
 import { LIFECYCLE_ACTIONS, transitionProduct } from "./lifecycle";
 import { getProduct, getProductByBarcode, withImages } from "./queries";
 import {

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { PRODUCT_STATUSES } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
-import { booleanFlag, SlugSchema } from "../catalog/schemas";
+import { booleanFlag, SlugSchema } from "../../lib/schemas";
 import { BARCODE_MAX_LENGTH, checkBarcode } from "./barcode";
 
 export const MAX_ATTRIBUTES = 50;
@@ -168,9 +168,6 @@ export const ListProductsQuery = catalogListQuery.extend({
     .optional()
     .openapi({ description: "Only products changed at or after this time (ISO 8601)." }),
 });
-
-export type CatalogListQuery = z.infer<typeof catalogListQuery>;
-export type ListProductsFilter = z.infer<typeof ListProductsQuery>;
 
 export const ProductPage = pageSchema(ProductSchema).openapi("ProductPage");
 

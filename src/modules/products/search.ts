@@ -11,8 +11,8 @@ import type { Database } from "../../db/client";
 import { type ProductStatus, products } from "../../db/schema";
 import { badRequest } from "../../lib/errors";
 import { type CursorKey, decodeCursor, encodeCursor } from "../../lib/pagination";
-import { categorySubtree } from "../categories/tree";
-import { lowStockCondition } from "../inventory/availability";
+import { categorySubtree } from "../categories";
+import { lowStockCondition } from "../inventory";
 import type { SortField } from "./schemas";
 import type { ProductRow } from "./view";
 

@@ -11,27 +11,30 @@
  * to its stock object before the D1 write, so a failed write is healed by the retry.
  */
 import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { startsWith } from "../../db/lists";
 import { products } from "../../db/schema";
 import type { InventoryDO } from "../../durable/inventory/object";
 import { badRequest, conflict, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { generateSlug, insertWithSlug } from "../../lib/slug";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch } from "../catalog/batch";
-import { generateSlug, insertWithSlug } from "../catalog/slug";
-import { categoryExists } from "../categories/queries";
-import { deleteImageRowsOf, releaseImageObjects } from "../images/storage";
-import { syncLowStockThreshold } from "../inventory/service";
+import { auditInsert, type RequestMeta } from "../audit";
+import { categoryExists } from "../categories";
+import { deleteImageRowsOf, releaseImageObjects } from "../images";
+import { syncLowStockThreshold } from "../inventory";
 import { barcodeKey } from "./barcode";
 import type { CreateProductInput, ProductResponse, UpdateProductInput } from "./schemas";
 import { type ImageRow, imagesOf, loadProductRow, type ProductRow, toProductResponse } from "./view";
 import { productChangeBatch } from "./writes";
 
 function productWriteError(err: unknown): unknown {
-  if (isUniqueViolation(err, "products.sku")) return conflict("Another product already has this SKU.");
-  if (isUniqueViolation(err, "products.barcode_key")) return conflict("Another product already has this barcode.");
-  if (isUniqueViolation(err, "products.slug")) return conflict("Another product already uses this slug.");
+  if (isUniqueViolation(err, products, "products_sku_unique")) return conflict("Another product already has this SKU.");
+  if (isUniqueViolation(err, products, "products_barcode_key_unique"))
+    return conflict("Another product already has this barcode.");
+  if (isUniqueViolation(err, products, "products_slug_unique"))
+    return conflict("Another product already uses this slug.");
   if (isForeignKeyViolation(err)) return conflict("The category was deleted meanwhile; choose another.");
   return err;
 }
@@ -56,7 +59,7 @@ function slugTaken(db: Database) {
       await db
         .select({ slug: products.slug })
         .from(products)
-        .where(or(eq(products.slug, base), sql`${products.slug} LIKE ${`${base}-%`}`))
+        .where(or(eq(products.slug, base), startsWith(products.slug, `${base}-`)))
     ).map((r) => r.slug);
 }
 
@@ -110,7 +113,7 @@ export async function createProduct(
     return await insertWithSlug(
       input.slug,
       () => generateSlug(input.name, "product", slugTaken(db)),
-      (err) => isUniqueViolation(err, "products.slug"),
+      (err) => isUniqueViolation(err, products, "products_slug_unique"),
       create,
     );
   } catch (err) {

@@ -1,7 +1,7 @@
 import { asc, eq, inArray, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { inList } from "../../db/lists";
 import { productImages, products } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
 import { notFound } from "../../lib/errors";
 import type { ProductResponse } from "./schemas";
 
@@ -75,7 +75,6 @@ export async function imagesOf(db: Database, productId: string): Promise<ImageRo
     .orderBy(asc(productImages.position), asc(productImages.id));
 }
 
-/** The images of a page of products, grouped by product id, in as few queries as D1 allows. */
 /** One product's images in display order, by a product-id subquery, for the caller's batch. */
 export function imagesOfQuery(db: Database, productId: SQLWrapper) {
   return db
@@ -85,18 +84,16 @@ export function imagesOfQuery(db: Database, productId: SQLWrapper) {
     .orderBy(asc(productImages.position), asc(productImages.id));
 }
 
+/** The images of a page of products, grouped by product id, in one query. */
 export async function imagesByProduct(db: Database, productIds: string[]): Promise<Map<string, ImageRow[]>> {
   const grouped = new Map<string, ImageRow[]>();
-  const results = await Promise.all(
-    chunks(productIds, IDS_PER_QUERY).map((ids) =>
-      db
-        .select()
-        .from(productImages)
-        .where(inArray(productImages.productId, ids))
-        .orderBy(asc(productImages.position), asc(productImages.id)),
-    ),
-  );
-  for (const row of results.flat()) {
+  if (productIds.length === 0) return grouped;
+  const rows = await db
+    .select()
+    .from(productImages)
+    .where(inList(productImages.productId, productIds))
+    .orderBy(asc(productImages.position), asc(productImages.id));
+  for (const row of rows) {
     const list = grouped.get(row.productId) ?? [];
     list.push(row);
     grouped.set(row.productId, list);

@@ -1,9 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
+import { guard, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { products } from "../../db/schema";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { bumpCatalogGeneration, guard, type Statement } from "../catalog/batch";
-import { eventInsert } from "../events/outbox";
+import { bumpStorefrontGeneration } from "../../db/storefront-generation";
+import { auditInsert, type RequestMeta } from "../audit";
+import { eventInsert } from "../events";
 import { type ImageRow, type ProductRow, toProductResponse } from "./view";
 
 type ProductColumns = Partial<Omit<typeof products.$inferInsert, "seq" | "id" | "version" | "createdAt" | "updatedAt">>;
@@ -64,6 +65,6 @@ export function productChangeBatch(db: Database, meta: RequestMeta, origin: stri
       after: snapshot,
     }),
   );
-  if (visible) statements.push(bumpCatalogGeneration(db));
+  if (visible) statements.push(bumpStorefrontGeneration(db));
   return { statements, after, snapshot };
 }

@@ -1,7 +1,7 @@
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { dailySales, orders, products, stockLevels, users } from "../../db/schema";
-import { getSettings } from "../settings/service";
+import { getSettings } from "../settings";
 import { addDays, startOfDay, today } from "./periods";
 
 export interface SalesTotals {

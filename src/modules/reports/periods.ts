@@ -1,4 +1,4 @@
-import { dayIn } from "./days";
+import { dayIn } from "../../lib/days";
 
 /** Minutes east of UTC that `timeZone` is at instant `ms`. */
 function offsetMinutes(timeZone: string, ms: number): number {

@@ -1,10 +1,8 @@
 import { asc, gt, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { products, stockLevels, stockMovements } from "../../db/schema";
-import type { InventoryDO } from "../../durable/inventory/object";
-import type { StockLevel } from "../../durable/inventory/types";
 import { decodeCursor, encodeCursor } from "../../lib/pagination";
-import { stockObject } from "../inventory/stock";
+import { type InventoryDO, type StockLevel, stockObject } from "../inventory";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
 

@@ -1,12 +1,11 @@
 import { and, eq, inArray, notInArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { IDS_PER_QUERY } from "../../db/lists";
 import { products, stockLevels, stockMovements } from "../../db/schema";
-import type { InventoryDO } from "../../durable/inventory/object";
-import type { Movement, StockLevel } from "../../durable/inventory/types";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
+import { chunks } from "../../lib/chunks";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { stockObject } from "../inventory/stock";
+import { auditInsert, type RequestMeta } from "../audit";
+import { type InventoryDO, type Movement, type StockLevel, stockObject } from "../inventory";
 import { type ReconciliationRow, reconcile } from "./reconciliation";
 
 type Objects = DurableObjectNamespace<InventoryDO>;

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../../db/client";
 import { dailyProductSales, dailySales } from "../../db/schema";
-import { dayIn } from "./days";
+import { dayIn } from "../../lib/days";
 
 type Statement = BatchItem<"sqlite">;
 

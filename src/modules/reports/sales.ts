@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { badRequest } from "../../lib/errors";
-import { getSettings } from "../settings/service";
+import { getSettings } from "../settings";
 import { addDays } from "./periods";
 
 export const INTERVALS = ["day", "week", "month"] as const;

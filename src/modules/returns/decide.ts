@@ -1,11 +1,11 @@
 import type { Actor } from "../../context";
+import { isGuardFailure, runBatch, type Statement } from "../../db/batch";
 import type { ReturnStatus } from "../../db/schema";
 import { invalidTransition } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
-import type { RequestMeta } from "../audit/service";
-import type { EventType } from "../events/catalog";
-import { isGuardFailure, runBatch, type Statement } from "../orders/batch";
-import type { OrderDeps } from "../orders/store";
+import type { RequestMeta } from "../audit";
+import type { EventType } from "../events";
+import type { OrderDeps } from "../orders";
 import { getReturn } from "./reads";
 import { type LoadedReturn, loadReturn } from "./store";
 import { assertReturnTransition, type ReturnTransition, returnTransitionStatements } from "./transitions";

@@ -1,5 +1,5 @@
 import { formatMoney } from "../../lib/money";
-import { escapeHtml } from "../invoices/html";
+import { escapeHtml } from "../invoices";
 import type { ReturnView } from "./schemas";
 
 const CONDITION_LABELS: Record<string, string> = {

@@ -1,9 +1,9 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { guard, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { OPEN_RETURN_STATUSES, returnLines, returns } from "../../db/schema";
 import { badRequest, conflict } from "../../lib/errors";
-import { type Statement, writeGuard } from "../orders/batch";
-import type { LineRow } from "../orders/store";
+import type { LineRow } from "../orders";
 import type { OpenReturnInput } from "./schemas";
 
 /** Units of each product of the order in returns not yet settled (requested, approved, received). */
@@ -64,7 +64,7 @@ export function checkReturnLines(
  * two returns opened at once cannot both take the last unit.
  */
 export function noLineOverCommitted(db: Database, orderId: string): Statement {
-  return writeGuard(
+  return guard(
     db,
     sql`NOT EXISTS (SELECT 1 FROM order_lines ol WHERE ol.order_id = ${orderId} AND ol.refunded_qty + (
       SELECT coalesce(sum(rl.qty), 0) FROM return_lines rl JOIN returns r ON r.id = rl.return_id

@@ -2,28 +2,40 @@ import { asc, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
 import { returnReceipts } from "../../db/schema";
-import type { InventoryDO } from "../../durable/inventory/object";
 import { chunks } from "../../lib/chunks";
 import { badRequest } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
-import type { RequestMeta } from "../audit/service";
-import { log } from "../orders/holds";
-import type { OrderDeps } from "../orders/store";
+import { log } from "../../lib/log";
+import type { RequestMeta } from "../audit";
+import type { InventoryDO } from "../inventory";
+import { DEFAULT_LOCATION_ID, knownLocations } from "../locations";
+import type { OrderDeps } from "../orders";
 import { stepReturn } from "./decide";
 import type { ReceiveReturnInput } from "./schemas";
 import { receiveIntoStock } from "./stock";
 import type { ReceiptRow, ReturnLineRow } from "./store";
 
-/** Every unit of every line accounted for once; locations only where units go into stock. */
-function checkReceipt(lines: ReturnLineRow[], input: ReceiveReturnInput): void {
+/** Where each receipt row's units go: the location asked for or the default one; none for `missing`. */
+const placeOf = (r: ReceiveReturnInput["lines"][number]) =>
+  r.condition === "missing" ? null : (r.location_id ?? DEFAULT_LOCATION_ID);
+
+/** Every unit of every line accounted for once; active locations only where units go into stock. */
+async function checkReceipt(db: Database, lines: ReturnLineRow[], input: ReceiveReturnInput): Promise<void> {
+  const places = await knownLocations(
+    db,
+    input.lines.map(placeOf).filter((id): id is string => id !== null),
+  );
   const expected = new Map(lines.map((l) => [l.productId, l.qty]));
   const counted = new Map<string, number>();
   const problems: { path: string; message: string }[] = [];
   for (const [i, r] of input.lines.entries()) {
     if (!expected.has(r.product_id))
       problems.push({ path: `lines.${i}.product_id`, message: "Not a line of this return" });
+    const place = placeOf(r);
     if (r.condition === "missing" && r.location_id !== undefined) {
       problems.push({ path: `lines.${i}.location_id`, message: "Missing units go nowhere" });
+    } else if (place !== null && !places.get(place)?.active) {
+      problems.push({ path: `lines.${i}.location_id`, message: "Not an active location" });
     }
     counted.set(r.product_id, (counted.get(r.product_id) ?? 0) + r.qty);
   }
@@ -51,8 +63,8 @@ export async function moveReceivedStock(
     .from(returnReceipts)
     .where(eq(returnReceipts.returnId, returnId))
     .orderBy(asc(returnReceipts.position));
-  const moved = await Promise.allSettled(receipts.map((receipt) => receiveIntoStock(objects, { receipt, actor })));
-  return moved.every((m) => m.status === "fulfilled" && m.value);
+  const moved = await Promise.allSettled(receipts.map((receipt) => receiveIntoStock(objects, receipt, actor)));
+  return moved.every((m) => m.status === "fulfilled");
 }
 
 /**
@@ -75,14 +87,14 @@ export async function receiveReturn(
       to: "received",
       action: "received",
       async build({ ret, lines }, now) {
-        checkReceipt(lines, input);
+        await checkReceipt(deps.db, lines, input);
         const rows: ReceiptRow[] = await Promise.all(
           input.lines.map(async (r, position) => ({
             returnId: ret.id,
             position,
             productId: r.product_id,
             condition: r.condition,
-            locationId: r.location_id ?? null,
+            locationId: placeOf(r),
             qty: r.qty,
             movementId: r.condition === "missing" ? null : await derivedId("mov", ret.id, String(position)),
           })),
@@ -103,7 +115,7 @@ export async function receiveReturn(
     meta,
   );
   if (!(await moveReceivedStock(deps.db, deps.objects, id, actor.id))) {
-    log("moving a return's units into stock failed; the pipeline retries", { return_id: id });
+    log.warn("moving a return's units into stock failed; the pipeline retries", { return_id: id });
   }
   return view;
 }

@@ -1,8 +1,7 @@
 import type { Actor } from "../../context";
 import { conflict } from "../../lib/errors";
-import type { RequestMeta } from "../audit/service";
-import { refundOrder } from "../orders/refund";
-import type { OrderDeps } from "../orders/store";
+import type { RequestMeta } from "../audit";
+import { type OrderDeps, refundOrder } from "../orders";
 import { getReturn } from "./reads";
 import type { RefundReturnInput } from "./schemas";
 import { type LoadedReturn, loadReturn } from "./store";

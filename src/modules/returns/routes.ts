@@ -4,7 +4,7 @@ import { versionEtag } from "../../lib/etag";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf, requestMeta } from "../../middleware/actor";
 import { idempotent } from "../../middleware/idempotency";
-import { orderDeps } from "../orders/store";
+import { orderDeps } from "../orders";
 import { renderReturnSlip } from "./html";
 import {
   IdempotencyKeyHeader,

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { RECEIPT_CONDITIONS, RETURN_REASONS, RETURN_STATUSES } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
-import { OrderLineSchema } from "../orders/schemas";
+import { OrderLineSchema } from "../orders";
 
 const ProductId = z.string().min(1).max(64).openapi({ description: "Product id (`prd_…`): the order line to return." });
 const Note = z.string().trim().min(1).max(1000);
@@ -47,7 +47,8 @@ export const ReceiveReturnSchema = z
               "`restock`: back into on-hand stock; `damaged` / `quarantine`: into that stock state; `missing`: did not arrive, nothing moves.",
           }),
           location_id: z.string().min(1).max(64).optional().openapi({
-            description: "Where the units go (`loc_…`); the default location when omitted. Not for `missing`.",
+            description:
+              "Where the units go (an active `loc_…`); the default location when omitted. Not for `missing`.",
           }),
         }),
       )

@@ -12,7 +12,7 @@
  */
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
-import { loadOrder } from "../orders/store";
+import { loadOrder } from "../orders";
 import { returnsOfOrder } from "./reads";
 
 export { approveReturn, closeReturn, rejectReturn } from "./decide";

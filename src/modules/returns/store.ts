@@ -1,8 +1,9 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
+import { IDS_PER_QUERY } from "../../db/lists";
 import { orderLines, orders, returnLines, returnReceipts, returns } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
+import { chunks } from "../../lib/chunks";
 import { notFound } from "../../lib/errors";
 import type { ReturnView } from "./schemas";
 

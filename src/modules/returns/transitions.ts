@@ -1,11 +1,10 @@
 import { eq, sql } from "drizzle-orm";
+import { guard, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { type ReturnStatus, returns } from "../../db/schema";
 import { invalidTransition } from "../../lib/errors";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import type { EventType } from "../events/catalog";
-import { eventInsert } from "../events/outbox";
-import { type Statement, writeGuard } from "../orders/batch";
+import { auditInsert, type RequestMeta } from "../audit";
+import { type EventType, eventInsert } from "../events";
 import type { ReturnRow } from "./store";
 
 /** The status machine (see the schema): every action moves one step, and terminal states stay put. */
@@ -53,7 +52,7 @@ const auditImage = (r: ReturnRow) => ({
 
 /** Whether the return is still in the status and version the service read. */
 export function returnGuard(db: Database, ret: ReturnRow): Statement {
-  return writeGuard(
+  return guard(
     db,
     sql`EXISTS (SELECT 1 FROM returns WHERE id = ${ret.id} AND status = ${ret.status} AND version = ${ret.version})`,
   );

@@ -9,7 +9,7 @@ import type { Database } from "../../db/client";
 import { type ReviewStatus, reviews } from "../../db/schema";
 import { forbidden, notFound } from "../../lib/errors";
 import { decodeCursor, toPage } from "../../lib/pagination";
-import { productStatusOf } from "../products/queries";
+import { productStatusOf } from "../products";
 import { toReviewResponse } from "./schemas";
 
 /** Staff and secret keys that read the catalog see every review; everyone else approved ones. */

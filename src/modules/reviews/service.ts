@@ -10,24 +10,17 @@
  */
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Actor, UserActor } from "../../context";
+import { guard, isGuardFailure, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { reviews } from "../../db/schema";
+import { bumpStorefrontGeneration } from "../../db/storefront-generation";
 import { conflict, forbidden, notFound, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import {
-  bumpCatalogGeneration,
-  guard,
-  isGuardFailure,
-  isUniqueViolation,
-  retryOnRace,
-  runBatch,
-} from "../catalog/batch";
-import { hasPurchased } from "../orders/purchases";
-import { productStatusOf } from "../products/queries";
-import { recomputeRating } from "../products/ratings";
-import { getUser } from "../users/service";
+import { auditInsert, type RequestMeta } from "../audit";
+import { hasPurchased } from "../orders";
+import { productStatusOf, recomputeRating } from "../products";
+import { getUser } from "../users";
 import { type ReviewResponse, toReviewResponse, type UpdateReviewInput } from "./schemas";
 
 type ReviewRow = typeof reviews.$inferSelect;
@@ -84,7 +77,7 @@ export async function createReview(
       auditInsert(db, meta, { action: "review.created", entityType: "review", entityId: row.id, after: response }),
     ]);
   } catch (err) {
-    if (isUniqueViolation(err, "reviews.product_id")) {
+    if (isUniqueViolation(err, reviews, "reviews_product_author")) {
       throw conflict("You have already reviewed this product; edit or delete that review instead.");
     }
     throw err;
@@ -133,7 +126,7 @@ export async function updateReview(
         .set({ ...defined, version: after.version, updatedAt: now })
         .where(unchanged),
       ...(ratingMayMove
-        ? [recomputeRating(db, current.productId, approvedRatings(current.productId)), bumpCatalogGeneration(db)]
+        ? [recomputeRating(db, current.productId, approvedRatings(current.productId)), bumpStorefrontGeneration(db)]
         : []),
       auditInsert(db, meta, {
         action: moderating ? `review.${after.status}` : "review.updated",
@@ -157,7 +150,7 @@ export async function deleteReview(db: Database, actor: Actor, id: string, meta:
       db.delete(reviews).where(eq(reviews.id, id)),
       // Recomputed whatever the status read above: an approval may have landed since.
       recomputeRating(db, current.productId, approvedRatings(current.productId)),
-      bumpCatalogGeneration(db),
+      bumpStorefrontGeneration(db),
       auditInsert(db, meta, {
         action: "review.deleted",
         entityType: "review",

@@ -1,5 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { inList } from "../../db/lists";
 import { reviews } from "../../db/schema";
 
 /**
@@ -11,10 +12,6 @@ export function markPurchasesVerified(db: Database, customerId: string, productI
     .update(reviews)
     .set({ verifiedPurchase: true })
     .where(
-      and(
-        eq(reviews.authorId, customerId),
-        eq(reviews.verifiedPurchase, false),
-        inArray(reviews.productId, productIds),
-      ),
+      and(eq(reviews.authorId, customerId), eq(reviews.verifiedPurchase, false), inList(reviews.productId, productIds)),
     );
 }

@@ -7,12 +7,13 @@
  * makes the batch fail as a whole; it is then checked again, so the rows it clashes with
  * are refused and the others still created.
  */
+
+import { runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { samples } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { nowIso } from "../../lib/time";
-import { auditInserts, type RequestMeta } from "../audit/service";
-import { runBatch } from "../catalog/batch";
+import { auditInserts, type RequestMeta } from "../audit";
 import { loadPlacement, place } from "./placement";
 import type { CreateSampleInput, RowError, SampleBatchResult, SampleRow } from "./schemas";
 import { toSampleView } from "./schemas";

@@ -4,10 +4,11 @@
  * only, and never comes back from a dispatch it is not out on.
  */
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { IDS_PER_QUERY } from "../../db/lists";
 import { type SampleOutcome, samples } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
-import type { Statement } from "../catalog/batch";
+import { chunks } from "../../lib/chunks";
 
 export async function samplesByIds(db: Database, ids: string[]) {
   const parts = await Promise.all(

@@ -1,15 +1,17 @@
 /*
- * Where a new sample may go: its number is not taken, its hole exists, its interval lies
- * within the hole's depth and overlaps no other interval of that hole. Checked for many
+ * Where a new sample may go: its number is not taken, its location and hole exist, its
+ * interval lies within the hole's depth and overlaps no other interval of that hole. Checked for many
  * rows at once (a batch of a thousand reads the holes, numbers and intervals it needs in
  * a few chunked queries), and each accepted row is added to what later rows are checked
  * against, so two rows of one batch cannot clash either.
  */
 import { inArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { IDS_PER_QUERY } from "../../db/lists";
 import { drillholes, samples } from "../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../lib/chunks";
+import { chunks } from "../../lib/chunks";
 import { type DrillholeRow, depthOf } from "../companies";
+import { knownLocations } from "../locations";
 import type { RowError } from "./schemas";
 
 interface Interval {
@@ -23,6 +25,7 @@ export interface Placement {
   holes: Map<string, DrillholeRow>;
   intervals: Map<string, Interval[]>;
   numbers: Set<string>;
+  locations: Set<string>;
 }
 
 export interface Candidate {
@@ -31,6 +34,7 @@ export interface Candidate {
   drillholeId: string | null;
   depthFrom: number | null;
   depthTo: number | null;
+  locationId: string | null;
 }
 
 async function inChunks<T>(values: string[], query: (part: string[]) => Promise<T[]>): Promise<T[]> {
@@ -40,7 +44,7 @@ async function inChunks<T>(values: string[], query: (part: string[]) => Promise<
 
 export async function loadPlacement(db: Database, candidates: Candidate[]): Promise<Placement> {
   const holeIds = candidates.flatMap((c) => (c.drillholeId ? [c.drillholeId] : []));
-  const [holes, taken, cut] = await Promise.all([
+  const [holes, taken, cut, places] = await Promise.all([
     inChunks(holeIds, (part) => db.select().from(drillholes).where(inArray(drillholes.id, part))),
     inChunks(
       candidates.map((c) => c.number),
@@ -59,6 +63,10 @@ export async function loadPlacement(db: Database, candidates: Candidate[]): Prom
         .from(samples)
         .where(inArray(samples.drillholeId, part)),
     ),
+    knownLocations(
+      db,
+      candidates.flatMap((c) => (c.locationId ? [c.locationId] : [])),
+    ),
   ]);
   const selves = new Set(candidates.map((c) => c.id));
   const intervals = new Map<string, Interval[]>();
@@ -70,30 +78,41 @@ export async function loadPlacement(db: Database, candidates: Candidate[]): Prom
     holes: new Map(holes.map((h) => [h.id, h])),
     intervals,
     numbers: new Set(taken.filter((t) => !selves.has(t.id)).map((t) => t.number)),
+    locations: new Set(places.keys()),
   };
 }
 
-const refusal = (code: string, detail: string, clash: Interval | null = null): RowError => ({
+const refusal = (code: string, field: string, detail: string, clash: Interval | null = null): RowError => ({
   code,
+  field,
   detail,
   clashing_sample: clash ? { id: clash.id, number: clash.number } : null,
 });
 
 /** Why the candidate cannot be placed, or null (and it is then counted as placed). */
 export function place(placement: Placement, c: Candidate): RowError | null {
-  if (placement.numbers.has(c.number)) return refusal("CONFLICT", `Sample number ${c.number} is already taken.`);
+  if (placement.numbers.has(c.number))
+    return refusal("CONFLICT", "number", `Sample number ${c.number} is already taken.`);
+  if (c.locationId !== null && !placement.locations.has(c.locationId)) {
+    return refusal("VALIDATION_FAILED", "location_id", `Location ${c.locationId} does not exist.`);
+  }
   if (c.drillholeId !== null && c.depthFrom !== null && c.depthTo !== null) {
     const hole = placement.holes.get(c.drillholeId);
-    if (!hole) return refusal("VALIDATION_FAILED", "The drillhole does not exist.");
+    if (!hole) return refusal("VALIDATION_FAILED", "drillhole_id", "The drillhole does not exist.");
     const depth = depthOf(hole);
     if (depth !== null && c.depthTo > depth) {
-      return refusal("VALIDATION_FAILED", `The interval ends below the hole's depth of ${depth} m.`);
+      return refusal("VALIDATION_FAILED", "depth_to", `The interval ends below the hole's depth of ${depth} m.`);
     }
     const from = c.depthFrom;
     const to = c.depthTo;
     const clash = placement.intervals.get(c.drillholeId)?.find((i) => i.from < to && i.to > from);
     if (clash) {
-      return refusal("CONFLICT", `The interval overlaps sample ${clash.number} (${clash.from}–${clash.to} m).`, clash);
+      return refusal(
+        "CONFLICT",
+        "depth_from",
+        `The interval overlaps sample ${clash.number} (${clash.from}–${clash.to} m).`,
+        clash,
+      );
     }
     placement.intervals.set(c.drillholeId, [
       ...(placement.intervals.get(c.drillholeId) ?? []),

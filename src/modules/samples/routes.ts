@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
+import { ifMatchHeader } from "../../lib/schemas";
 import { requestMeta } from "../../middleware/actor";
 import { idempotent } from "../../middleware/idempotency";
-import { ifMatchHeader } from "../catalog/schemas";
 import { sampleHistory } from "../dispatches";
 import { createSampleBatch } from "./batch";
 import {

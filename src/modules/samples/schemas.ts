@@ -73,7 +73,12 @@ export const CreateSampleSchema = z
     lot: Text(64).optional().openapi({ description: "For samples not cut from a hole." }),
     type: z.enum(SAMPLE_TYPES),
     weight_grams: z.number().positive().max(1_000_000).nullable().optional(),
-    location_id: z.string().min(1).max(64).nullable().optional(),
+    location_id: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Where it is kept; the default location if left out." }),
     notes: Text(2000).nullable().optional(),
   })
   .superRefine((s, ctx) => {
@@ -101,6 +106,7 @@ export const CreateSampleBatchSchema = z
 
 const RowError = z.object({
   code: z.string(),
+  field: z.string().openapi({ description: "The field of the row that is refused." }),
   detail: z.string(),
   clashing_sample: z.object({ id: z.string(), number: z.string() }).nullable(),
 });
@@ -129,7 +135,13 @@ export const UpdateSampleSchema = z
     depth_to: Depth.optional(),
     type: z.enum(SAMPLE_TYPES).optional(),
     weight_grams: z.number().positive().max(1_000_000).nullable().optional(),
-    location_id: z.string().min(1).max(64).nullable().optional(),
+    location_id: z
+      .string()
+      .min(1)
+      .max(64)
+      .nullable()
+      .optional()
+      .openapi({ description: "`null`: not kept at a location." }),
     notes: Text(2000).nullable().optional(),
     status: z
       .enum(["in_store", "disposed"])

@@ -7,15 +7,16 @@
  * return, or disposed of while not out.
  */
 import { and, asc, eq, gt, gte, lt, type SQL, sql } from "drizzle-orm";
+import { retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { drillholes, samples } from "../../db/schema";
 import { AppError, conflict, invalidTransition, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { retryOnRace, runBatch } from "../catalog/batch";
-import { checkVersion, saveEdit } from "../companies/edits";
+import { auditInsert, type RequestMeta } from "../audit";
+import { checkVersion, saveEdit } from "../companies";
+import { DEFAULT_LOCATION_ID } from "../locations";
 import { type Candidate, isPlacementRace, loadPlacement, place } from "./placement";
 import {
   type CreateSampleInput,
@@ -43,7 +44,7 @@ export function newSampleRow(input: CreateSampleInput, now: string): SampleRow {
     lot: input.lot ?? null,
     type: input.type,
     weightGrams: input.weight_grams ?? null,
-    locationId: input.location_id ?? null,
+    locationId: input.location_id ?? DEFAULT_LOCATION_ID,
     status: "in_store",
     dispatchId: null,
     notes: input.notes ?? null,
@@ -57,8 +58,8 @@ export function rowErrorOf(error: RowError): AppError {
   const extra = error.clashing_sample ? { clashing_sample: error.clashing_sample } : {};
   return error.code === "CONFLICT"
     ? conflict(error.detail, extra)
-    : new AppError(400, "VALIDATION_FAILED", error.detail, {
-        errors: [{ path: "drillhole_id", message: error.detail }],
+    : new AppError("VALIDATION_FAILED", error.detail, {
+        errors: [{ path: error.field, message: error.detail }],
       });
 }
 
@@ -109,7 +110,11 @@ export function updateSample(
       if (input.status && !MANUAL_FROM[input.status].includes(current.status)) {
         throw invalidTransition(`A ${current.status} sample cannot be set to ${input.status} by hand.`);
       }
-      const moving = input.depth_from !== undefined || input.depth_to !== undefined || input.number !== undefined;
+      const moving =
+        input.depth_from !== undefined ||
+        input.depth_to !== undefined ||
+        input.number !== undefined ||
+        input.location_id !== undefined;
       if ((input.depth_from !== undefined || input.depth_to !== undefined) && current.drillholeId === null) {
         throw conflict("A lot sample has no depths.");
       }
@@ -127,7 +132,7 @@ export function updateSample(
         updatedAt: nowIso(),
       };
       if (next.depthFrom !== null && next.depthTo !== null && next.depthFrom >= next.depthTo) {
-        throw new AppError(400, "VALIDATION_FAILED", "depth_to must be greater than depth_from.", {
+        throw new AppError("VALIDATION_FAILED", "depth_to must be greater than depth_from.", {
           errors: [{ path: "depth_to", message: "Must be greater than depth_from" }],
         });
       }

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isTimeZone } from "../reports/days";
+import { isTimeZone } from "../../lib/days";
 
 /** ISO 4217 codes the runtime knows; the regex alone would accept "ABC". */
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));

@@ -10,9 +10,9 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { settings } from "../../db/schema";
-import { AppError, preconditionFailed } from "../../lib/errors";
+import { preconditionFailed, preconditionRequired } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
+import { auditInsert, type RequestMeta } from "../audit";
 import { DEFAULT_SETTINGS, SettingsSchema, type SettingsView, type StoreSettings } from "./schemas";
 
 const CACHE_MS = 10_000;
@@ -56,7 +56,7 @@ export async function updateSettings(
   meta: RequestMeta,
 ): Promise<SettingsView> {
   if (expectedVersion === null) {
-    throw new AppError(428, "PRECONDITION_REQUIRED", "Send If-Match with the ETag of the settings you edited.");
+    throw preconditionRequired("Send If-Match with the ETag of the settings you edited.");
   }
   const before = await readSettings(db);
   if (before.version !== expectedVersion) throw preconditionFailed();

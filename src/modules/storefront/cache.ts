@@ -14,10 +14,10 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
+import { readStorefrontGeneration } from "../../db/storefront-generation";
 import { sha256Hex } from "../../lib/crypto";
 import { edgeCache } from "../../lib/server-timing";
-import { readCatalogGeneration } from "../catalog/batch";
-import { etagMatches } from "../images/delivery";
+import { etagMatches } from "../images";
 
 export const STORE_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=300";
 // How long the worker keeps a built answer; the generation makes it stale sooner.
@@ -36,7 +36,7 @@ export async function cachedStoreJson(
   params: Record<string, unknown>,
   build: () => Promise<unknown>,
 ): Promise<Response> {
-  const generation = await readCatalogGeneration(c.get("db"));
+  const generation = await readStorefrontGeneration(c.get("db"));
   const origin = new URL(c.req.url).origin;
   const canonical = JSON.stringify(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
   const key = new Request(`${origin}/__storefront-cache/${generation}/${name}?p=${encodeURIComponent(canonical)}`);

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
+import { originOf } from "../../lib/http";
 import { jsonContent, problems } from "../../lib/openapi";
-import { originOf } from "../catalog/http";
 import { cachedStoreJson } from "./cache";
 import { IdOrSlugParam, StoreCategoryTree, StoreProductPage, StoreProductSchema, StoreProductsQuery } from "./schemas";
 import * as store from "./service";

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageSchema } from "../../lib/pagination";
-import { catalogListQuery, ImageSchema } from "../products/schemas";
+import { catalogListQuery, ImageSchema } from "../products";
 
 /** What shoppers see: no status, version, barcode, thresholds or other back-office fields. */
 export const StoreProductSchema = z

@@ -8,13 +8,9 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { products } from "../../db/schema";
 import { notFound } from "../../lib/errors";
-import { allCategories, categoryIdBySlug } from "../categories/queries";
-import { buildTree, type TreeNode } from "../categories/tree";
-import { availabilityOfQuery } from "../inventory/availability";
-import { withImages } from "../products/queries";
-import type { ProductResponse } from "../products/schemas";
-import { searchProducts } from "../products/search";
-import { imagesOfQuery, toProductResponse } from "../products/view";
+import { allCategories, buildTree, categoryIdBySlug, type TreeNode } from "../categories";
+import { availabilityOfQuery } from "../inventory";
+import { imagesOfQuery, type ProductResponse, searchProducts, toProductResponse, withImages } from "../products";
 import type { StoreCategory, StoreProduct } from "./schemas";
 
 type StoreQuery = Omit<Parameters<typeof searchProducts>[1], "status" | "updated_since" | "low_stock"> & {

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
 import { MAX_MESSAGE_BYTES, MAX_SUBSCRIPTIONS } from "../../durable/stream/object";
-import { AppError } from "../../lib/errors";
+import { upgradeRequired } from "../../lib/errors";
 import { bearerSecurity, problems } from "../../lib/openapi";
 import { actorOf } from "../../middleware/actor";
 import { checkStreamOrigin, mayWatchEverything, pickHub } from "./service";
@@ -29,9 +29,7 @@ ${MAX_MESSAGE_BYTES} bytes close the socket (1009).`,
   }),
   async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      throw new AppError(426, "UPGRADE_REQUIRED", "Connect with a WebSocket upgrade.", {
-        headers: { Upgrade: "websocket" },
-      });
+      throw upgradeRequired("Connect with a WebSocket upgrade.", { Upgrade: "websocket" });
     }
     checkStreamOrigin(c.req.header("origin"), c.env.CORS_ORIGINS);
     const actor = actorOf(c);

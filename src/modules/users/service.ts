@@ -8,15 +8,17 @@
  */
 import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
+import { isUniqueViolation } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { startsWith } from "../../db/lists";
 import { type Role, users } from "../../db/schema";
 import { badRequest, conflict, forbidden, notFound, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { hashPassword, passwordProblems } from "../auth/passwords";
-import { revokeUserSessions } from "../auth/sessions";
+import { auditInsert, type RequestMeta } from "../audit";
+import { revokeUserSessions } from "./access";
+import { hashPassword, passwordProblems } from "./passwords";
 import { toUserResponse } from "./schemas";
 
 export async function listUsers(
@@ -33,10 +35,7 @@ export async function listUsers(
   if (filter.role) where.push(eq(users.role, filter.role));
   if (filter.status) where.push(eq(users.status, filter.status));
   if (filter.email) {
-    // SQLite's LIKE has no default escape character, so the ESCAPE clause is what makes
-    // `_` and `%` in the filter literal.
-    const prefix = `${filter.email.toLowerCase().replace(/[%_\\]/g, "\\$&")}%`;
-    where.push(sql`${users.email} LIKE ${prefix} ESCAPE '\\'`);
+    where.push(startsWith(users.email, filter.email.toLowerCase()));
   }
   if (filter.cursor) where.push(lt(users.id, String(decodeCursor(filter.cursor, 1)[0])));
   const rows = await db
@@ -60,11 +59,23 @@ export async function getUser(db: Database, actor: Actor, id: string) {
   return toUserResponse(await loadUser(db, id));
 }
 
+/**
+ * An API key acts for an integration, never as an admin: it may not make, change or
+ * remove an admin (an admin can mint keys with every scope, so that would let a key
+ * grant itself more than it was given). Only a signed-in admin touches admins.
+ */
+function assertKeyLeavesAdminsAlone(meta: RequestMeta, ...roles: (Role | undefined)[]) {
+  if (meta.actor?.kind === "api_key" && roles.includes("admin")) {
+    throw forbidden("An API key cannot create, change or remove an admin; a signed-in admin must.");
+  }
+}
+
 export async function createUser(
   db: Database,
   input: { email: string; name: string; password: string; role: Role },
   meta: RequestMeta,
 ) {
+  assertKeyLeavesAdminsAlone(meta, input.role);
   const problems = passwordProblems(input.password, input.email);
   if (problems.length > 0) throw badRequest("The password does not meet the policy.", problems);
   const now = nowIso();
@@ -91,7 +102,8 @@ export async function createUser(
       }),
     ]);
   } catch (err) {
-    if (String(err).includes("UNIQUE")) throw conflict("An account with this email already exists.");
+    if (isUniqueViolation(err, users, "users_email_unique"))
+      throw conflict("An account with this email already exists.");
     throw err;
   }
   return toUserResponse(user);
@@ -109,6 +121,7 @@ export async function updateUser(
     throw conflict("You cannot deactivate your own account.");
   }
   const user = await loadUser(db, id);
+  assertKeyLeavesAdminsAlone(meta, user.role, input.role);
   if (expectedVersion !== null && expectedVersion !== user.version) throw preconditionFailed();
   const next = {
     name: input.name ?? user.name,

@@ -10,8 +10,8 @@ import type { Database } from "../../db/client";
 import { type DisabledReason, webhookEndpoints } from "../../db/schema";
 import { randomToken } from "../../lib/crypto";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { eventInsertIf } from "../events/outbox";
+import { auditInsert, type RequestMeta } from "../audit";
+import { eventInsertIf } from "../events";
 
 export const MAX_CONSECUTIVE_FAILURES = 50;
 

@@ -3,7 +3,7 @@
  * as `fetch` will use it) and subscription patterns that select real event types.
  */
 import { badRequest } from "../../lib/errors";
-import { typesSelectedBy } from "../events/catalog";
+import { typesSelectedBy } from "../events";
 import { webhookUrlProblem } from "./url-policy";
 
 export interface WebhookSettings {

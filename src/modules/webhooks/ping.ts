@@ -3,8 +3,8 @@ import { webhookDeliveries } from "../../db/schema";
 import { conflict } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
-import { eventInsert } from "../events/outbox";
+import { auditInsert, type RequestMeta } from "../audit";
+import { eventInsert } from "../events";
 import { loadEndpoint } from "./service";
 
 /**

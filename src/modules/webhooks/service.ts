@@ -14,7 +14,7 @@ import { notFound, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { isoInSeconds, nowIso } from "../../lib/time";
-import { auditInsert, type RequestMeta } from "../audit/service";
+import { auditInsert, type RequestMeta } from "../audit";
 import { disabledEvent, guardedChange } from "./disable";
 import { checkedPatterns, checkedUrl, type WebhookSettings } from "./endpoint-input";
 import type { CreateWebhookEndpoint, UpdateWebhookEndpoint } from "./schemas";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PERMISSIONS } from "../../../src/middleware/permissions";
-import { type SignedIn, signInAs } from "../../support/auth";
+import { createApiKey, type SignedIn, signInAs, uniqueEmail } from "../../support/auth";
 import { call } from "../../support/http";
 import { expectProblem, problemPaths } from "../../support/problem";
 
@@ -187,5 +187,36 @@ describe("GET /v1/api-keys", () => {
     expect(first.data.map((k) => k.id)).toEqual([made[2], made[1]]);
     const second = await listKeys(`limit=2&cursor=${first.next_cursor}`);
     expect(second.data[0]?.id).toBe(made[0]);
+  });
+});
+
+describe("a key's authority", () => {
+  it("cannot make, change or remove an admin, and ends while its creator is not an active admin", async () => {
+    const creator = await signInAs("admin");
+    const other = await signInAs("admin");
+    const key = await createApiKey(creator, { scopes: ["users:read", "users:write"] });
+    const asKey = (method: string, path: string, body?: unknown) =>
+      call<{ id: string; version: number }>(
+        method,
+        path,
+        body === undefined ? { token: key.secret } : { token: key.secret, body },
+      );
+    const person = { email: uniqueEmail("keymade"), name: "Key Made", password: "Str0ng-enough-pass" };
+    expectProblem(await asKey("POST", "/v1/users", { ...person, role: "admin" }), 403, "FORBIDDEN");
+    const manager = await asKey("POST", "/v1/users", { ...person, role: "manager" });
+    expect(manager.status, manager.text).toBe(201);
+    expectProblem(await asKey("PATCH", `/v1/users/${manager.body.id}`, { role: "admin" }), 403, "FORBIDDEN");
+    expectProblem(await asKey("PATCH", `/v1/users/${other.id}`, { name: "Renamed" }), 403, "FORBIDDEN");
+    expectProblem(await asKey("DELETE", `/v1/users/${other.id}`), 403, "FORBIDDEN");
+
+    const deactivate = await call("DELETE", `/v1/users/${creator.id}`, { token: other.token });
+    expect(deactivate.status, deactivate.text).toBeLessThan(300);
+    expectProblem(await asKey("GET", "/v1/users"), 401, "UNAUTHENTICATED");
+    const reinstated = await call("PATCH", `/v1/users/${creator.id}`, {
+      token: other.token,
+      body: { status: "active" },
+    });
+    expect(reinstated.status, reinstated.text).toBe(200);
+    expect((await asKey("GET", "/v1/users")).status).toBe(200);
   });
 });

@@ -66,3 +66,21 @@ describe("POST /v1/auth/password", () => {
     expectProblem(asKey, 403, "FORBIDDEN");
   });
 });
+
+describe("current-password checks", () => {
+  it("are throttled per account like logins, on password change and on email change", async () => {
+    const user = await signInAs("customer");
+    const wrong = { current_password: "Not-My-Password-1", new_password: NEW_PASSWORD };
+    const statuses: number[] = [];
+    // The test configuration allows 5 a minute (vitest.config.ts); the API-wide limit is far away.
+    for (let i = 0; i < 6; i++) statuses.push((await changePassword(user.token, wrong)).status);
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+    const guess = await call("PATCH", "/v1/auth/me", {
+      token: user.token,
+      body: { email: `moved-${crypto.randomUUID().slice(0, 8)}@example.com`, current_password: TEST_PASSWORD },
+    });
+    expectProblem(guess, 429, "RATE_LIMITED");
+    // A name change checks no password and is not counted.
+    expect((await call("PATCH", "/v1/auth/me", { token: user.token, body: { name: "Still Me" } })).status).toBe(200);
+  });
+});

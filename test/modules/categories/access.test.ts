@@ -1,6 +1,13 @@
 import { beforeAll, describe, it } from "vitest";
-import { type AccessRow, type Credentials, EDITORS, expectAccess, STAFF_READ, signInCallers } from "../products/access";
-import { createCategory } from "../products/support";
+import {
+  type AccessRow,
+  type Credentials,
+  EDITORS,
+  expectAccess,
+  STAFF_READ,
+  signInCallers,
+} from "../../support/access";
+import { createCategory } from "../../support/catalog";
 
 let credentials: Credentials;
 const rows: AccessRow[] = [];

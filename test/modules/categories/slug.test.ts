@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstFreeSlug, generateSlug, insertWithSlug, SLUG_PATTERN, slugify } from "../../../src/modules/catalog/slug";
+import { firstFreeSlug, generateSlug, insertWithSlug, SLUG_PATTERN, slugify } from "../../../src/lib/slug";
 
 describe("slugify", () => {
   it("lower-cases, strips accents and joins words with single hyphens", () => {

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { act, checkout, pay, refund, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
-import { act, checkout, pay, refund, stockedProduct } from "../orders/support";
 
 let staff: SignedIn;
 let admin: SignedIn;

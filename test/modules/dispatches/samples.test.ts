@@ -17,7 +17,7 @@ interface BatchResult {
     index: number;
     ok: boolean;
     sample: { id: string } | null;
-    error: { code: string; clashing_sample: { id: string } | null } | null;
+    error: { code: string; field: string; clashing_sample: { id: string } | null } | null;
   }[];
   created: number;
   failed: number;
@@ -90,21 +90,24 @@ describe("samples", () => {
     rows[10] = { ...rows[10], depth_from: 9.5, depth_to: 10.5 } as (typeof rows)[number];
     rows[20] = { ...rows[20], number: rows[19]?.number } as (typeof rows)[number];
     rows[30] = { ...rows[30], drillhole_id: "dhl_nope" } as (typeof rows)[number];
+    // Row 40 names a location that does not exist.
+    rows[40] = { ...rows[40], location_id: "loc_nope" } as (typeof rows)[number];
     const res = await call<BatchResult>("POST", "/v1/samples:batch", {
       token: operator.token,
       body: { samples: rows },
     });
     expect(res.status, res.text.slice(0, 500)).toBe(200);
-    expect(res.body).toMatchObject({ created: 997, failed: 3 });
+    expect(res.body).toMatchObject({ created: 996, failed: 4 });
     const failed = res.body.results.filter((r) => !r.ok);
-    expect(failed.map((r) => [r.index, r.error?.code])).toEqual([
-      [10, "CONFLICT"],
-      [20, "CONFLICT"],
-      [30, "VALIDATION_FAILED"],
+    expect(failed.map((r) => [r.index, r.error?.code, r.error?.field])).toEqual([
+      [10, "CONFLICT", "depth_from"],
+      [20, "CONFLICT", "number"],
+      [30, "VALIDATION_FAILED", "drillhole_id"],
+      [40, "VALIDATION_FAILED", "location_id"],
     ]);
     const ids = res.body.results.flatMap((r) => (r.sample ? [r.sample.id] : []));
     const stored = await db().select({ id: samples.id }).from(samples).where(eq(samples.drillholeId, hole.id));
-    expect(stored).toHaveLength(997);
+    expect(stored).toHaveLength(996);
     const audited = await db()
       .select({ id: auditLogs.id })
       .from(auditLogs)

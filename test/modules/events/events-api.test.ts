@@ -5,7 +5,7 @@ import { EVENT_TYPES } from "../../../src/modules/events/catalog";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { expectProblem } from "../../support/problem";
-import { db, writeEvent } from "../webhooks/support";
+import { db, writeEvent } from "../../support/webhooks";
 
 let operator: SignedIn;
 beforeAll(async () => {

@@ -1,35 +1,24 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { events } from "../../../src/db/schema";
 import worker from "../../../src/index";
 import { eventInsert, eventInsertIf } from "../../../src/modules/events/outbox";
 import { type EventMessage, flushOutbox } from "../../../src/modules/events/publisher";
 import { verifyWebhook } from "../../../src/modules/webhooks/verify";
-import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import {
   captureQueue,
-  cleanupEndpoints,
   createEndpoint,
   db,
   deliveriesOfEvent,
-  mockReceivers,
-  type Receivers,
   runQueue,
+  useWebhookReceivers,
   writeEvent,
-} from "../webhooks/support";
+} from "../../support/webhooks";
 
-let admin: SignedIn;
-let receivers: Receivers;
-
-beforeAll(async () => {
-  admin = await signInAs("admin");
-  receivers = mockReceivers();
-});
-afterEach(cleanupEndpoints);
-afterAll(() => receivers.restore());
+const hooks = useWebhookReceivers();
 
 async function eventRow(id: string) {
   const [row] = await db.select().from(events).where(eq(events.id, id));
@@ -101,16 +90,18 @@ describe("publishing the outbox", () => {
   });
 
   it("publishes after every successful mutating request, through the real queues", async () => {
-    const url = receivers.add();
-    const endpoint = await createEndpoint(admin, { url, event_types: ["order.paid"] });
+    const url = hooks.receivers.add();
+    const endpoint = await createEndpoint(hooks.admin, { url, event_types: ["order.paid"] });
     // A ping is an event written by a request: the middleware publishes it after the response.
-    const ping = await call<{ event_id: string }>("POST", `/v1/webhooks/${endpoint.id}/test`, { token: admin.token });
+    const ping = await call<{ event_id: string }>("POST", `/v1/webhooks/${endpoint.id}/test`, {
+      token: hooks.admin.token,
+    });
     await vi.waitFor(async () => expect((await deliveriesOfEvent(ping.body.event_id))[0]?.status).toBe("succeeded"), {
       timeout: 15_000,
       interval: 100,
     });
     expect((await eventRow(ping.body.event_id)).sentAt).not.toBeNull();
-    const [request] = receivers.received(url, ping.body.event_id);
+    const [request] = hooks.receivers.received(url, ping.body.event_id);
     expect(await verifyWebhook(endpoint.secret, request?.headers ?? new Headers(), request?.body ?? "")).toMatchObject({
       type: "webhook.ping",
       data: { endpoint_id: endpoint.id, version: 1 },
@@ -118,8 +109,8 @@ describe("publishing the outbox", () => {
   });
 
   it("delivers, after the every-minute sweep, an event whose send failed at commit time", async () => {
-    const url = receivers.add();
-    const endpoint = await createEndpoint(admin, { url, event_types: ["stock.changed"] });
+    const url = hooks.receivers.add();
+    const endpoint = await createEndpoint(hooks.admin, { url, event_types: ["stock.changed"] });
     const id = await writeEvent("stock.changed", { product_id: "prd_sweep", version: 11, on_hand: 4 }, "prd_sweep");
     await flushOutbox(db, failingQueue(), { eventIds: [id] });
     expect((await eventRow(id)).sentAt).toBeNull();
@@ -132,11 +123,11 @@ describe("publishing the outbox", () => {
     await worker.scheduled(controller, env);
     expect((await eventRow(id)).sentAt).not.toBeNull();
 
-    await vi.waitFor(async () => expect(receivers.received(url, id)).toHaveLength(1), {
+    await vi.waitFor(async () => expect(hooks.receivers.received(url, id)).toHaveLength(1), {
       timeout: 15_000,
       interval: 100,
     });
-    const [request] = receivers.received(url, id);
+    const [request] = hooks.receivers.received(url, id);
     expect(request?.headers.get("webhook-id")).toBe(id);
     await verifyWebhook(endpoint.secret, request?.headers ?? new Headers(), request?.body ?? "");
   });

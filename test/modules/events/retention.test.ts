@@ -5,10 +5,9 @@ import { ulid } from "ulidx";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { events, webhookAttempts, webhookDeliveries } from "../../../src/db/schema";
 import worker from "../../../src/index";
-import { pruneEvents } from "../../../src/modules/events/retention";
 import { failStalledDeliveries } from "../../../src/modules/webhooks/deliveries/outcome";
 import { type SignedIn, signInAs } from "../../support/auth";
-import { cleanupEndpoints, createEndpoint, db, writeEvent } from "../webhooks/support";
+import { cleanupEndpoints, createEndpoint, db, writeEvent } from "../../support/webhooks";
 
 const DAY = 24 * 60 * 60 * 1000;
 let admin: SignedIn;
@@ -76,7 +75,7 @@ describe("retention", () => {
     ).toHaveLength(1);
 
     // A second run leaves what is within retention alone.
-    await pruneEvents(db);
+    await worker.scheduled(createScheduledController({ cron: "17 * * * *", scheduledTime: Date.now() }), env);
     expect(await db.select().from(events).where(eq(events.id, recent.eventId))).toHaveLength(1);
   });
 

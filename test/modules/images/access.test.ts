@@ -1,6 +1,6 @@
 import { beforeAll, describe, it } from "vitest";
-import { type AccessRow, type Credentials, EDITORS, EVERYONE, expectAccess, signInCallers } from "../products/access";
-import { createProduct } from "../products/support";
+import { type AccessRow, type Credentials, EDITORS, EVERYONE, expectAccess, signInCallers } from "../../support/access";
+import { createProduct } from "../../support/catalog";
 
 let credentials: Credentials;
 const rows: AccessRow[] = [];

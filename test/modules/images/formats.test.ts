@@ -113,7 +113,9 @@ describe("upload inspection", () => {
     expect(statusOf(new TextEncoder().encode("hello"))).toBe(415);
     expect(statusOf(pngHeader(0, 10))).toBe(400);
     expect(statusOf(pngHeader(20_001, 10))).toBe(400);
-    expect(statusOf(pngHeader(20_000, 20_000))).toBe(200);
+    expect(statusOf(pngHeader(20_000, 20_000))).toBe(400);
+    expect(statusOf(pngHeader(20_000, 2_500))).toBe(200);
+    expect(statusOf(pngHeader(7_072, 7_072))).toBe(400);
     const big = new Uint8Array(MAX_IMAGE_BYTES + 1);
     big.set(pngHeader(10, 10));
     expect(statusOf(big)).toBe(413);

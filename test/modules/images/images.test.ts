@@ -2,8 +2,8 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ProductResponse } from "../../../src/modules/products/schemas";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { auditOf, createProduct, eventsOf, publishedProduct } from "../../support/catalog";
 import { call } from "../../support/http";
-import { auditOf, createProduct, eventsOf, publishedProduct } from "../products/support";
 import { bytesOf, GIF_7X3, JPEG_3X2, PNG_4X3, pngHeader, WEBP_LOSSY_5X4 } from "./fixtures";
 
 type Image = ProductResponse["images"][number];
@@ -306,6 +306,7 @@ describe("image delivery", () => {
   it("answers 416 to an unsatisfiable range and ignores ranges it does not serve", async () => {
     const res = await raw("GET", path, { headers: { range: `bytes=${bytes.length}-` } });
     expect(res.status).toBe(416);
+    expect(((await res.json()) as { code: string }).code).toBe("RANGE_NOT_SATISFIABLE");
     expect(res.headers.get("content-range")).toBe(`bytes */${bytes.length}`);
     for (const range of ["bytes=0-1,5-6", "items=0-1", "bytes=9-2"]) {
       expect((await raw("GET", path, { headers: { range } })).status, range).toBe(200);

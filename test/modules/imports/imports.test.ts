@@ -6,9 +6,9 @@ import { importJobs, products } from "../../../src/db/schema";
 import { applyImport } from "../../../src/modules/imports/apply";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { db, ledger, level, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
 import { insertProduct } from "../../support/products";
-import { db, ledger, level, stockedProduct } from "../orders/support";
 
 interface ImportBody {
   id: string;
@@ -56,7 +56,7 @@ function completed(user: SignedIn, id: string) {
   );
 }
 
-const bySku = async (sku: string) => db().select().from(products).where(eq(products.sku, sku));
+const bySku = async (sku: string) => db.select().from(products).where(eq(products.sku, sku));
 
 beforeAll(async () => {
   manager = await signInAs("manager");
@@ -116,11 +116,11 @@ describe("product imports", () => {
   });
 
   it("refuses a file without the required columns, or with unknown ones, storing no job", async () => {
-    const before = (await db().select({ id: importJobs.id }).from(importJobs)).length;
+    const before = (await db.select({ id: importJobs.id }).from(importJobs)).length;
     expectProblem(await upload(manager, "products", "name,price\nA,1\n"), 400, "VALIDATION_FAILED");
     expectProblem(await upload(manager, "products", "sku,colour\nA,red\n"), 400, "VALIDATION_FAILED");
     expectProblem(await upload(manager, "widgets", "sku\nA\n"), 400, "VALIDATION_FAILED");
-    expect((await db().select({ id: importJobs.id }).from(importJobs)).length).toBe(before);
+    expect((await db.select({ id: importJobs.id }).from(importJobs)).length).toBe(before);
   });
 
   it("is refused to whoever may not write products", async () => {
@@ -142,8 +142,8 @@ describe("stock-count imports", () => {
     expect((await level(b.id)).on_hand).toBe(12);
 
     // A redelivered message re-applying every row (the place reset, as if the save was lost).
-    await db().update(importJobs).set({ status: "applying", rowsDone: 0 }).where(eq(importJobs.id, res.body.id));
-    await applyImport({ db: db(), bucket: env.FILES, stock: env.INVENTORY }, res.body.id);
+    await db.update(importJobs).set({ status: "applying", rowsDone: 0 }).where(eq(importJobs.id, res.body.id));
+    await applyImport({ db: db, bucket: env.FILES, stock: env.INVENTORY }, res.body.id);
     const counts = (await ledger(a.id)).filter((m) => m.reason === "cycle_count");
     expect(counts).toHaveLength(1);
     expect((await level(a.id)).on_hand).toBe(7);

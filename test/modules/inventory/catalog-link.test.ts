@@ -2,12 +2,12 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createDb } from "../../../src/db/client";
 import { events } from "../../../src/db/schema";
 import type { InventoryDO } from "../../../src/durable/inventory/object";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { createProduct } from "../../support/catalog";
+import { db } from "../../support/db";
 import { call } from "../../support/http";
-import { createProduct } from "../products/support";
 
 let admin: SignedIn;
 beforeAll(async () => {
@@ -33,7 +33,7 @@ describe("catalog and stock together", () => {
     const product = await createProduct(admin.token, { low_stock_threshold: 3 });
     await adjust(product.id, 5);
     await adjust(product.id, -3);
-    const low = await createDb(env.DB)
+    const low = await db
       .select()
       .from(events)
       .where(and(eq(events.resourceId, product.id), eq(events.type, "stock.low")));

@@ -2,12 +2,10 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../../src/db/client";
 import { events, stockLevels, stockMovements } from "../../../src/db/schema";
 import type { InventoryDO } from "../../../src/durable/inventory/object";
 import { newId } from "../../../src/lib/ids";
-
-const db = createDb(env.DB);
+import { db } from "../../support/db";
 
 function stockObject() {
   const productId = newId("prd");

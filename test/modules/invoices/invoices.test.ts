@@ -4,8 +4,8 @@ import { products } from "../../../src/db/schema";
 import type { InvoiceDetail } from "../../../src/modules/invoices/schemas";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { act, checkout, db, drainOrderEvents, getOrder, pay, refund, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
-import { act, checkout, db, drainOrderEvents, getOrder, pay, refund, stockedProduct } from "../orders/support";
 import { getInvoice, invoicedOrder } from "./support";
 
 let staff: SignedIn;
@@ -35,7 +35,7 @@ describe("invoices", () => {
     expect(invoice.number).toMatch(/^INV-\d{4}-\d{6}$/);
     expect(invoice.lines).toEqual([expect.objectContaining({ qty: 3, unit_price: 1234, line_total: 3702 })]);
     // A later price change does not touch the invoice.
-    await db()
+    await db
       .update(products)
       .set({ price: 1 })
       .where(eq(products.id, invoice.lines[0]?.product_id ?? ""));
@@ -76,7 +76,7 @@ describe("invoices", () => {
 
   it("print as an HTML page where every value is escaped", async () => {
     const product = await stockedProduct(3, 500);
-    await db()
+    await db
       .update(products)
       .set({ name: `<script>alert("x")</script> & "friends"` })
       .where(eq(products.id, product.id));

@@ -2,11 +2,11 @@ import { env } from "cloudflare:workers";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { creditNotes, documentCounters, events, invoices } from "../../../src/db/schema";
+import { runOrderPipeline } from "../../../src/flows/order-pipeline";
 import { ensureInvoice } from "../../../src/modules/invoices/issue";
-import { runOrderPipeline } from "../../../src/modules/orders/pipeline";
 import { orderDeps } from "../../../src/modules/orders/store";
 import { type SignedIn, signInAs } from "../../support/auth";
-import { act, checkout, db, deps, pay, refund, stockedProduct } from "../orders/support";
+import { act, checkout, db, deps, pay, refund, stockedProduct } from "../../support/orders";
 
 let staff: SignedIn;
 let customer: SignedIn;
@@ -18,7 +18,7 @@ const year = new Date().getUTCFullYear();
 
 /** Every number of a series this year is taken exactly once, from 1 up: no gap, no repeat. */
 async function expectGapFree(table: typeof invoices | typeof creditNotes, prefix: string) {
-  const rows = await db()
+  const rows = await db
     .select({ number: table.number, sequence: table.sequence })
     .from(table)
     .where(eq(table.year, year))
@@ -27,7 +27,7 @@ async function expectGapFree(table: typeof invoices | typeof creditNotes, prefix
   expect(rows.map((r) => r.number)).toEqual(
     rows.map((r) => `${prefix}-${year}-${String(r.sequence).padStart(6, "0")}`),
   );
-  const [counter] = await db()
+  const [counter] = await db
     .select()
     .from(documentCounters)
     .where(and(eq(documentCounters.series, prefix), eq(documentCounters.year, year)));
@@ -43,7 +43,7 @@ describe("invoice numbers", () => {
     );
     const ids = placed.map((p) => p.body.id);
     await Promise.all(ids.map((id) => pay(staff.token, id)));
-    const paidEvents = await db()
+    const paidEvents = await db
       .select({ id: events.id })
       .from(events)
       .where(and(inArray(events.resourceId, ids), eq(events.type, "order.paid")));
@@ -51,7 +51,7 @@ describe("invoice numbers", () => {
     // Each event twice and all at once: duplicate deliveries race the first ones.
     await Promise.all([...paidEvents, ...paidEvents].map((e) => runOrderPipeline(deps(), e.id)));
 
-    const issued = await db().select().from(invoices).where(inArray(invoices.orderId, ids));
+    const issued = await db.select().from(invoices).where(inArray(invoices.orderId, ids));
     expect(issued).toHaveLength(24);
     expect(new Set(issued.map((i) => i.number)).size).toBe(24);
     await expectGapFree(invoices, "INV");
@@ -63,9 +63,9 @@ describe("invoice numbers", () => {
     await pay(staff.token, created.body.id);
     await act(staff.token, created.body.id, "cancel");
     const meta = { actor: null, requestId: "test", ip: null };
-    expect(await ensureInvoice(db(), created.body.id, meta)).toBeNull();
+    expect(await ensureInvoice(db, created.body.id, meta)).toBeNull();
     const pending = await checkout(customer.token, { lines: [{ product_id: product.id, qty: 1 }] });
-    expect(await ensureInvoice(db(), pending.body.id, meta)).toBeNull();
+    expect(await ensureInvoice(db, pending.body.id, meta)).toBeNull();
     await expectGapFree(invoices, "INV");
   });
 
@@ -82,12 +82,12 @@ describe("invoice numbers", () => {
         }),
       ),
     );
-    const refunded = await db()
+    const refunded = await db
       .select({ id: events.id })
       .from(events)
       .where(and(eq(events.resourceId, created.body.id), eq(events.type, "order.refunded")));
-    await Promise.all(refunded.map((e) => runOrderPipeline(orderDeps(env, db()), e.id)));
-    const notes = await db().select().from(creditNotes).where(eq(creditNotes.orderId, created.body.id));
+    await Promise.all(refunded.map((e) => runOrderPipeline(orderDeps(env, db), e.id)));
+    const notes = await db.select().from(creditNotes).where(eq(creditNotes.orderId, created.body.id));
     expect(notes.reduce((s, n) => s + n.total, 0)).toBe(2400);
     await expectGapFree(creditNotes, "CRN");
   });

@@ -1,7 +1,7 @@
 import type { InvoiceDetail } from "../../../src/modules/invoices/schemas";
 import type { SignedIn } from "../../support/auth";
 import { call } from "../../support/http";
-import { act, checkout, drainOrderEvents, getOrder, pay, stockedProduct } from "../orders/support";
+import { act, checkout, drainOrderEvents, getOrder, pay, stockedProduct } from "../../support/orders";
 
 export const getInvoice = (user: SignedIn, id: string) =>
   call<InvoiceDetail>("GET", `/v1/invoices/${id}`, { token: user.token });

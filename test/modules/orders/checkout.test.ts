@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { auditLogs, events, orders, products } from "../../../src/db/schema";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { checkout, db, expectedTax, key, ledger, level, stockedProduct } from "../../support/orders";
 import { expectProblem, problemPaths } from "../../support/problem";
 import { insertProduct } from "../../support/products";
-import { withTaxRate } from "../settings/support";
-import { checkout, db, expectedTax, key, ledger, level, stockedProduct } from "./support";
+import { withTaxRate } from "../../support/settings";
 
 let admin: SignedIn;
 let manager: SignedIn;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   [admin, manager, customer] = await Promise.all([signInAs("admin"), signInAs("manager"), signInAs("customer")]);
 });
 
-const ordersOf = (customerId: string) => db().select().from(orders).where(eq(orders.customerId, customerId));
+const ordersOf = (customerId: string) => db.select().from(orders).where(eq(orders.customerId, customerId));
 
 describe("POST /v1/orders", () => {
   it("holds every line, prices from the catalog, merges duplicate lines and totals in minor units", async () => {
@@ -51,18 +51,18 @@ describe("POST /v1/orders", () => {
     expect(await level(a.id)).toMatchObject({ on_hand: 10, reserved: 3, available: 7 });
     expect(await level(b.id)).toMatchObject({ on_hand: 10, reserved: 3, available: 7 });
 
-    const created = await db()
+    const created = await db
       .select()
       .from(events)
       .where(and(eq(events.resourceId, order.id), eq(events.type, "order.created")));
     expect(created).toHaveLength(1);
     expect(created[0]?.data).toMatchObject({ id: order.id, version: 1, total: order.total, customer_id: customer.id });
-    const audit = await db()
+    const audit = await db
       .select()
       .from(auditLogs)
       .where(and(eq(auditLogs.entityId, order.id), eq(auditLogs.action, "order.created")));
     expect(audit).toHaveLength(1);
-    const [product] = await db().select().from(products).where(eq(products.id, a.id));
+    const [product] = await db.select().from(products).where(eq(products.id, a.id));
     expect(product?.firstOrderedAt).toBe(order.created_at);
   });
 
@@ -98,7 +98,7 @@ describe("POST /v1/orders", () => {
     const draft = await insertProduct({ status: "draft" });
     const archived = await insertProduct({ status: "archived" });
     const unpriced = await insertProduct();
-    await db().update(products).set({ price: null }).where(eq(products.id, unpriced.id));
+    await db.update(products).set({ price: null }).where(eq(products.id, unpriced.id));
     const before = (await ordersOf(customer.id)).length;
 
     const cases: [unknown, string[]][] = [

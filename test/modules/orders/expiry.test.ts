@@ -21,7 +21,7 @@ import {
   staffMeta,
   stockedProduct,
   unreachable,
-} from "./support";
+} from "../../support/orders";
 
 let customer: SignedIn;
 let staff: SignedIn;
@@ -38,7 +38,7 @@ async function pendingOrder(qty = 2) {
 
 /** Moves the order's deadline into the past in D1, as if its 15 minutes were over. */
 const overdue = (orderId: string) =>
-  db()
+  db
     .update(orders)
     .set({ expiresAt: new Date(Date.now() - 1000).toISOString() })
     .where(eq(orders.id, orderId));
@@ -57,13 +57,13 @@ describe("expiry of pending orders", () => {
     expect((await ledger(product.id))[0]).toMatchObject({ reason: "released", note: "order_cancelled" });
     expect((await getOrder(staff.token, fresh.order.id)).body.status).toBe("pending");
 
-    const cancelled = await db()
+    const cancelled = await db
       .select()
       .from(events)
       .where(and(eq(events.resourceId, order.id), eq(events.type, "order.cancelled")));
     expect(cancelled[0]?.data).toMatchObject({ reason: "expired", previous_status: "pending" });
     await drainOrderEvents(order.id);
-    const mail = await db().select().from(notifications).where(eq(notifications.orderId, order.id));
+    const mail = await db.select().from(notifications).where(eq(notifications.orderId, order.id));
     expect(mail.map((m) => m.template).sort()).toEqual(["order_cancelled", "order_received"]);
     expect(mail.every((m) => m.recipient === customer.email)).toBe(true);
   });
@@ -87,13 +87,13 @@ describe("expiry of pending orders", () => {
     const notYet = await pendingOrder();
     await overdue(due.order.id);
     const { result, retries } = await runQueue("stockroom-jobs", [
-      { type: "reservation.expired", order_id: due.order.id, reservation_id: "rsv_x" },
-      { type: "reservation.expired", order_id: notYet.order.id, reservation_id: "rsv_y" },
-      { type: "something.else", order_id: "ord_x" },
+      { body: { type: "reservation.expired", order_id: due.order.id, reservation_id: "rsv_x" } },
+      { body: { type: "reservation.expired", order_id: notYet.order.id, reservation_id: "rsv_y" } },
+      { body: { type: "something.else", order_id: "ord_x" } },
     ]);
     expect(result.explicitAcks).toHaveLength(2);
     expect(result.retryMessages).toHaveLength(1);
-    expect(retries[0]?.delaySeconds).toBeGreaterThan(0);
+    expect([...retries.values()][0]?.delaySeconds).toBeGreaterThan(0);
     expect((await getOrder(staff.token, due.order.id)).body.status).toBe("cancelled");
     expect((await getOrder(staff.token, notYet.order.id)).body.status).toBe("pending");
   });
@@ -104,20 +104,20 @@ describe("checkout crash safety", () => {
     const product = await stockedProduct(4);
     const buyer = await signInAs("customer");
     const actor = userActorOf(buyer);
-    const deps = { ...orderDeps(env, db()), db: failingBatches(() => true) };
+    const deps = { ...orderDeps(env, db), db: failingBatches(() => true) };
     await expect(
       placeOrder(deps, actor, { lines: [{ product_id: product.id, qty: 3 }] }, staffMeta(actor)),
     ).rejects.toThrow("D1 unavailable");
     expect(await level(product.id)).toMatchObject({ on_hand: 4, reserved: 0 });
     expect((await ledger(product.id)).map((m) => m.reason)).toEqual(["released", "reserved", "received"]);
-    expect(await db().select().from(orders).where(eq(orders.customerId, buyer.id))).toHaveLength(0);
+    expect(await db.select().from(orders).where(eq(orders.customerId, buyer.id))).toHaveLength(0);
   });
 
   it("if the release is lost too, the holds' TTL frees the stock: nothing stays stuck", async () => {
     const product = await stockedProduct(4);
     const buyer = await signInAs("customer");
     const actor = userActorOf(buyer);
-    const deps = { ...orderDeps(env, db()), db: failingBatches(() => true), objects: unreachable("release") };
+    const deps = { ...orderDeps(env, db), db: failingBatches(() => true), objects: unreachable("release") };
     await expect(
       placeOrder(deps, actor, { lines: [{ product_id: product.id, qty: 3 }] }, staffMeta(actor)),
     ).rejects.toThrow("D1 unavailable");
@@ -130,6 +130,6 @@ describe("checkout crash safety", () => {
     await runStockAlarm(product.id);
     expect(await level(product.id)).toMatchObject({ on_hand: 4, reserved: 0, available: 4 });
     expect((await ledger(product.id))[0]).toMatchObject({ reason: "expired", delta_reserved: -3 });
-    expect(await db().select().from(orders).where(eq(orders.customerId, buyer.id))).toHaveLength(0);
+    expect(await db.select().from(orders).where(eq(orders.customerId, buyer.id))).toHaveLength(0);
   });
 });

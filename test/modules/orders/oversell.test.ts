@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { orderLines, orders } from "../../../src/db/schema";
 import { signInAs } from "../../support/auth";
-import { checkout, db, level, pay, stockedProduct } from "./support";
+import { checkout, db, level, pay, stockedProduct } from "../../support/orders";
 
 /*
  * The order-level oversell test of issue 5: the saga must never hand out more than
@@ -30,7 +30,7 @@ describe("checkout under contention", () => {
     expect(refused.every((r) => r.body.code === "INSUFFICIENT_STOCK")).toBe(true);
     expect(await level(product.id)).toMatchObject({ on_hand: 100, reserved: 100, available: 0 });
 
-    const rows = await db()
+    const rows = await db
       .select({ status: orders.status, n: sql<number>`count(*)` })
       .from(orders)
       .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
@@ -42,5 +42,5 @@ describe("checkout under contention", () => {
     expect(paid.map((p) => p.status)).toEqual(Array(100).fill(200));
     expect(paid.every((p) => p.body.status === "processing")).toBe(true);
     expect(await level(product.id)).toMatchObject({ on_hand: 0, reserved: 0, available: 0 });
-  });
+  }, 120_000);
 });

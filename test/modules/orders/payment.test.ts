@@ -8,7 +8,6 @@ import { getOrderDetail } from "../../../src/modules/orders/reads";
 import { orderDeps } from "../../../src/modules/orders/store";
 import { resumeStalledPayments } from "../../../src/modules/orders/sweeps";
 import { type SignedIn, signInAs, userActorOf } from "../../support/auth";
-import { expectProblem } from "../../support/problem";
 import {
   act,
   checkout,
@@ -25,7 +24,8 @@ import {
   runStockAlarm,
   staffMeta,
   stockedProduct,
-} from "./support";
+} from "../../support/orders";
+import { expectProblem } from "../../support/problem";
 
 let staff: SignedIn;
 let customer: SignedIn;
@@ -124,7 +124,7 @@ describe("POST /v1/orders/{id}/pay", () => {
 
   it("puts a declined order back to pending with its holds, and a later payment succeeds", async () => {
     const { order, product } = await pendingOrder(4, 1);
-    const deps = { ...orderDeps(env, db()), payments: { manual: decliningProvider } };
+    const deps = { ...orderDeps(env, db), payments: { manual: decliningProvider } };
     const refused = await payOrder(deps, order.id, MANUAL, userActorOf(staff), staffMeta(userActorOf(staff))).catch(
       (err: unknown) => err,
     );
@@ -146,7 +146,7 @@ describe("POST /v1/orders/{id}/pay", () => {
   it("survives a crash before the capture answered: the order waits in paying and the sweep completes it once", async () => {
     const { order, product } = await pendingOrder(4, 3);
     const actor = userActorOf(staff);
-    const crashed = { ...orderDeps(env, db()), payments: { manual: crashingProvider } };
+    const crashed = { ...orderDeps(env, db), payments: { manual: crashingProvider } };
     await expect(payOrder(crashed, order.id, MANUAL, actor, staffMeta(actor))).rejects.toThrow("connection reset");
     expect((await getOrder(staff.token, order.id)).body.status).toBe("paying");
     expectProblem(await act(staff.token, order.id, "cancel"), 409, "INVALID_TRANSITION");
@@ -154,7 +154,7 @@ describe("POST /v1/orders/{id}/pay", () => {
     expect(await level(product.id)).toMatchObject({ on_hand: 4, reserved: 3 });
 
     const later = Date.now() + 3 * 60_000;
-    expect(await resumeStalledPayments(orderDeps(env, db()), later)).toBeGreaterThanOrEqual(1);
+    expect(await resumeStalledPayments(orderDeps(env, db), later)).toBeGreaterThanOrEqual(1);
     const done = (await getOrder(staff.token, order.id)).body;
     expect(done.status).toBe("processing");
     expect(done.payments).toEqual([expect.objectContaining({ status: "succeeded" })]);
@@ -165,16 +165,16 @@ describe("POST /v1/orders/{id}/pay", () => {
     const { order, product } = await pendingOrder(6, 2);
     const actor = userActorOf(staff);
     // Batch 1 is the claim; batch 2, the final write after the commit, fails.
-    const broken = { ...orderDeps(env, db()), db: failingBatches((n) => n === 2) };
+    const broken = { ...orderDeps(env, db), db: failingBatches((n) => n === 2) };
     await expect(payOrder(broken, order.id, MANUAL, actor, staffMeta(actor))).rejects.toThrow("D1 unavailable");
-    expect((await db().select().from(orders).where(eq(orders.id, order.id)))[0]?.status).toBe("paying");
+    expect((await db.select().from(orders).where(eq(orders.id, order.id)))[0]?.status).toBe("paying");
     expect(await level(product.id)).toMatchObject({ on_hand: 4, reserved: 0 });
 
-    await resumeStalledPayments(orderDeps(env, db()), Date.now() + 3 * 60_000);
-    expect((await getOrderDetail(orderDeps(env, db()), order.id, null)).status).toBe("processing");
+    await resumeStalledPayments(orderDeps(env, db), Date.now() + 3 * 60_000);
+    expect((await getOrderDetail(orderDeps(env, db), order.id, null)).status).toBe("processing");
     expect(await level(product.id)).toMatchObject({ on_hand: 4, reserved: 0 });
     expect((await ledger(product.id)).filter((m) => m.reason === "sale")).toHaveLength(1);
-    const rows = await db().select().from(payments).where(eq(payments.orderId, order.id));
+    const rows = await db.select().from(payments).where(eq(payments.orderId, order.id));
     expect(rows.map((p) => p.status)).toEqual(["succeeded"]);
   });
 

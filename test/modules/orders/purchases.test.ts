@@ -4,7 +4,7 @@ import { reviews } from "../../../src/db/schema";
 import { hasPurchased } from "../../../src/modules/orders/purchases";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
-import { act, checkout, db, pay, stockedProduct } from "./support";
+import { act, checkout, db, pay, stockedProduct } from "../../support/orders";
 
 let staff: SignedIn;
 beforeAll(async () => {
@@ -23,11 +23,11 @@ describe("verified purchases", () => {
       expect(res.status, res.text).toBe(201);
     }
     const order = await checkout(buyer.token, { lines: [{ product_id: bought.id, qty: 1 }] });
-    expect(await hasPurchased(db(), buyer.id, bought.id)).toBe(false);
+    expect(await hasPurchased(db, buyer.id, bought.id)).toBe(false);
     await pay(staff.token, order.body.id);
-    expect(await hasPurchased(db(), buyer.id, bought.id)).toBe(true);
-    expect(await hasPurchased(db(), buyer.id, notBought.id)).toBe(false);
-    const rows = await db().select().from(reviews).where(eq(reviews.authorId, buyer.id));
+    expect(await hasPurchased(db, buyer.id, bought.id)).toBe(true);
+    expect(await hasPurchased(db, buyer.id, notBought.id)).toBe(false);
+    const rows = await db.select().from(reviews).where(eq(reviews.authorId, buyer.id));
     expect(Object.fromEntries(rows.map((r) => [r.productId, r.verifiedPurchase]))).toEqual({
       [bought.id]: true,
       [notBought.id]: false,
@@ -39,7 +39,7 @@ describe("verified purchases", () => {
     const product = await stockedProduct(5);
     const order = await checkout(buyer.token, { lines: [{ product_id: product.id, qty: 1 }] });
     await act(staff.token, order.body.id, "cancel");
-    expect(await hasPurchased(db(), buyer.id, product.id)).toBe(false);
+    expect(await hasPurchased(db, buyer.id, product.id)).toBe(false);
   });
 
   it("a review written after paying is verified from the start; one without a purchase is not", async () => {

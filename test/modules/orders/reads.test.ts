@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { OrderDetail } from "../../../src/modules/orders/schemas";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { act, checkout, getOrder, pay, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
-import { act, checkout, getOrder, pay, stockedProduct } from "./support";
 
 let staff: SignedIn;
 let admin: SignedIn;

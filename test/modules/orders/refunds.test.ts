@@ -1,9 +1,19 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import {
+  act,
+  checkout,
+  drainOrderEvents,
+  getOrder,
+  ledger,
+  level,
+  pay,
+  refund,
+  stockedProduct,
+} from "../../support/orders";
 import { expectProblem, problemPaths } from "../../support/problem";
-import { withTaxRate } from "../settings/support";
-import { act, checkout, drainOrderEvents, getOrder, ledger, level, pay, refund, stockedProduct } from "./support";
+import { withTaxRate } from "../../support/settings";
 
 let manager: SignedIn;
 let admin: SignedIn;

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { OrderStatus } from "../../../src/db/schema";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { act, checkout, getOrder, ledger, level, pay, refund, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
-import { act, checkout, getOrder, ledger, level, pay, refund, stockedProduct } from "./support";
 
 let staff: SignedIn;
 let customer: SignedIn;

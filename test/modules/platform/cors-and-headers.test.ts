@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 
 const [ALLOWED = ""] = env.CORS_ORIGINS.split(",").map((o) => o.trim());
@@ -68,7 +69,7 @@ describe("secure headers and request ids", () => {
     for (const path of ["/health", "/v1/nope", "/docs"]) {
       const res = await call("GET", path);
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-      expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
       expect(res.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");
       const csp = res.headers.get("content-security-policy") ?? "";
@@ -86,5 +87,20 @@ describe("secure headers and request ids", () => {
     expect(res.body.request_id).toBe("trace-42.a:b");
     const long = await call("GET", "/health", { headers: { "x-request-id": "x".repeat(129) } });
     expect(long.headers.get("x-request-id")).toMatch(/^req_/);
+  });
+});
+
+describe("caching of answers to callers with credentials", () => {
+  it("marks authenticated JSON (answers and problems) private, no-store; public answers keep their own caching", async () => {
+    const admin = await signInAs("admin");
+    for (const path of ["/v1/auth/me", "/v1/users", "/v1/orders/zzz_0"]) {
+      const res = await call("GET", path, { token: admin.token });
+      expect(res.headers.get("cache-control"), path).toBe("private, no-store");
+    }
+    const forged = await call("GET", "/v1/auth/me", { token: "not-a-token" });
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get("cache-control")).toBe("private, no-store");
+    const store = await call("GET", "/v1/store/products");
+    expect(store.headers.get("cache-control") ?? "").not.toContain("no-store");
   });
 });

@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../../src/app";
 import { createRouter } from "../../../src/context";
-import { AppError } from "../../../src/lib/errors";
+import { AppError, ERROR_CODES } from "../../../src/lib/errors";
 import { handleError, handleNotFound } from "../../../src/middleware/error-handler";
 import { requestContext } from "../../../src/middleware/request-context";
 import type { CallResult } from "../../support/http";
@@ -54,12 +54,28 @@ describe("the error handler", () => {
 
     expect(logged).toHaveBeenCalledOnce();
     const line = JSON.parse(String(logged.mock.calls[0]?.[0]));
-    expect(line).toMatchObject({ level: "error", request_id: res.body.request_id, message: LEAKY });
-    expect(line.stack).toContain("Error:");
+    expect(line).toMatchObject({ level: "error", request_id: res.body.request_id, error: { message: LEAKY } });
+    expect(line.error.stack).toContain("Error:");
+  });
+
+  it("answers each code with the one status of the code table, and the spec lists exactly those codes", async () => {
+    const statuses = new Map<string, number>();
+    for (const code of ERROR_CODES) {
+      const res = await asResult(await appThatThrows(new AppError(code, "x")).request("/boom", {}, env));
+      expect(res.body.code).toBe(code);
+      expect(res.status).toBe(new AppError(code, "x").status);
+      statuses.set(code, res.status);
+    }
+    expect(statuses.get("RANGE_NOT_SATISFIABLE")).toBe(416);
+    expect(statuses.get("VALIDATION_FAILED")).toBe(400);
+    const spec = (await (await createApp().request("/openapi.json", {}, env)).json()) as {
+      components: { schemas: { Problem: { properties: { code: { enum: string[] } } } } };
+    };
+    expect(spec.components.schemas.Problem.properties.code.enum).toEqual([...ERROR_CODES]);
   });
 
   it("renders AppErrors with their status, code, field errors, headers and extra members", async () => {
-    const error = new AppError(409, "INSUFFICIENT_STOCK", "Not enough stock.", {
+    const error = new AppError("INSUFFICIENT_STOCK", "Not enough stock.", {
       errors: [{ path: "lines.0.qty", message: "Only 2 left" }],
       headers: { "Retry-After": "5" },
       extra: { lines: [{ product_id: "prd_1", available: 2 }] },

@@ -27,6 +27,8 @@ describe("request log", () => {
     expect(res.status).toBe(200);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toEqual({
+      level: "info",
+      message: "request",
       method: "GET",
       route: "/v1/users/:id",
       status: 200,

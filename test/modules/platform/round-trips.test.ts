@@ -6,8 +6,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { checkout, key, stockedProduct } from "../../support/orders";
 import { roundTrips, serverTiming } from "../../support/server-timing";
-import { checkout, key, stockedProduct } from "../orders/support";
 
 let customer: SignedIn;
 let manager: SignedIn;

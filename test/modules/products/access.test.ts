@@ -1,6 +1,13 @@
 import { beforeAll, describe, it } from "vitest";
-import { type AccessRow, type Credentials, EDITORS, expectAccess, STAFF_READ, signInCallers } from "./access";
-import { createProduct, publishedProduct, randomEan13 } from "./support";
+import {
+  type AccessRow,
+  type Credentials,
+  EDITORS,
+  expectAccess,
+  STAFF_READ,
+  signInCallers,
+} from "../../support/access";
+import { createProduct, publishedProduct, randomEan13 } from "../../support/catalog";
 
 let credentials: Credentials;
 const rows: AccessRow[] = [];

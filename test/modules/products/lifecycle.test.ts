@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { isGuardFailure, runBatch } from "../../../src/db/batch";
 import type { ProductStatus } from "../../../src/db/schema";
 import type { RequestMeta } from "../../../src/modules/audit/service";
-import { isGuardFailure, runBatch } from "../../../src/modules/catalog/batch";
 import type { ProductResponse } from "../../../src/modules/products/schemas";
 import { loadProductRow } from "../../../src/modules/products/view";
 import { productChangeBatch } from "../../../src/modules/products/writes";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { auditOf, createProduct, db, eventsOf, transition } from "../../support/catalog";
 import { call } from "../../support/http";
-import { auditOf, createProduct, db, eventsOf, transition } from "./support";
 
 let admin: SignedIn;
 

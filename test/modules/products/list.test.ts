@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { CategoryResponse } from "../../../src/modules/categories/schemas";
 import type { ProductResponse } from "../../../src/modules/products/schemas";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { createCategory, createProduct, transition, unique } from "../../support/catalog";
 import { call } from "../../support/http";
-import { createCategory, createProduct, transition, unique } from "./support";
 
 type Page = { data: ProductResponse[]; next_cursor: string | null };
 

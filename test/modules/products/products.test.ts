@@ -3,7 +3,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { products } from "../../../src/db/schema";
 import type { ProductResponse } from "../../../src/modules/products/schemas";
 import { type SignedIn, signInAs } from "../../support/auth";
-import { call } from "../../support/http";
 import {
   auditOf,
   createCategory,
@@ -14,7 +13,8 @@ import {
   randomEan13,
   transition,
   unique,
-} from "./support";
+} from "../../support/catalog";
+import { call } from "../../support/http";
 
 let admin: SignedIn;
 

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { runBatch, type Statement } from "../../../src/db/batch";
 import { products } from "../../../src/db/schema";
-import { runBatch, type Statement } from "../../../src/modules/catalog/batch";
 import { barcodeKey, gs1CheckDigit } from "../../../src/modules/products/barcode";
 import type { ProductResponse } from "../../../src/modules/products/schemas";
 import { ftsQuery } from "../../../src/modules/products/search";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { createProduct, db } from "../../support/catalog";
 import { call } from "../../support/http";
-import { createProduct, db } from "./support";
 
 /*
  * Search over a seeded set of 1,000 products, inserted through drizzle in one D1 batch

@@ -4,8 +4,8 @@ import { auditLogs, stockLevels, stockMovements } from "../../../src/db/schema";
 import type { ReconciliationRow } from "../../../src/modules/reports/reconciliation";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { db, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
-import { db, stockedProduct } from "../orders/support";
 
 interface Page {
   data: ReconciliationRow[];
@@ -21,7 +21,7 @@ let manager: SignedIn;
 const projected = (productId: string, onHand: number) =>
   vi.waitFor(
     async () => {
-      const [level] = await db().select().from(stockLevels).where(eq(stockLevels.productId, productId));
+      const [level] = await db.select().from(stockLevels).where(eq(stockLevels.productId, productId));
       if (level?.onHand !== onHand) throw new Error("not projected yet");
     },
     { timeout: 10_000, interval: 50 },
@@ -56,8 +56,8 @@ describe("reconciliation", () => {
     await Promise.all([projected(good.id, 8), projected(badLevel.id, 5), projected(badLedger.id, 9)]);
 
     // Corrupt the projection on purpose: a wrong level, and a lost movement.
-    await db().update(stockLevels).set({ onHand: 50, available: 50 }).where(eq(stockLevels.productId, badLevel.id));
-    await db().delete(stockMovements).where(eq(stockMovements.productId, badLedger.id));
+    await db.update(stockLevels).set({ onHand: 50, available: 50 }).where(eq(stockLevels.productId, badLevel.id));
+    await db.delete(stockMovements).where(eq(stockMovements.productId, badLedger.id));
 
     const page = await call<Page>("GET", "/v1/reports/reconciliation?limit=100&only_mismatches=true", {
       token: manager.token,
@@ -103,9 +103,9 @@ describe("reconciliation", () => {
     expect(repair.body.checked).toBe(3);
     expect(repair.body.repaired.map((r) => r.product_id).sort()).toEqual([badLedger.id, badLevel.id].sort());
     expect(repair.body.repaired.every((r) => r.after.matches)).toBe(true);
-    const [level] = await db().select().from(stockLevels).where(eq(stockLevels.productId, badLevel.id));
+    const [level] = await db.select().from(stockLevels).where(eq(stockLevels.productId, badLevel.id));
     expect(level?.onHand).toBe(5);
-    expect(await db().select().from(stockMovements).where(eq(stockMovements.productId, badLedger.id))).toHaveLength(1);
+    expect(await db.select().from(stockMovements).where(eq(stockMovements.productId, badLedger.id))).toHaveLength(1);
 
     const replay = await call("POST", "/v1/reports/reconciliation/repair", {
       token: admin.token,
@@ -113,7 +113,7 @@ describe("reconciliation", () => {
       headers: { "idempotency-key": key },
     });
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
-    const audits = await db().select().from(auditLogs).where(eq(auditLogs.action, "stock.projection_repaired"));
+    const audits = await db.select().from(auditLogs).where(eq(auditLogs.action, "stock.projection_repaired"));
     expect(audits).toHaveLength(1);
     expect(audits[0]?.actorId).toBe(admin.id);
   });

@@ -4,9 +4,9 @@ import { startOfDay } from "../../../src/modules/reports/periods";
 import { paidRollups, refundRollups, salesRollup } from "../../../src/modules/reports/rollups";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { db, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
-import { db, stockedProduct } from "../orders/support";
-import { changeSettings } from "../settings/support";
+import { changeSettings } from "../../support/settings";
 
 /*
  * A small fixed data set in New York time, written with the rollup statements the
@@ -27,7 +27,7 @@ let manager: SignedIn;
 let previous: { time_zone: string; currency: string };
 
 async function seed() {
-  const d = db();
+  const d = db;
   const at = (iso: string) => ({ timeZone: ZONE, at: iso, currency: CURRENCY });
   await d.batch([
     salesRollup(d, at("2026-03-10T15:00:00Z"), { ordersCreated: 1 }),
@@ -169,7 +169,7 @@ describe("GET /v1/reports/sales", () => {
 describe("the dashboard", () => {
   it("sums today, 7 and 30 days in the store's zone", async () => {
     // 2026-03-12 16:00Z is midday on the 12th in New York.
-    const board = await dashboard(db(), Date.parse("2026-03-12T16:00:00Z"));
+    const board = await dashboard(db, Date.parse("2026-03-12T16:00:00Z"));
     expect(board.today).toBe("2026-03-12");
     expect(board.currency).toBe(CURRENCY);
     expect(board.sales.today).toMatchObject({
@@ -213,7 +213,7 @@ describe("the dashboard", () => {
     expect(patched.body.unit_cost).toBe(300);
     await vi.waitFor(
       async () => {
-        const board = await dashboard(db());
+        const board = await dashboard(db);
         // Other files' stock shares the table; only this product has a unit_cost.
         expect(board.stock.value_at_cost).toBe(1200);
         expect(board.stock.on_hand).toBeGreaterThanOrEqual(7);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SignedIn, signInAs } from "../../support/auth";
-import { act, checkout, drainOrderEvents, pay, refund, stockedProduct } from "../orders/support";
-import { changeSettings } from "../settings/support";
+import { act, checkout, drainOrderEvents, pay, refund, stockedProduct } from "../../support/orders";
+import { changeSettings } from "../../support/settings";
 import { recomputedFor, rollupDelta, storedRollups } from "./support";
 
 let admin: SignedIn;

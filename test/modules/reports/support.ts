@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { dailyProductSales, dailySales } from "../../../src/db/schema";
-import { dayIn } from "../../../src/modules/reports/days";
+import { dayIn } from "../../../src/lib/days";
 import { recomputeRollups, type Source } from "../../../src/modules/reports/recompute";
-import { db } from "../orders/support";
+import { db } from "../../support/orders";
 
 async function all<T>(query: string): Promise<T[]> {
   return (await env.DB.prepare(query).all<T>()).results;
@@ -56,8 +56,8 @@ export function rollupDelta(before: Stored, after: Stored): Stored {
 
 /** The rollup tables in the recomputation's shape and order. */
 export async function storedRollups() {
-  const sales = await db().select().from(dailySales);
-  const products = await db().select().from(dailyProductSales);
+  const sales = await db.select().from(dailySales);
+  const products = await db.select().from(dailyProductSales);
   return {
     sales: sales
       .map((r) => ({

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ReturnView } from "../../../src/modules/returns/schemas";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { getOrder } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
-import { getOrder } from "../orders/support";
-import { changeSettings, getSettings } from "../settings/support";
+import { changeSettings, getSettings } from "../../support/settings";
 import { completedDaysAgo, completedOrder, getReturn, openReturn, step } from "./support";
 
 let manager: SignedIn;

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLogs, events, refunds } from "../../../src/db/schema";
 import { type SignedIn, signInAs } from "../../support/auth";
-import { db } from "../orders/support";
+import { db } from "../../support/orders";
 import { agreedStock, completedOrder, openReturn, type Step, step } from "./support";
 
 let manager: SignedIn;
@@ -13,13 +13,13 @@ beforeAll(async () => {
 
 const count = async (returnId: string, type: string) => ({
   events: (
-    await db()
+    await db
       .select()
       .from(events)
       .where(and(eq(events.resourceId, returnId), eq(events.type, type)))
   ).length,
   audit: (
-    await db()
+    await db
       .select()
       .from(auditLogs)
       .where(and(eq(auditLogs.entityId, returnId), eq(auditLogs.action, type)))
@@ -62,7 +62,7 @@ describe("racing steps of one return with different keys", () => {
 
     await twenty(returnId, "refund", {});
     expect(await count(returnId, "return.refunded")).toEqual({ events: 1, audit: 1 });
-    const orderRefunds = await db().select().from(refunds).where(eq(refunds.orderId, orderId));
+    const orderRefunds = await db.select().from(refunds).where(eq(refunds.orderId, orderId));
     expect(orderRefunds).toHaveLength(1);
     expect(orderRefunds[0]).toMatchObject({ subtotal: 2000 });
     expect((await agreedStock(productId)).level).toMatchObject({ on_hand: 9 });

@@ -1,12 +1,14 @@
 import { env } from "cloudflare:workers";
 import { and, asc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditLogs, events } from "../../../src/db/schema";
-import { runReturnPipelineForEvent } from "../../../src/modules/returns/pipeline";
+import { auditLogs, DEFAULT_LOCATION_ID, events } from "../../../src/db/schema";
+import { runReturnPipelineForEvent } from "../../../src/flows/return-pipeline";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
-import { db, drainOrderEvents, getOrder } from "../orders/support";
-import { withTaxRate } from "../settings/support";
+import { createLocation } from "../../support/locations";
+import { db, drainOrderEvents, getOrder } from "../../support/orders";
+import { expectProblem, problemPaths } from "../../support/problem";
+import { withTaxRate } from "../../support/settings";
 import { agreedStock, completedOrder, getReturn, openReturn, step } from "./support";
 
 let manager: SignedIn;
@@ -23,14 +25,14 @@ beforeAll(async () => {
 });
 
 const eventsOf = async (resourceId: string) =>
-  db()
+  db
     .select({ id: events.id, type: events.type, data: events.data })
     .from(events)
     .where(eq(events.resourceId, resourceId))
     .orderBy(asc(events.createdAt), asc(events.id));
 
 const auditOf = (entityId: string) =>
-  db()
+  db
     .select({ action: auditLogs.action, actorId: auditLogs.actorId })
     .from(auditLogs)
     .where(and(eq(auditLogs.entityType, "return"), eq(auditLogs.entityId, entityId)))
@@ -71,9 +73,11 @@ describe("an order return, opened by the customer and worked by staff", () => {
       expect(approved.body).toMatchObject({ status: "approved", approved_at: expect.any(String), version: 2 });
       expect((await agreedStock(shirtId)).level).toMatchObject({ on_hand: 7 });
 
+      // One shirt goes back on the shelf at the returns desk, one into damaged stock at the default location.
+      const desk = await createLocation({ fulfils_orders: false });
       const received = await step(operator.token, returnId, "receive", {
         lines: [
-          { product_id: shirtId, qty: 1, condition: "restock" },
+          { product_id: shirtId, qty: 1, condition: "restock", location_id: desk.id },
           { product_id: shirtId, qty: 1, condition: "damaged" },
           { product_id: shirtId, qty: 1, condition: "missing" },
         ],
@@ -81,17 +85,25 @@ describe("an order return, opened by the customer and worked by staff", () => {
       expect(received.status, received.text).toBe(200);
       expect(received.body.status).toBe("received");
       expect(received.body.lines[0]?.received).toEqual([
-        { qty: 1, condition: "restock", location_id: null, movement_id: expect.stringMatching(/^mov_/) },
-        { qty: 1, condition: "damaged", location_id: null, movement_id: expect.stringMatching(/^mov_/) },
+        { qty: 1, condition: "restock", location_id: desk.id, movement_id: expect.stringMatching(/^mov_/) },
+        { qty: 1, condition: "damaged", location_id: DEFAULT_LOCATION_ID, movement_id: expect.stringMatching(/^mov_/) },
         { qty: 1, condition: "missing", location_id: null, movement_id: null },
       ]);
       const afterReceipt = await agreedStock(shirtId);
-      expect(afterReceipt.level).toMatchObject({ on_hand: 8, reserved: 0 });
-      expect(afterReceipt.ledger[0]).toMatchObject({ reason: "returned", delta_on_hand: 1, reference: returnId });
+      expect(afterReceipt.level).toMatchObject({ on_hand: 9, damaged: 1, quarantine: 0, reserved: 0, available: 8 });
+      expect(afterReceipt.at(desk.id)).toMatchObject({ on_hand: 1, damaged: 0 });
+      expect(afterReceipt.at(DEFAULT_LOCATION_ID)).toMatchObject({ on_hand: 8, damaged: 1 });
+      const returned = afterReceipt.ledger.filter((m) => m.reason === "returned");
+      expect(returned.map((m) => [m.location_id, m.delta_on_hand, m.delta_damaged, m.reference]).sort()).toEqual(
+        [
+          [desk.id, 1, 0, returnId],
+          [DEFAULT_LOCATION_ID, 1, 1, returnId],
+        ].sort(),
+      );
       // The pipeline's run of the same receipt moves nothing more.
       const receivedEvent = (await eventsOf(returnId)).find((e) => e.type === "return.received");
       await runReturnPipelineForEvent(env, receivedEvent?.id ?? "");
-      expect((await agreedStock(shirtId)).level).toMatchObject({ on_hand: 8 });
+      expect((await agreedStock(shirtId)).level).toMatchObject({ on_hand: 9, damaged: 1 });
 
       const refunded = await step(manager.token, returnId, "refund", { restocking_fee: 300 });
       expect(refunded.status, refunded.text).toBe(200);
@@ -126,7 +138,7 @@ describe("an order return, opened by the customer and worked by staff", () => {
         { id: returnId, status: "refunded", refund_id: refund?.id, created_at: opened.body.created_at },
       ]);
       // Refunding did not restock again: receiving already moved the units.
-      expect((await agreedStock(shirtId)).level).toMatchObject({ on_hand: 8 });
+      expect((await agreedStock(shirtId)).level).toMatchObject({ on_hand: 9, damaged: 1 });
 
       // The order pipeline issues the invoice and the credit note, which keeps the fee back.
       await drainOrderEvents(orderId);
@@ -152,6 +164,39 @@ describe("an order return, opened by the customer and worked by staff", () => {
       ]);
       expect((await getReturn(customer.token, returnId)).body.status).toBe("refunded");
     });
+  });
+
+  it("receives into quarantine at a chosen location, and refuses unknown or inactive locations, changing nothing", async () => {
+    const { id: orderId, products } = await completedOrder(customer, manager, [{ stock: 4, price: 500, qty: 2 }]);
+    const productId = products[0]?.id ?? "";
+    const opened = await openReturn(customer.token, orderId, {
+      lines: [{ product_id: productId, qty: 2, reason: "not_as_described" }],
+    });
+    await step(operator.token, opened.body.id, "approve");
+    const closed = await createLocation({ active: false });
+    const refused = await step(operator.token, opened.body.id, "receive", {
+      lines: [
+        { product_id: productId, qty: 1, condition: "quarantine", location_id: "loc_nowhere" },
+        { product_id: productId, qty: 1, condition: "restock", location_id: closed.id },
+      ],
+    });
+    expectProblem(refused, 400, "VALIDATION_FAILED");
+    expect(problemPaths(refused)).toEqual(["lines.0.location_id", "lines.1.location_id"]);
+    expect((await getReturn(operator.token, opened.body.id)).body.status).toBe("approved");
+    const before = await agreedStock(productId);
+
+    const lab = await createLocation({ fulfils_orders: false });
+    const received = await step(operator.token, opened.body.id, "receive", {
+      lines: [{ product_id: productId, qty: 2, condition: "quarantine", location_id: lab.id }],
+    });
+    expect(received.status, received.text).toBe(200);
+    const after = await agreedStock(productId);
+    expect(after.level).toMatchObject({
+      on_hand: before.level.on_hand + 2,
+      quarantine: 2,
+      available: before.level.available,
+    });
+    expect(after.at(lab.id)).toMatchObject({ on_hand: 2, quarantine: 2, available: 0 });
   });
 
   it("prints a return slip the customer can put in the parcel, with user text escaped", async () => {

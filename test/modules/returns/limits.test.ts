@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { returnLines, returns } from "../../../src/db/schema";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { checkout, db, getOrder, refund } from "../../support/orders";
 import { expectProblem, problemPaths } from "../../support/problem";
-import { checkout, db, getOrder, refund } from "../orders/support";
 import { completedOrder, completedOrderOf100Lines, openReturn, step } from "./support";
 
 let manager: SignedIn;
@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 
 const countReturns = async (orderId: string) =>
-  (await db().select({ id: returns.id }).from(returns).where(eq(returns.orderId, orderId))).length;
+  (await db.select({ id: returns.id }).from(returns).where(eq(returns.orderId, orderId))).length;
 
 describe("what an order line may still return", () => {
   it("refuses more than was bought minus what is in open returns or refunded: 409 with every line's limit", async () => {
@@ -123,7 +123,7 @@ describe("what an order line may still return", () => {
     });
     expect(res.status, res.text).toBe(201);
     expect(res.body.lines).toHaveLength(100);
-    expect(await db().select().from(returnLines).where(eq(returnLines.returnId, res.body.id))).toHaveLength(100);
+    expect(await db.select().from(returnLines).where(eq(returnLines.returnId, res.body.id))).toHaveLength(100);
     await step(manager.token, res.body.id, "approve");
     const received = await step(manager.token, res.body.id, "receive", {
       lines: productIds.flatMap((product_id) => [

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ReviewResponse } from "../../../src/modules/reviews/schemas";
-import { call } from "../../support/http";
 import {
   type AccessRow,
   type Credentials,
@@ -8,8 +7,9 @@ import {
   expectAccess,
   STAFF_READ,
   signInCallers,
-} from "../products/access";
-import { publishedProduct } from "../products/support";
+} from "../../support/access";
+import { publishedProduct } from "../../support/catalog";
+import { call } from "../../support/http";
 
 let credentials: Credentials;
 const rows: AccessRow[] = [];

@@ -6,8 +6,8 @@ import type { ReviewResponse } from "../../../src/modules/reviews/schemas";
 import { byline } from "../../../src/modules/reviews/service";
 import type { StoreProduct } from "../../../src/modules/storefront/schemas";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
+import { auditOf, createProduct, db, publishedProduct } from "../../support/catalog";
 import { call } from "../../support/http";
-import { auditOf, createProduct, db, publishedProduct } from "../products/support";
 
 type Page = { data: ReviewResponse[]; next_cursor: string | null };
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { expectProblem } from "../../support/problem";
-import { getSettings, type SettingsBody } from "./support";
+import { getSettings, type SettingsBody } from "../../support/settings";
 
 let admin: SignedIn;
 let original: SettingsBody;

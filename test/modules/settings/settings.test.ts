@@ -2,9 +2,9 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLogs } from "../../../src/db/schema";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
+import { db } from "../../support/orders";
 import { expectProblem, problemPaths } from "../../support/problem";
-import { db } from "../orders/support";
-import { changeSettings, getSettings, putSettings, type SettingsBody } from "./support";
+import { changeSettings, getSettings, putSettings, type SettingsBody } from "../../support/settings";
 
 let admin: SignedIn;
 let original: SettingsBody;
@@ -56,7 +56,7 @@ describe("settings", () => {
     const read = await getSettings(admin);
     expect(read.body).toMatchObject({ currency: "EUR", tax_rate_bps: 2000, version: saved.version });
     expect(read.headers.get("etag")).toBe(`W/"${saved.version}"`);
-    const audit = await db()
+    const audit = await db
       .select()
       .from(auditLogs)
       .where(and(eq(auditLogs.entityType, "settings"), eq(auditLogs.action, "settings.updated")));

@@ -1,6 +1,6 @@
 import { beforeAll, describe, it } from "vitest";
-import { type AccessRow, type Credentials, EVERYONE, expectAccess, signInCallers } from "../products/access";
-import { publishedProduct } from "../products/support";
+import { type AccessRow, type Credentials, EVERYONE, expectAccess, signInCallers } from "../../support/access";
+import { publishedProduct } from "../../support/catalog";
 
 let credentials: Credentials;
 const rows: AccessRow[] = [];

@@ -5,8 +5,8 @@ import type { InventoryDO } from "../../../src/durable/inventory/object";
 import { newId } from "../../../src/lib/ids";
 import type { StoreCategory, StoreProduct } from "../../../src/modules/storefront/schemas";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
+import { createCategory, createProduct, publishedProduct, transition, unique } from "../../support/catalog";
 import { call } from "../../support/http";
-import { createCategory, createProduct, publishedProduct, transition, unique } from "../products/support";
 
 type Page = { data: StoreProduct[]; next_cursor: string | null };
 

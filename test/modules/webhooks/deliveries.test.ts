@@ -1,31 +1,20 @@
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { events, webhookDeliveries, webhookEndpoints } from "../../../src/db/schema";
 import { type DeliveryMessage, sweepUndispatched } from "../../../src/modules/webhooks/deliveries/dispatch";
-import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { expectProblem } from "../../support/problem";
 import {
   captureQueue,
-  cleanupEndpoints,
   createEndpoint,
   db,
   deliveryRow,
   fanOutByHand,
-  mockReceivers,
-  type Receivers,
   runQueue,
-} from "./support";
+  useWebhookReceivers,
+} from "../../support/webhooks";
 
-let admin: SignedIn;
-let receivers: Receivers;
-
-beforeAll(async () => {
-  admin = await signInAs("admin");
-  receivers = mockReceivers();
-});
-afterEach(cleanupEndpoints);
-afterAll(() => receivers.restore());
+const hooks = useWebhookReceivers();
 
 interface Page {
   data: { id: string; status: string; event_type: string; run: number }[];
@@ -42,8 +31,8 @@ async function deliverOnce(type: string, version: number) {
 describe("delivery log", () => {
   it("lists an endpoint's deliveries newest first, filtered by status and event type, with a cursor", async () => {
     let fail = true;
-    const url = receivers.add(() => new Response(null, { status: fail ? 410 : 200 }));
-    const endpoint = await createEndpoint(admin, { url, event_types: ["product.updated", "product.archived"] });
+    const url = hooks.receivers.add(() => new Response(null, { status: fail ? 410 : 200 }));
+    const endpoint = await createEndpoint(hooks.admin, { url, event_types: ["product.updated", "product.archived"] });
     await db.update(webhookEndpoints).set({ enabled: true }).where(eq(webhookEndpoints.id, endpoint.id));
     const gone = await deliverOnce("product.updated", 1); // 410: failed, endpoint disabled
     await db.update(webhookEndpoints).set({ enabled: true }).where(eq(webhookEndpoints.id, endpoint.id));
@@ -54,7 +43,9 @@ describe("delivery log", () => {
     // Other test files' events may reach this endpoint too: look at ours only.
     const mine = [ok2, ok, gone].map((d) => d.message.delivery_id);
     const list = async (query: string) => {
-      const res = await call<Page>("GET", `/v1/webhooks/${endpoint.id}/deliveries${query}`, { token: admin.token });
+      const res = await call<Page>("GET", `/v1/webhooks/${endpoint.id}/deliveries${query}`, {
+        token: hooks.admin.token,
+      });
       return { ...res, ours: (res.body.data ?? []).filter((d) => mine.includes(d.id)) };
     };
     expect((await list("")).ours.map((d) => d.id)).toEqual(mine);
@@ -80,14 +71,18 @@ describe("delivery log", () => {
     expect(walked.filter((id) => mine.includes(id))).toEqual(mine);
 
     expectProblem(await list("?status=lost"), 400, "VALIDATION_FAILED");
-    expectProblem(await call("GET", "/v1/webhooks/whk_nope/deliveries", { token: admin.token }), 404, "NOT_FOUND");
-    expectProblem(await call("GET", "/v1/webhook-deliveries/dlv_nope", { token: admin.token }), 404, "NOT_FOUND");
+    expectProblem(
+      await call("GET", "/v1/webhooks/whk_nope/deliveries", { token: hooks.admin.token }),
+      404,
+      "NOT_FOUND",
+    );
+    expectProblem(await call("GET", "/v1/webhook-deliveries/dlv_nope", { token: hooks.admin.token }), 404, "NOT_FOUND");
   });
 
   it("replays every failed delivery since a time, each with its own webhook-id, through the real queue", async () => {
     let healthy = false;
-    const url = receivers.add(() => new Response(null, { status: healthy ? 200 : 500 }));
-    const endpoint = await createEndpoint(admin, { url, event_types: ["order.cancelled"] });
+    const url = hooks.receivers.add(() => new Response(null, { status: healthy ? 200 : 500 }));
+    const endpoint = await createEndpoint(hooks.admin, { url, event_types: ["order.cancelled"] });
     const before = new Date(Date.now() - 1000).toISOString();
     const failed: { id: string; eventId: string }[] = [];
     for (const version of [1, 2]) {
@@ -99,19 +94,19 @@ describe("delivery log", () => {
     const succeeded = await fanOutByHand("order.cancelled", { id: "ord_r", version: 3 });
     healthy = true;
     await runQueue("stockroom-webhooks", [{ body: succeeded.messages[0] as DeliveryMessage }]);
-    expect(receivers.received(url, succeeded.eventId)).toHaveLength(1);
+    expect(hooks.receivers.received(url, succeeded.eventId)).toHaveLength(1);
 
     const future = await call(
       "POST",
       `/v1/webhooks/${endpoint.id}/replay?since=${new Date(Date.now() + 60_000).toISOString()}`,
       {
-        token: admin.token,
+        token: hooks.admin.token,
       },
     );
     expect(future.body).toEqual({ replayed: 0 });
 
     const res = await call("POST", `/v1/webhooks/${endpoint.id}/replay?since=${encodeURIComponent(before)}`, {
-      token: admin.token,
+      token: hooks.admin.token,
     });
     expect(res.status).toBe(202);
     // Ours; another file's order.cancelled could only add pending deliveries, never failed ones, in this time.
@@ -122,51 +117,52 @@ describe("delivery log", () => {
       },
       { timeout: 15_000, interval: 100 },
     );
-    const replayed = receivers.received(url, ...failed.map((f) => f.eventId));
+    const replayed = hooks.receivers.received(url, ...failed.map((f) => f.eventId));
     expect(replayed.map((r) => r.headers.get("webhook-id")).sort()).toEqual(failed.map((f) => f.eventId).sort());
     expect((await deliveryRow(failed[0]?.id ?? "")).run).toBe(2);
     expect((await deliveryRow(succeeded.messages[0]?.delivery_id ?? "")).run).toBe(1);
 
     expectProblem(
-      await call("POST", `/v1/webhooks/${endpoint.id}/replay`, { token: admin.token }),
+      await call("POST", `/v1/webhooks/${endpoint.id}/replay`, { token: hooks.admin.token }),
       400,
       "VALIDATION_FAILED",
     );
     expectProblem(
-      await call("POST", `/v1/webhooks/${endpoint.id}/replay?since=yesterday`, { token: admin.token }),
+      await call("POST", `/v1/webhooks/${endpoint.id}/replay?since=yesterday`, { token: hooks.admin.token }),
       400,
       "VALIDATION_FAILED",
     );
   });
 
   it("refuses to replay to a disabled endpoint or an event past retention", async () => {
-    const url = receivers.add(() => new Response(null, { status: 500 }));
-    const endpoint = await createEndpoint(admin, { url, event_types: ["invoice.issued"] });
+    const url = hooks.receivers.add(() => new Response(null, { status: 500 }));
+    const endpoint = await createEndpoint(hooks.admin, { url, event_types: ["invoice.issued"] });
     const { messages, eventId } = await fanOutByHand("invoice.issued", { id: "inv_1", version: 1 });
     const message = messages[0] as DeliveryMessage;
     await runQueue("stockroom-webhooks-dlq", [{ body: message }]);
 
-    await call("PATCH", `/v1/webhooks/${endpoint.id}`, { token: admin.token, body: { enabled: false } });
-    const replay = () => call("POST", `/v1/webhook-deliveries/${message.delivery_id}/replay`, { token: admin.token });
+    await call("PATCH", `/v1/webhooks/${endpoint.id}`, { token: hooks.admin.token, body: { enabled: false } });
+    const replay = () =>
+      call("POST", `/v1/webhook-deliveries/${message.delivery_id}/replay`, { token: hooks.admin.token });
     expectProblem(await replay(), 409, "CONFLICT");
     expectProblem(
-      await call("POST", `/v1/webhooks/${endpoint.id}/replay?since=2020-01-01T00:00:00Z`, { token: admin.token }),
+      await call("POST", `/v1/webhooks/${endpoint.id}/replay?since=2020-01-01T00:00:00Z`, { token: hooks.admin.token }),
       409,
       "CONFLICT",
     );
 
-    await call("PATCH", `/v1/webhooks/${endpoint.id}`, { token: admin.token, body: { enabled: true } });
+    await call("PATCH", `/v1/webhooks/${endpoint.id}`, { token: hooks.admin.token, body: { enabled: true } });
     await db.delete(events).where(eq(events.id, eventId));
     expectProblem(await replay(), 409, "CONFLICT");
     expectProblem(
-      await call("POST", "/v1/webhook-deliveries/dlv_nope/replay", { token: admin.token }),
+      await call("POST", "/v1/webhook-deliveries/dlv_nope/replay", { token: hooks.admin.token }),
       404,
       "NOT_FOUND",
     );
   });
 
   it("re-sends deliveries that were written but never handed to the queue (crash before enqueue)", async () => {
-    await createEndpoint(admin, { url: receivers.add(), event_types: ["order.completed"] });
+    await createEndpoint(hooks.admin, { url: hooks.receivers.add(), event_types: ["order.completed"] });
     const { messages } = await fanOutByHand("order.completed", { id: "ord_c", version: 1 });
     const message = messages[0] as DeliveryMessage;
     const old = new Date(Date.now() - 120_000).toISOString();
@@ -192,8 +188,8 @@ describe("delivery log", () => {
 
 describe("per-endpoint rate limit", () => {
   it("sends up to the limit per second and defers the rest to later seconds, without spending attempts", async () => {
-    const url = receivers.add();
-    const endpoint = await createEndpoint(admin, { url, event_types: ["stock.low"], rate_limit_per_second: 2 });
+    const url = hooks.receivers.add();
+    const endpoint = await createEndpoint(hooks.admin, { url, event_types: ["stock.low"], rate_limit_per_second: 2 });
     const messages: DeliveryMessage[] = [];
     const eventIds: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -208,7 +204,7 @@ describe("per-endpoint rate limit", () => {
       { WEBHOOKS: webhooks.queue },
     );
     expect(result.explicitAcks.sort()).toEqual([...ids].sort());
-    const sentNow = receivers.received(url, ...eventIds).length;
+    const sentNow = hooks.receivers.received(url, ...eventIds).length;
     const deferred = webhooks.sent.map((s) => s.delaySeconds ?? 0);
     expect(sentNow + deferred.length).toBe(5);
     expect(sentNow).toBeGreaterThanOrEqual(1);
@@ -225,15 +221,18 @@ describe("per-endpoint rate limit", () => {
     // A deferred message comes back paced: it is sent at once, as its first attempt.
     const back = webhooks.sent[0]?.body as DeliveryMessage;
     await runQueue("stockroom-webhooks", [{ body: back }], { WEBHOOKS: captureQueue<DeliveryMessage>().queue });
-    expect(receivers.received(url, ...eventIds)).toHaveLength(sentNow + 1);
+    expect(hooks.receivers.received(url, ...eventIds)).toHaveLength(sentNow + 1);
     expect((await deliveryRow(back.delivery_id)).attemptCount).toBe(1);
 
     // Without a limit nothing is deferred.
-    await call("PATCH", `/v1/webhooks/${endpoint.id}`, { token: admin.token, body: { rate_limit_per_second: null } });
+    await call("PATCH", `/v1/webhooks/${endpoint.id}`, {
+      token: hooks.admin.token,
+      body: { rate_limit_per_second: null },
+    });
     const more = await fanOutByHand("stock.low", { product_id: "prd_rl", version: 9, available: 0 });
     const none = captureQueue<DeliveryMessage>();
     await runQueue("stockroom-webhooks", [{ body: more.messages[0] as DeliveryMessage }], { WEBHOOKS: none.queue });
-    expect(receivers.received(url, more.eventId)).toHaveLength(1);
+    expect(hooks.receivers.received(url, more.eventId)).toHaveLength(1);
     expect(none.sent).toHaveLength(0);
   });
 });

@@ -1,39 +1,28 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { events } from "../../../src/db/schema";
 import { flushOutbox } from "../../../src/modules/events/publisher";
 import { verifyWebhook } from "../../../src/modules/webhooks/verify";
-import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import {
-  cleanupEndpoints,
   createEndpoint,
   db,
   deliveriesOfEvent,
-  mockReceivers,
-  type Receivers,
   runQueue,
   specSignature,
+  useWebhookReceivers,
   writeEvent,
-} from "./support";
+} from "../../support/webhooks";
 
-let admin: SignedIn;
-let receivers: Receivers;
-
-beforeAll(async () => {
-  admin = await signInAs("admin");
-  receivers = mockReceivers();
-});
-afterEach(cleanupEndpoints);
-afterAll(() => receivers.restore());
+const hooks = useWebhookReceivers();
 
 const WAIT = { timeout: 20_000, interval: 100 };
 
 describe("end to end through the real queues", () => {
   it("delivers one product.published, signed per Standard Webhooks, exactly once", async () => {
-    const url = receivers.add();
-    const endpoint = await createEndpoint(admin, { url, event_types: ["product.*"] });
+    const url = hooks.receivers.add();
+    const endpoint = await createEndpoint(hooks.admin, { url, event_types: ["product.*"] });
     const productId = `prd_${crypto.randomUUID().slice(0, 8)}`;
 
     // What the catalog does on publish: the event row in its batch, then the flush.
@@ -54,7 +43,7 @@ describe("end to end through the real queues", () => {
     expect(duplicate.result.explicitAcks).toEqual(duplicate.ids);
     expect(await deliveriesOfEvent(eventId)).toHaveLength(1);
 
-    const requests = receivers.received(url, eventId);
+    const requests = hooks.receivers.received(url, eventId);
     expect(requests).toHaveLength(1);
     const [request] = requests;
     if (!request) throw new Error("no request");
@@ -79,16 +68,16 @@ describe("end to end through the real queues", () => {
   });
 
   it("publishing a product through the API delivers one signed product.published carrying its version", async () => {
-    const url = receivers.add();
-    const endpoint = await createEndpoint(admin, { url, event_types: ["product.published"] });
+    const url = hooks.receivers.add();
+    const endpoint = await createEndpoint(hooks.admin, { url, event_types: ["product.published"] });
     const sku = `WH-${crypto.randomUUID().slice(0, 8)}`;
     const created = await call<{ id: string }>("POST", "/v1/products", {
-      token: admin.token,
+      token: hooks.admin.token,
       body: { sku, name: `Webhook lamp ${sku}`, price: 1999 },
     });
     expect(created.status).toBe(201);
     const published = await call<{ version: number }>("POST", `/v1/products/${created.body.id}/publish`, {
-      token: admin.token,
+      token: hooks.admin.token,
     });
     expect(published.status).toBe(200);
 
@@ -97,8 +86,8 @@ describe("end to end through the real queues", () => {
       .from(events)
       .where(and(eq(events.resourceId, created.body.id), eq(events.type, "product.published")));
     const eventId = event?.id ?? "";
-    await vi.waitFor(() => expect(receivers.received(url, eventId)).toHaveLength(1), WAIT);
-    const [request] = receivers.received(url, eventId);
+    await vi.waitFor(() => expect(hooks.receivers.received(url, eventId)).toHaveLength(1), WAIT);
+    const [request] = hooks.receivers.received(url, eventId);
     if (!request) throw new Error("no request");
     const id = request.headers.get("webhook-id") ?? "";
     const timestamp = request.headers.get("webhook-timestamp") ?? "";
@@ -116,18 +105,18 @@ describe("end to end through the real queues", () => {
       data: { id: created.body.id, sku, version: published.body.version },
     });
     await vi.waitFor(async () => expect((await deliveriesOfEvent(id))[0]?.status).toBe("succeeded"), WAIT);
-    expect(receivers.received(url, eventId)).toHaveLength(1);
+    expect(hooks.receivers.received(url, eventId)).toHaveLength(1);
   });
 
   it("fans out only to enabled endpoints subscribed to the type", async () => {
-    const exact = receivers.add();
-    const wildcard = receivers.add();
-    const other = receivers.add();
-    const disabled = receivers.add();
-    await createEndpoint(admin, { url: exact, event_types: ["order.paid"] });
-    await createEndpoint(admin, { url: wildcard, event_types: ["order.*", "product.updated"] });
-    await createEndpoint(admin, { url: other, event_types: ["order.created"] });
-    await createEndpoint(admin, { url: disabled, event_types: ["order.paid"], enabled: false });
+    const exact = hooks.receivers.add();
+    const wildcard = hooks.receivers.add();
+    const other = hooks.receivers.add();
+    const disabled = hooks.receivers.add();
+    await createEndpoint(hooks.admin, { url: exact, event_types: ["order.paid"] });
+    await createEndpoint(hooks.admin, { url: wildcard, event_types: ["order.*", "product.updated"] });
+    await createEndpoint(hooks.admin, { url: other, event_types: ["order.created"] });
+    await createEndpoint(hooks.admin, { url: disabled, event_types: ["order.paid"], enabled: false });
 
     const eventId = await writeEvent("order.paid", { id: "ord_1", version: 2, status: "paid" }, "ord_1");
     await flushOutbox(db, env.EVENTS, { eventIds: [eventId] });
@@ -136,16 +125,16 @@ describe("end to end through the real queues", () => {
       const deliveries = await deliveriesOfEvent(eventId);
       expect(deliveries.map((d) => d.status)).toEqual(["succeeded", "succeeded"]);
     }, WAIT);
-    expect(receivers.received(exact, eventId)).toHaveLength(1);
-    expect(receivers.received(wildcard, eventId)).toHaveLength(1);
-    expect(receivers.received(other, eventId)).toHaveLength(0);
-    expect(receivers.received(disabled, eventId)).toHaveLength(0);
+    expect(hooks.receivers.received(exact, eventId)).toHaveLength(1);
+    expect(hooks.receivers.received(wildcard, eventId)).toHaveLength(1);
+    expect(hooks.receivers.received(other, eventId)).toHaveLength(0);
+    expect(hooks.receivers.received(disabled, eventId)).toHaveLength(0);
   });
 
   it("makes exactly 8 attempts, then the dead-letter queue marks the delivery failed", async () => {
     // 503 with Retry-After: 0 keeps the real queue's retries immediate.
-    const url = receivers.add(() => new Response("busy", { status: 503, headers: { "retry-after": "0" } }));
-    await createEndpoint(admin, { url, event_types: ["stock.changed"] });
+    const url = hooks.receivers.add(() => new Response("busy", { status: 503, headers: { "retry-after": "0" } }));
+    await createEndpoint(hooks.admin, { url, event_types: ["stock.changed"] });
     const eventId = await writeEvent("stock.changed", { product_id: "prd_dlq", version: 7, on_hand: 3 }, "prd_dlq");
     await flushOutbox(db, env.EVENTS, { eventIds: [eventId] });
 
@@ -158,12 +147,12 @@ describe("end to end through the real queues", () => {
     );
     const [delivery] = await deliveriesOfEvent(eventId);
     expect(delivery?.attemptCount).toBe(8);
-    expect(receivers.received(url, eventId)).toHaveLength(8);
+    expect(hooks.receivers.received(url, eventId)).toHaveLength(8);
 
     const detail = await call<{ attempts: { number: number; status_code: number; response_excerpt: string }[] }>(
       "GET",
       `/v1/webhook-deliveries/${delivery?.id}`,
-      { token: admin.token },
+      { token: hooks.admin.token },
     );
     expect(detail.body.attempts.map((a) => a.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(detail.body.attempts.every((a) => a.status_code === 503 && a.response_excerpt === "busy")).toBe(true);

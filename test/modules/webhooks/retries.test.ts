@@ -1,30 +1,12 @@
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { auditLogs, events, webhookEndpoints } from "../../../src/db/schema";
 import type { DeliveryMessage } from "../../../src/modules/webhooks/deliveries/dispatch";
 import { verifyWebhook } from "../../../src/modules/webhooks/verify";
-import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
-import {
-  cleanupEndpoints,
-  createEndpoint,
-  db,
-  deliveryRow,
-  fanOutByHand,
-  mockReceivers,
-  type Receivers,
-  runQueue,
-} from "./support";
+import { createEndpoint, db, deliveryRow, fanOutByHand, runQueue, useWebhookReceivers } from "../../support/webhooks";
 
-let admin: SignedIn;
-let receivers: Receivers;
-
-beforeAll(async () => {
-  admin = await signInAs("admin");
-  receivers = mockReceivers();
-});
-afterEach(cleanupEndpoints);
-afterAll(() => receivers.restore());
+const hooks = useWebhookReceivers();
 
 interface AttemptBody {
   number: number;
@@ -44,7 +26,7 @@ interface DeliveryBody {
 }
 
 async function oneDelivery(url: string, type = "product.updated") {
-  const endpoint = await createEndpoint(admin, { url, event_types: [type] });
+  const endpoint = await createEndpoint(hooks.admin, { url, event_types: [type] });
   const { eventId, messages } = await fanOutByHand(type, { id: "prd_r", version: 4 });
   expect(messages).toHaveLength(1);
   const message = messages[0] as DeliveryMessage;
@@ -59,11 +41,13 @@ async function attempt(message: DeliveryMessage, attempts: number) {
   return { acked: result.explicitAcks.includes(id), retry: retried ? (retries.get(id) ?? {}) : undefined };
 }
 
-const detail = (id: string) => call<DeliveryBody>("GET", `/v1/webhook-deliveries/${id}`, { token: admin.token });
+const detail = (id: string) => call<DeliveryBody>("GET", `/v1/webhook-deliveries/${id}`, { token: hooks.admin.token });
 
 describe("retries", () => {
   it("delivers on the 4th attempt after 3 failures, with 4 attempts recorded", async () => {
-    const url = receivers.add((_, n) => (n <= 3 ? new Response(`down ${n}`, { status: 500 }) : new Response("ok")));
+    const url = hooks.receivers.add((_, n) =>
+      n <= 3 ? new Response(`down ${n}`, { status: 500 }) : new Response("ok"),
+    );
     const { message, eventId, endpoint } = await oneDelivery(url);
 
     const waits: (number | undefined)[] = [];
@@ -95,19 +79,19 @@ describe("retries", () => {
     expect(res.body.attempts.every((a) => a.latency_ms >= 0 && a.error === null)).toBe(true);
 
     // The same webhook-id every time, each attempt freshly signed.
-    const requests = receivers.received(url, eventId);
+    const requests = hooks.receivers.received(url, eventId);
     expect(requests.map((r) => r.headers.get("webhook-id"))).toEqual([eventId, eventId, eventId, eventId]);
     for (const r of requests) await verifyWebhook(endpoint.secret, r.headers, r.body);
 
     // A late duplicate of the message changes nothing once the delivery succeeded.
     expect((await attempt(message, 2)).acked).toBe(true);
-    expect(receivers.received(url, eventId)).toHaveLength(4);
+    expect(hooks.receivers.received(url, eventId)).toHaveLength(4);
   });
 
   it("honours Retry-After on 429 and 5xx, and backs off on other 4xx and network errors", async () => {
     let answer: () => Response | Promise<Response> = () =>
       new Response(null, { status: 429, headers: { "retry-after": "42" } });
-    const url = receivers.add(() => answer());
+    const url = hooks.receivers.add(() => answer());
     const { message } = await oneDelivery(url);
 
     expect((await attempt(message, 1)).retry?.delaySeconds).toBe(42);
@@ -137,7 +121,7 @@ describe("retries", () => {
   });
 
   it("sends a delivery that failed every attempt to the dead-letter queue, marks it failed, and replays it", async () => {
-    const url = receivers.add(() => new Response("nope", { status: 500 }));
+    const url = hooks.receivers.add(() => new Response("nope", { status: 500 }));
     const { message, eventId, endpoint } = await oneDelivery(url);
 
     for (let n = 1; n <= 7; n++) expect((await attempt(message, n)).retry?.delaySeconds).toBeGreaterThan(0);
@@ -155,9 +139,9 @@ describe("retries", () => {
     expect(counted?.consecutiveFailures).toBe(1);
 
     // Replay: a new run through the real queue, same webhook-id; the receiver is healthy again.
-    receivers.answer(url, () => new Response("thanks"));
+    hooks.receivers.answer(url, () => new Response("thanks"));
     const replay = await call<DeliveryBody>("POST", `/v1/webhook-deliveries/${message.delivery_id}/replay`, {
-      token: admin.token,
+      token: hooks.admin.token,
     });
     expect(replay.status).toBe(202);
     expect(replay.body).toMatchObject({ status: "pending", run: 2 });
@@ -168,7 +152,7 @@ describe("retries", () => {
     res = await detail(message.delivery_id);
     expect(res.body.attempts).toHaveLength(9);
     expect(res.body.attempts[8]).toMatchObject({ number: 9, run: 2, status_code: 200 });
-    const last9 = receivers.received(url, eventId).at(-1);
+    const last9 = hooks.receivers.received(url, eventId).at(-1);
     expect(last9?.headers.get("webhook-id")).toBe(eventId);
 
     // A message of the superseded run is ignored, and success reset the failure count.
@@ -178,7 +162,7 @@ describe("retries", () => {
   });
 
   it("disables the endpoint on 410 and announces it with webhook.endpoint_disabled", async () => {
-    const url = receivers.add(() => new Response("gone", { status: 410 }));
+    const url = hooks.receivers.add(() => new Response("gone", { status: 410 }));
     const { message, endpoint, eventId } = await oneDelivery(url);
 
     expect((await attempt(message, 1)).acked).toBe(true);
@@ -189,7 +173,7 @@ describe("retries", () => {
     const after = await call<{ enabled: boolean; disabled_reason: string; version: number }>(
       "GET",
       `/v1/webhooks/${endpoint.id}`,
-      { token: admin.token },
+      { token: hooks.admin.token },
     );
     expect(after.body).toMatchObject({ enabled: false, disabled_reason: "gone", version: 2 });
     const announced = await db.select().from(events).where(eq(events.resourceId, endpoint.id));
@@ -205,11 +189,11 @@ describe("retries", () => {
     // Nothing more is sent to a disabled endpoint: a later delivery fails without an attempt.
     const { messages } = await fanOutByHand("product.updated", { id: "prd_r", version: 5 });
     expect(messages).toHaveLength(0);
-    expect(receivers.received(url, eventId)).toHaveLength(1);
+    expect(hooks.receivers.received(url, eventId)).toHaveLength(1);
   });
 
   it("disables the endpoint after 50 deliveries failed in a row, once", async () => {
-    const url = receivers.add(() => new Response(null, { status: 500 }));
+    const url = hooks.receivers.add(() => new Response(null, { status: 500 }));
     const { endpoint } = await oneDelivery(url);
     await db.update(webhookEndpoints).set({ consecutiveFailures: 48 }).where(eq(webhookEndpoints.id, endpoint.id));
 
@@ -235,7 +219,7 @@ describe("retries", () => {
   });
 
   it("fails a delivery whose stored URL is no longer allowed, without sending it", async () => {
-    const url = receivers.add();
+    const url = hooks.receivers.add();
     const { message, endpoint, eventId } = await oneDelivery(url);
     await db
       .update(webhookEndpoints)
@@ -246,6 +230,6 @@ describe("retries", () => {
     const res = await detail(message.delivery_id);
     expect(res.body.status).toBe("failed");
     expect(res.body.attempts[0]).toMatchObject({ status_code: null, error: expect.stringContaining("Refused") });
-    expect(receivers.received(url, eventId)).toHaveLength(0);
+    expect(hooks.receivers.received(url, eventId)).toHaveLength(0);
   });
 });

@@ -3,7 +3,7 @@ import { webhookUrlProblem } from "../../../src/modules/webhooks/url-policy";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { expectProblem, problemPaths } from "../../support/problem";
-import { cleanupEndpoints } from "./support";
+import { cleanupEndpoints } from "../../support/webhooks";
 
 let admin: SignedIn;
 beforeAll(async () => {

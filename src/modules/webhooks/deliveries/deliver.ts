@@ -10,11 +10,11 @@
  * - `webhook-id` is the event id, the same for every attempt and replay, so
  *   receivers deduplicate on it.
  */
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Database } from "../../../db/client";
+import { inList } from "../../../db/lists";
 import { events, webhookDeliveries, webhookEndpoints } from "../../../db/schema";
-import type { EventMessage } from "../../events/publisher";
-import { flushOutbox } from "../../events/publisher";
+import { type EventMessage, flushOutbox } from "../../events";
 import { disableEndpointAutomatically } from "../disable";
 import { signingSecrets } from "../secrets";
 import { webhookUrlProblem } from "../url-policy";
@@ -53,7 +53,7 @@ export async function loadDeliveries(db: Database, deliveryIds: string[]): Promi
           .from(webhookDeliveries)
           .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
           .leftJoin(events, eq(events.id, webhookDeliveries.eventId))
-          .where(inArray(webhookDeliveries.id, deliveryIds));
+          .where(inList(webhookDeliveries.id, deliveryIds));
   return new Map(rows.map((row) => [row.delivery.id, row]));
 }
 

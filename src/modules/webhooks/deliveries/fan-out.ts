@@ -6,17 +6,17 @@
  * so duplicate EVENTS messages do not multiply deliveries. A whole queue batch is
  * fanned out with a handful of D1 round trips, not a handful per event.
  */
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Database } from "../../../db/client";
+import { inList, insertRows } from "../../../db/lists";
 import { events, webhookDeliveries, webhookEndpoints } from "../../../db/schema";
-import { chunks, IDS_PER_QUERY } from "../../../lib/chunks";
+import { chunks } from "../../../lib/chunks";
 import { newId } from "../../../lib/ids";
 import { nowIso } from "../../../lib/time";
-import { eventDefinition, isEventType, patternMatches } from "../../events/catalog";
+import { eventDefinition, isEventType, patternMatches } from "../../events";
 import { type DeliveryMessage, dispatchDeliveries } from "./dispatch";
 
-// Rows per insert: 9 parameters each, under D1's 100.
-const ROWS_PER_INSERT = 11;
+const EVENTS_PER_ROUND = 90;
 
 interface Endpoint {
   id: string;
@@ -31,11 +31,12 @@ function targetsOf(event: { type: string; resourceId: string }, endpoints: Endpo
 }
 
 export async function fanOutEvents(db: Database, queue: Queue<DeliveryMessage>, eventIds: string[]): Promise<void> {
-  for (const ids of chunks(eventIds, IDS_PER_QUERY)) {
+  // Events per round: bounds the deliveries one round inserts and enqueues.
+  for (const ids of chunks(eventIds, EVENTS_PER_ROUND)) {
     const found = await db
       .select({ id: events.id, type: events.type, resourceId: events.resourceId })
       .from(events)
-      .where(inArray(events.id, ids));
+      .where(inList(events.id, ids));
     if (found.length === 0) continue; // removed by retention: nothing left to deliver
 
     const endpoints = await db
@@ -53,11 +54,9 @@ export async function fanOutEvents(db: Database, queue: Queue<DeliveryMessage>, 
         updatedAt: now,
       })),
     );
-    const [first, ...rest] = chunks(rows, ROWS_PER_INSERT).map((chunk) =>
-      db.insert(webhookDeliveries).values(chunk).onConflictDoNothing(),
-    );
+    const [first, ...rest] = insertRows(db, webhookDeliveries, rows).map((insert) => insert.onConflictDoNothing());
     if (first) await db.batch([first, ...rest]);
     const fannedOut = found.map((e) => e.id);
-    await dispatchDeliveries(db, queue, inArray(webhookDeliveries.eventId, fannedOut));
+    await dispatchDeliveries(db, queue, inList(webhookDeliveries.eventId, fannedOut));
   }
 }

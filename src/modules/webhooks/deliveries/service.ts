@@ -12,7 +12,7 @@ import { type DeliveryStatus, events, webhookAttempts, webhookDeliveries, webhoo
 import { conflict, notFound } from "../../../lib/errors";
 import { decodeCursor, toPage } from "../../../lib/pagination";
 import { nowIso } from "../../../lib/time";
-import { auditInsert, type RequestMeta } from "../../audit/service";
+import { auditInsert, type RequestMeta } from "../../audit";
 import { type DeliveryMessage, dispatchDeliveries } from "./dispatch";
 import { toAttemptResponse, toDeliveryResponse } from "./schemas";
 

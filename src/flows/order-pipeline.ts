@@ -1,0 +1,215 @@
+/*
+ * The order pipeline (payment, stock update, notification), run
+ * by the EVENTS consumer for every order event it receives:
+ * - `order.created`: auto-capture when the order asks for it;
+ * - `order.cancelled` / `order.refunded`: settle (release holds, restock, refund money);
+ * - `order.paid` / `order.refunded`: issue the invoice;
+ * - `order.refunded` / `order.cancelled`: issue the credit note of the refund;
+ * - every order event: record the customer's notification.
+ * Delivery is at least once, so each step is idempotent by event id: a step's success
+ * is recorded per (event, step) and not run again, and each step is itself idempotent
+ * (derived payment ids, one invoice per order, one credit note per refund, one
+ * notification per event). A failing step is recorded and raised, so the consumer
+ * retries the message with backoff; after the last attempt it reaches the dead-letter
+ * queue, whose consumer marks the failed steps `dead`.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { createDb, type Database } from "../db/client";
+import { events, orderPipelineSteps } from "../db/schema";
+import { AppError } from "../lib/errors";
+import { derivedId } from "../lib/ids";
+import { errorSummary } from "../lib/log";
+import { nowIso } from "../lib/time";
+import { type EventType, flushOutbox } from "../modules/events";
+import { ensureCreditNote, ensureInvoice } from "../modules/invoices";
+import { type OrderEvent, recordOrderNotification } from "../modules/notifications";
+import {
+  findOrder,
+  type OrderDeps,
+  orderDeps,
+  payOrder,
+  settleCancellation,
+  settleRefund,
+  systemMeta,
+} from "../modules/orders";
+
+export interface PipelineStep {
+  name: string;
+  on: readonly EventType[];
+  /** Whether the step may write outbox events (which are then published right away). */
+  emits?: boolean;
+  run(deps: OrderDeps, event: OrderEvent): Promise<void>;
+}
+
+const refundIdOf = (event: OrderEvent) => (typeof event.data.refund_id === "string" ? event.data.refund_id : null);
+
+async function autoCapture(deps: OrderDeps, event: OrderEvent): Promise<void> {
+  if (event.data.capture_mode !== "automatic") return;
+  const order = await findOrder(deps.db, event.resourceId);
+  if (order?.status !== "pending" || order.captureMode !== "automatic") return;
+  try {
+    await payOrder(
+      deps,
+      order.id,
+      { provider: "manual", method: "other", reference: "auto-capture" },
+      null,
+      systemMeta(event.id),
+      await derivedId("pay", event.id),
+    );
+  } catch (err) {
+    // 409s are outcomes already recorded on the order (paid meanwhile, cancelled, declined).
+    if (!(err instanceof AppError && err.status === 409)) throw err;
+  }
+}
+
+export const ORDER_PIPELINE: readonly PipelineStep[] = [
+  { name: "auto_capture", on: ["order.created"], emits: true, run: autoCapture },
+  {
+    name: "settle",
+    on: ["order.cancelled", "order.refunded"],
+    async run(deps, event) {
+      const refundId = refundIdOf(event);
+      if (event.type === "order.cancelled") {
+        await settleCancellation(deps, event.resourceId, { strict: true, actorId: null });
+      } else if (refundId) {
+        await settleRefund(deps, refundId, { strict: true, actorId: null });
+      }
+    },
+  },
+  {
+    name: "invoice",
+    on: ["order.paid", "order.refunded"],
+    emits: true,
+    async run(deps, event) {
+      await ensureInvoice(deps.db, event.resourceId, systemMeta(event.id));
+    },
+  },
+  {
+    name: "credit_note",
+    on: ["order.refunded", "order.cancelled"],
+    emits: true,
+    async run(deps, event) {
+      const refundId = refundIdOf(event);
+      if (refundId) await ensureCreditNote(deps.db, refundId, systemMeta(event.id));
+    },
+  },
+  {
+    name: "notify_customer",
+    on: ["order.created", "order.paid", "order.completed", "order.cancelled", "order.refunded"],
+    async run(deps, event) {
+      await recordOrderNotification(deps.db, event);
+    },
+  },
+];
+
+/** One statement for every step this run tried: done, or failed with its error. */
+async function recordSteps(deps: OrderDeps, eventId: string, outcomes: { step: string; error: unknown }[]) {
+  const now = nowIso();
+  await deps.db
+    .insert(orderPipelineSteps)
+    .values(
+      outcomes.map(({ step, error }) => ({
+        eventId,
+        step,
+        status: error === null ? ("done" as const) : ("failed" as const),
+        attempts: 1,
+        lastError: error === null ? null : errorSummary(error).slice(0, 1000),
+        updatedAt: now,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [orderPipelineSteps.eventId, orderPipelineSteps.step],
+      set: {
+        status: sql`excluded.status`,
+        attempts: sql`${orderPipelineSteps.attempts} + 1`,
+        lastError: sql`excluded.last_error`,
+        updatedAt: sql`excluded.updated_at`,
+      },
+    });
+}
+
+interface PipelineRun {
+  failed: string[];
+  /** Whether a step that writes events ran, so the outbox has something to publish. */
+  emitted: boolean;
+}
+
+async function runSteps(deps: OrderDeps, eventId: string, steps: readonly PipelineStep[]): Promise<PipelineRun> {
+  const [rows, recorded] = await deps.db.batch([
+    deps.db.select().from(events).where(eq(events.id, eventId)).limit(1),
+    deps.db
+      .select({ step: orderPipelineSteps.step })
+      .from(orderPipelineSteps)
+      .where(and(eq(orderPipelineSteps.eventId, eventId), eq(orderPipelineSteps.status, "done"))),
+  ]);
+  const row = rows[0];
+  const done = new Set(recorded.map((r) => r.step));
+  const due = row ? steps.filter((s) => (s.on as readonly string[]).includes(row.type) && !done.has(s.name)) : [];
+  if (!row || due.length === 0) return { failed: [], emitted: false };
+  const event: OrderEvent = {
+    id: row.id,
+    type: row.type,
+    resourceId: row.resourceId,
+    data: row.data,
+    createdAt: row.createdAt,
+  };
+  const outcomes: { step: string; error: unknown }[] = [];
+  // In order: an invoice must exist before its credit note.
+  for (const step of due) {
+    try {
+      await step.run(deps, event);
+      outcomes.push({ step: step.name, error: null });
+    } catch (err) {
+      outcomes.push({ step: step.name, error: err ?? "failed" });
+    }
+  }
+  await recordSteps(deps, eventId, outcomes);
+  return {
+    failed: outcomes.filter((o) => o.error !== null).map((o) => o.step),
+    emitted: due.some((s) => s.emits),
+  };
+}
+
+/** Runs the steps due for one event; throws if any failed, after running the others. */
+export async function runOrderPipeline(
+  deps: OrderDeps,
+  eventId: string,
+  steps: readonly PipelineStep[] = ORDER_PIPELINE,
+): Promise<void> {
+  const { failed } = await runSteps(deps, eventId, steps);
+  if (failed.length > 0) throw new Error(`order pipeline steps failed for ${eventId}: ${failed.join(", ")}`);
+}
+
+// One drizzle instance per D1 binding: building one walks the whole schema, too much per event.
+const databases = new WeakMap<D1Database, Database>();
+function databaseOf(env: Env): Database {
+  let db = databases.get(env.DB);
+  if (!db) {
+    db = createDb(env.DB);
+    databases.set(env.DB, db);
+  }
+  return db;
+}
+
+/**
+ * The EVENTS consumer's hook: the pipeline for one event (the order's, or another
+ * module's steps such as the returns'), then the events its steps wrote are published.
+ */
+export async function runOrderPipelineForEvent(
+  env: Env,
+  eventId: string,
+  steps: readonly PipelineStep[] = ORDER_PIPELINE,
+): Promise<void> {
+  const db = databaseOf(env);
+  const { failed, emitted } = await runSteps(orderDeps(env, db), eventId, steps);
+  if (emitted) await flushOutbox(db, env.EVENTS);
+  if (failed.length > 0) throw new Error(`order pipeline steps failed for ${eventId}: ${failed.join(", ")}`);
+}
+
+/** The EVENTS dead-letter hook: steps that failed on every attempt are marked `dead` for operators. */
+export async function markOrderPipelineDead(env: Env, eventId: string): Promise<void> {
+  await databaseOf(env)
+    .update(orderPipelineSteps)
+    .set({ status: "dead", updatedAt: nowIso() })
+    .where(and(eq(orderPipelineSteps.eventId, eventId), eq(orderPipelineSteps.status, "failed")));
+}

@@ -1,0 +1,1 @@
+export { auditInsert, auditInserts, type RequestMeta } from "./service";

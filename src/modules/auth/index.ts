@@ -1,0 +1,2 @@
+export { authenticate } from "./authenticate";
+export { pruneExpiredSessions } from "./retention";

@@ -1,0 +1,1 @@
+export { orderingCustomer } from "./service";

@@ -1,0 +1,6 @@
+export { type EventType, eventDefinition, isEventType, patternMatches, typesSelectedBy } from "./catalog";
+export { publishOutboxAfterCommit } from "./middleware";
+export { registerWebhookDocs } from "./openapi";
+export { eventInsert, eventInsertFilled, eventInsertIf, recordedEventInsert } from "./outbox";
+export { type EventMessage, flushOutbox, sweepOutbox } from "./publisher";
+export { EVENT_RETENTION_DAYS, pruneEvents } from "./retention";

@@ -1,0 +1,2 @@
+export { etagMatches } from "./delivery";
+export { deleteImageRowsOf, releaseImageObjects } from "./storage";

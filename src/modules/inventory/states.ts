@@ -1,0 +1,60 @@
+import type { Database } from "../../db/client";
+import type { InventoryDO } from "../../durable/inventory/object";
+import type { MovementReason, StateSource, StateTarget } from "../../durable/inventory/types";
+import { derivedId } from "../../lib/ids";
+import { DEFAULT_LOCATION_ID } from "../locations";
+import { moveUnits } from "./moves";
+import { refusalError } from "./refusals";
+import { requireStockPlace, type StockActor, toLevelResponse } from "./service";
+import { stockObject } from "./stock";
+
+type Objects = DurableObjectNamespace<InventoryDO>;
+
+/** Marks units damaged, quarantines or releases them, writes them off… at one location. */
+export async function changeStockState(
+  db: Database,
+  objects: Objects,
+  productId: string,
+  input: {
+    location_id?: string | undefined;
+    from: StateSource;
+    to: StateTarget;
+    qty: number;
+    reason?: MovementReason | undefined;
+    note?: string | undefined;
+    reference?: string | undefined;
+  },
+  actor: StockActor,
+) {
+  await requireStockPlace(db, productId, input.location_id);
+  const result = await moveUnits(objects, {
+    product_id: productId,
+    movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, productId),
+    location_id: input.location_id ?? null,
+    from: input.from,
+    to: input.to,
+    qty: input.qty,
+    reason: input.reason ?? null,
+    note: input.note ?? null,
+    reference: input.reference ?? null,
+    actor: actor.id,
+  });
+  return { movement: result.movement, level: toLevelResponse(result.level) };
+}
+
+export async function setSafetyStock(
+  db: Database,
+  objects: Objects,
+  productId: string,
+  input: { location_id?: string | undefined; safety_stock: number },
+) {
+  await requireStockPlace(db, productId, input.location_id);
+  const locationId = input.location_id ?? DEFAULT_LOCATION_ID;
+  const result = await stockObject(objects, productId).setSafetyStock({
+    product_id: productId,
+    location_id: locationId,
+    safety_stock: input.safety_stock,
+  });
+  if ("ok" in result) throw refusalError(result);
+  return toLevelResponse(result, locationId);
+}

@@ -1,0 +1,6 @@
+export { ensureCreditNote } from "./credit-notes";
+export { escapeHtml } from "./html";
+export { ensureInvoice } from "./issue";
+export { bumpCounter, numberSql, sequenceSql } from "./numbering";
+export { invoiceQueries, invoiceViews } from "./queries";
+export { type InvoiceDetail, InvoiceDetailSchema } from "./schemas";

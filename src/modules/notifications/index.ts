@@ -1,0 +1,1 @@
+export { type OrderEvent, recordOrderNotification } from "./service";

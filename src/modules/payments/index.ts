@@ -1,0 +1,3 @@
+export type { PaymentProvider, PaymentProviders } from "./provider";
+export { paymentProviders, providerFor } from "./registry";
+export { type PaymentInput, PaymentInputSchema, PaymentSchema, splitPaymentInput } from "./schemas";

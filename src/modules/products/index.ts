@@ -1,0 +1,17 @@
+export { countProductsInCategory, moveCategoryProducts } from "./category-links";
+export { findProductsForStock, markProductsOrdered } from "./lookup";
+export { productStatusOf, withImages } from "./queries";
+export { recomputeRating } from "./ratings";
+export {
+  type CreateProductInput,
+  CreateProductSchema,
+  catalogListQuery,
+  ImageSchema,
+  type ProductResponse,
+  type UpdateProductInput,
+  UpdateProductSchema,
+} from "./schemas";
+export { searchProducts } from "./search";
+export { createProduct, updateProduct } from "./service";
+export { type ImageRow, imagesOf, imagesOfQuery, loadProductRow, toImageResponse, toProductResponse } from "./view";
+export { productChangeBatch } from "./writes";

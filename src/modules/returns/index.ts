@@ -1,0 +1,2 @@
+export { returnSummariesQuery, toReturnSummaries } from "./reads";
+export { moveReceivedStock } from "./receive";

@@ -1,0 +1,1 @@
+export { markPurchasesVerified } from "./verified";

@@ -1,0 +1,178 @@
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { and, eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { idempotencyKeys, orders, payments, refunds } from "../../../src/db/schema";
+import type { InventoryDO } from "../../../src/durable/inventory/object";
+import worker from "../../../src/index";
+import { stockObject } from "../../../src/modules/inventory/stock";
+import { type SignedIn, signInAs } from "../../support/auth";
+import { call } from "../../support/http";
+import { act, db, key, level, stockedProduct } from "../../support/orders";
+
+/*
+ * A keyed request that commits its effect and dies before its answer is stored: the
+ * D1 binding given to the worker fails every write of a stored answer (as a killed
+ * isolate never writes it). The retry with the same key takes the abandoned key over
+ * and must find the committed effect: one order, one hold, one answer.
+ */
+function losingAnswers(real: D1Database): D1Database {
+  return new Proxy(real, {
+    get(target, prop) {
+      if (prop === "prepare") {
+        return (query: string) =>
+          /^update "idempotency_keys"/i.test(query.trim())
+            ? target.prepare("SELECT RAISE(ABORT, 'isolate killed before storing the answer (injected)')")
+            : target.prepare(query);
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+async function dyingRequest(method: string, path: string, token: string, idempotencyKey: string, body: unknown) {
+  const request = new Request(`https://stockroom.test${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      "idempotency-key": idempotencyKey,
+    },
+    body: JSON.stringify(body),
+  });
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(request, { ...env, DB: losingAnswers(env.DB) }, ctx);
+  await waitOnExecutionContext(ctx);
+  return res.status;
+}
+
+/** The key as a dead request leaves it: still in progress, claimed long enough ago to be taken over. */
+async function abandon(actorId: string, idempotencyKey: string) {
+  const rows = await db
+    .update(idempotencyKeys)
+    .set({ createdAt: new Date(Date.now() - 5 * 60_000).toISOString() })
+    .where(
+      and(
+        eq(idempotencyKeys.actorKey, actorId),
+        eq(idempotencyKeys.key, idempotencyKey),
+        eq(idempotencyKeys.state, "in_progress"),
+      ),
+    )
+    .returning();
+  expect(rows).toHaveLength(1);
+}
+
+function holdsOf(productId: string) {
+  return runInDurableObject(stockObject(env.INVENTORY, productId), (_: InventoryDO, state) =>
+    state.storage.sql.exec<{ order_id: string; qty: number }>("SELECT order_id, qty FROM reservations").toArray(),
+  );
+}
+
+let staff: SignedIn;
+let manager: SignedIn;
+beforeAll(async () => {
+  [staff, manager] = await Promise.all([signInAs("operator"), signInAs("manager")]);
+});
+
+describe("keyed effects survive a crash between commit and stored answer", () => {
+  it("checkout: the retry answers with the committed order; one order, one hold", async () => {
+    const customer = await signInAs("customer");
+    const product = await stockedProduct(10);
+    const k = key();
+    const body = { lines: [{ product_id: product.id, qty: 3 }] };
+    expect(await dyingRequest("POST", "/v1/orders", customer.token, k, body)).toBe(500);
+    const committed = await db.select().from(orders).where(eq(orders.customerId, customer.id));
+    expect(committed).toHaveLength(1);
+    await abandon(customer.id, k);
+
+    const retry = await call<{ id: string }>("POST", "/v1/orders", {
+      token: customer.token,
+      headers: { "idempotency-key": k },
+      body,
+    });
+    expect(retry.status, retry.text).toBe(201);
+    expect(retry.body.id).toBe(committed[0]?.id);
+    expect(await db.select().from(orders).where(eq(orders.customerId, customer.id))).toHaveLength(1);
+    expect(await holdsOf(product.id)).toEqual([expect.objectContaining({ order_id: retry.body.id, qty: 3 })]);
+    expect(await level(product.id)).toMatchObject({ on_hand: 10, reserved: 3 });
+  });
+
+  it("pay and refund: the retry finds the committed payment and refund; money and stock move once", async () => {
+    const customer = await signInAs("customer");
+    const product = await stockedProduct(10, 800);
+    const created = await call<{ id: string }>("POST", "/v1/orders", {
+      token: customer.token,
+      headers: { "idempotency-key": key() },
+      body: { lines: [{ product_id: product.id, qty: 2 }] },
+    });
+    const orderId = created.body.id;
+    const payKey = key();
+    const payBody = { provider: "manual", method: "cash" };
+    expect(await dyingRequest("POST", `/v1/orders/${orderId}/pay`, staff.token, payKey, payBody)).toBe(500);
+    await abandon(staff.id, payKey);
+    const paid = await call<{ status: string }>("POST", `/v1/orders/${orderId}/pay`, {
+      token: staff.token,
+      headers: { "idempotency-key": payKey },
+      body: payBody,
+    });
+    expect(paid.status, paid.text).toBe(200);
+    expect(paid.body.status).toBe("processing");
+    expect(await db.select().from(payments).where(eq(payments.orderId, orderId))).toHaveLength(1);
+    expect(await level(product.id)).toMatchObject({ on_hand: 8, reserved: 0 });
+
+    await act(staff.token, orderId, "fulfil");
+    const refundKey = key();
+    const refundBody = { lines: [{ product_id: product.id, qty: 1, restock: true }], reason: "damaged in transit" };
+    expect(await dyingRequest("POST", `/v1/orders/${orderId}/refund`, manager.token, refundKey, refundBody)).toBe(500);
+    await abandon(manager.id, refundKey);
+    const refunded = await call<{ refunded_total: number }>("POST", `/v1/orders/${orderId}/refund`, {
+      token: manager.token,
+      headers: { "idempotency-key": refundKey },
+      body: refundBody,
+    });
+    expect(refunded.status, refunded.text).toBe(200);
+    const rows = await db.select().from(refunds).where(eq(refunds.orderId, orderId));
+    expect(rows).toHaveLength(1);
+    expect(refunded.body.refunded_total).toBe(rows[0]?.amount);
+  });
+
+  it("direct sale: the retry answers with the one sale", async () => {
+    const product = await stockedProduct(5, 300);
+    const k = key();
+    const body = { lines: [{ product_id: product.id, qty: 1 }], payment: { provider: "manual", method: "cash" } };
+    expect(await dyingRequest("POST", "/v1/invoices", staff.token, k, body)).toBe(500);
+    await abandon(staff.id, k);
+    const retry = await call<{ order_id: string }>("POST", "/v1/invoices", {
+      token: staff.token,
+      headers: { "idempotency-key": k },
+      body,
+    });
+    expect(retry.status, retry.text).toBe(201);
+    const sales = await db
+      .select({ n: sql<number>`count(*)` })
+      .from(orders)
+      .where(eq(orders.saleKey, `${staff.id} ${k}`));
+    expect(sales[0]?.n).toBe(1);
+    expect(await level(product.id)).toMatchObject({ on_hand: 4, reserved: 0 });
+  });
+
+  it("compares repeated bodies as JSON: the same fields in another order replay the answer", async () => {
+    const customer = await signInAs("customer");
+    const product = await stockedProduct(5);
+    const k = key();
+    const first = await call("POST", "/v1/orders", {
+      token: customer.token,
+      headers: { "idempotency-key": k },
+      body: `{"lines":[{"product_id":"${product.id}","qty":1}],"customer_note":"hi"}`,
+    });
+    expect(first.status, first.text).toBe(201);
+    const reordered = await call("POST", "/v1/orders", {
+      token: customer.token,
+      headers: { "idempotency-key": k },
+      body: `{ "customer_note": "hi", "lines": [ { "qty": 1, "product_id": "${product.id}" } ] }`,
+    });
+    expect(reordered.status, reordered.text).toBe(201);
+    expect(reordered.headers.get("idempotent-replayed")).toBe("true");
+  });
+});
