@@ -1,16 +1,15 @@
-import { type SignedIn, signInAs } from "./auth";
+import { signInAs } from "./auth";
 import { call } from "./http";
-
-let admin: Promise<SignedIn> | undefined;
 
 /** A location made through the API (admin), with a unique code; fulfils orders unless told otherwise. */
 export async function createLocation(
   overrides: { fulfils_orders?: boolean; priority?: number; kind?: string; active?: boolean } = {},
 ): Promise<{ id: string; code: string; version: number }> {
-  admin ??= signInAs("admin");
+  // A fresh admin each time: test files share one worker, and another file may end every session.
+  const admin = await signInAs("admin");
   const code = `T-${crypto.randomUUID().slice(0, 8).toUpperCase()}`;
   const res = await call<{ id: string; code: string; version: number }>("POST", "/v1/locations", {
-    token: (await admin).token,
+    token: admin.token,
     body: { name: `Location ${code}`, code, kind: "warehouse", fulfils_orders: true, priority: 10, ...overrides },
   });
   if (res.status !== 201) throw new Error(`creating a location failed: ${res.status} ${res.text}`);
