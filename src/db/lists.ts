@@ -6,7 +6,7 @@
  * - LIKE patterns of at most 50 bytes: prefix filters compare instead of matching.
  * Every variable-length list or prefix filter on D1 goes through these helpers.
  */
-import { getTableColumns, type SQL, sql } from "drizzle-orm";
+import { eq, getTableColumns, or, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { chunks } from "../lib/chunks";
 import type { Database } from "./client";
@@ -27,6 +27,17 @@ export function inList(column: AnySQLiteColumn | SQL, values: readonly (string |
  */
 export function startsWith(column: AnySQLiteColumn, prefix: string): SQL {
   return sql`(${column} >= ${prefix} AND instr(${column}, ${prefix}) = 1)`;
+}
+
+/** The slugs in `column` that a generated `base` would collide with: `base` itself and every `base-…`. */
+export function takenSlugs(db: Database, table: SQLiteTable, column: AnySQLiteColumn) {
+  return async (base: string): Promise<string[]> =>
+    (
+      await db
+        .select({ slug: column })
+        .from(table)
+        .where(or(eq(column, base), startsWith(column, `${base}-`)))
+    ).map((r) => String(r.slug));
 }
 
 /** How many rows of `table` one INSERT can carry: every column may bind a parameter. */

@@ -10,7 +10,7 @@
 import { and, eq, or, type SQL, sql } from "drizzle-orm";
 import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
-import { startsWith } from "../../db/lists";
+import { takenSlugs } from "../../db/lists";
 import { categories } from "../../db/schema";
 import { bumpStorefrontGeneration } from "../../db/storefront-generation";
 import { badRequest, conflict, preconditionFailed } from "../../lib/errors";
@@ -21,16 +21,6 @@ import { auditInsert, type RequestMeta } from "../audit";
 import { countProductsInCategory, moveCategoryProducts } from "../products";
 import { type CategoryRow, categoryExists, loadCategory } from "./queries";
 import { type CategoryResponse, toCategoryResponse } from "./schemas";
-
-function slugTaken(db: Database) {
-  return async (base: string) =>
-    (
-      await db
-        .select({ slug: categories.slug })
-        .from(categories)
-        .where(or(eq(categories.slug, base), startsWith(categories.slug, `${base}-`)))
-    ).map((r) => r.slug);
-}
 
 /** True when `parentId` is `id` or lies below it: the move would close a loop. */
 function wouldCycle(id: string, parentId: string): SQL {
@@ -90,7 +80,7 @@ export async function createCategory(
   try {
     return await insertWithSlug(
       input.slug,
-      () => generateSlug(input.name, "category", slugTaken(db)),
+      () => generateSlug(input.name, "category", takenSlugs(db, categories, categories.slug)),
       (err) => isUniqueViolation(err, categories, "categories_slug_unique"),
       create,
     );

@@ -13,7 +13,7 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
-import { startsWith } from "../../db/lists";
+import { takenSlugs } from "../../db/lists";
 import { products } from "../../db/schema";
 import type { InventoryDO } from "../../durable/inventory/object";
 import { badRequest, conflict, preconditionFailed } from "../../lib/errors";
@@ -51,16 +51,6 @@ async function requireCategory(db: Database, categoryId: string | null | undefin
   if (categoryId && !(await categoryExists(db, categoryId))) {
     throw badRequest("The category does not exist.", [{ path: "category_id", message: "Unknown category" }]);
   }
-}
-
-function slugTaken(db: Database) {
-  return async (base: string) =>
-    (
-      await db
-        .select({ slug: products.slug })
-        .from(products)
-        .where(or(eq(products.slug, base), startsWith(products.slug, `${base}-`)))
-    ).map((r) => r.slug);
 }
 
 export async function createProduct(
@@ -112,7 +102,7 @@ export async function createProduct(
   try {
     return await insertWithSlug(
       input.slug,
-      () => generateSlug(input.name, "product", slugTaken(db)),
+      () => generateSlug(input.name, "product", takenSlugs(db, products, products.slug)),
       (err) => isUniqueViolation(err, products, "products_slug_unique"),
       create,
     );

@@ -7,6 +7,10 @@ import { SettingsPatchSchema, SettingsResponse, SettingsSchema } from "./schemas
 import { getSettings, patchSettings, updateSettings } from "./service";
 
 const tags = ["Settings"];
+// PUT and PATCH both edit the version the client read.
+const ifMatchHeader = z.object({
+  "if-match": z.string().optional().openapi({ description: "Required: the ETag you edited." }),
+});
 export const settingsRoutes = createRouter();
 
 settingsRoutes.openapi(
@@ -33,9 +37,7 @@ settingsRoutes.openapi(
     summary: "Replace the store settings (If-Match required)",
     security: bearerSecurity,
     request: {
-      headers: z.object({
-        "if-match": z.string().optional().openapi({ description: "Required: the ETag you edited." }),
-      }),
+      headers: ifMatchHeader,
       body: jsonBody(SettingsSchema),
     },
     responses: { 200: jsonContent(SettingsResponse, "The saved settings"), ...problems(412, 428) },
@@ -61,9 +63,7 @@ settingsRoutes.openapi(
     description: "The fields sent replace those of the version named by If-Match; the others keep their values.",
     security: bearerSecurity,
     request: {
-      headers: z.object({
-        "if-match": z.string().optional().openapi({ description: "Required: the ETag you edited." }),
-      }),
+      headers: ifMatchHeader,
       body: jsonBody(SettingsPatchSchema),
     },
     responses: { 200: jsonContent(SettingsResponse, "The saved settings"), ...problems(412, 428) },
