@@ -1,4 +1,5 @@
 import { createRouter } from "./context";
+import { orderFlowRoutes } from "./flows/order-flow/routes";
 import { pointOfSaleRoutes } from "./flows/point-of-sale/routes";
 import { withOperationIds } from "./lib/operation-ids";
 import { authorize } from "./middleware/authorize";
@@ -76,6 +77,7 @@ export function createApp() {
   app.route("/v1/stream", streamRoutes);
   app.route("/v1/settings", settingsRoutes);
   app.route("/v1/orders", stuckOrderRoutes);
+  app.route("/v1/orders", orderFlowRoutes);
   app.route("/v1/orders", orderRoutes);
   app.route("/v1/orders", orderReturnRoutes);
   app.route("/v1/returns", returnRoutes);

@@ -5,6 +5,7 @@ import { handleQueue } from "./queues";
 
 export { InventoryDO } from "./durable/inventory/object";
 export { StockStreamDO } from "./durable/stream/object";
+export { OrderFlow } from "./flows/order-flow/workflow";
 
 const app = createApp();
 

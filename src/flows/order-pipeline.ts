@@ -1,37 +1,28 @@
 /*
- * The order pipeline (payment, stock update, notification), run
- * by the EVENTS consumer for every order event it receives:
- * - `order.created`: auto-capture when the order asks for it;
+ * The order pipeline after the sale, run by the EVENTS consumer for every order event
+ * it receives. Until it is paid an order is carried by its workflow (./order-flow/:
+ * payment, stock commit, invoice, payment notice, expiry); what follows, event by
+ * event and over months, is here:
  * - `order.cancelled` / `order.refunded`: settle (release holds, restock, refund money);
- * - `order.paid` / `order.refunded`: issue the invoice;
+ * - `order.refunded`: make sure the invoice exists before its credit note;
  * - `order.refunded` / `order.cancelled`: issue the credit note of the refund;
- * - every order event: record the customer's notification.
+ * - `order.completed` / `order.cancelled` / `order.refunded`: record the customer's notification.
  * Delivery is at least once, so each step is idempotent by event id: a step's success
  * is recorded per (event, step) and not run again, and each step is itself idempotent
- * (derived payment ids, one invoice per order, one credit note per refund, one
- * notification per event). A failing step is recorded and raised, so the consumer
- * retries the message with backoff; after the last attempt it reaches the dead-letter
- * queue, whose consumer marks the failed steps `dead`.
+ * (one invoice per order, one credit note per refund, one notification per event). A
+ * failing step is recorded and raised, so the consumer retries the message with
+ * backoff; after the last attempt it reaches the dead-letter queue, whose consumer
+ * marks the failed steps `dead`.
  */
 import { and, eq, sql } from "drizzle-orm";
 import { createDb, type Database } from "../db/client";
 import { events, orderPipelineSteps } from "../db/schema";
-import { AppError } from "../lib/errors";
-import { derivedId } from "../lib/ids";
 import { errorSummary } from "../lib/log";
 import { nowIso } from "../lib/time";
 import { type EventType, flushOutbox } from "../modules/events";
 import { ensureCreditNote, ensureInvoice } from "../modules/invoices";
 import { type OrderEvent, recordOrderNotification } from "../modules/notifications";
-import {
-  findOrder,
-  type OrderDeps,
-  orderDeps,
-  payOrder,
-  settleCancellation,
-  settleRefund,
-  systemMeta,
-} from "../modules/orders";
+import { type OrderDeps, orderDeps, settleCancellation, settleRefund, systemMeta } from "../modules/orders";
 
 export interface PipelineStep {
   name: string;
@@ -43,27 +34,7 @@ export interface PipelineStep {
 
 const refundIdOf = (event: OrderEvent) => (typeof event.data.refund_id === "string" ? event.data.refund_id : null);
 
-async function autoCapture(deps: OrderDeps, event: OrderEvent): Promise<void> {
-  if (event.data.capture_mode !== "automatic") return;
-  const order = await findOrder(deps.db, event.resourceId);
-  if (order?.status !== "pending" || order.captureMode !== "automatic") return;
-  try {
-    await payOrder(
-      deps,
-      order.id,
-      { provider: "manual", method: "other", reference: "auto-capture" },
-      null,
-      systemMeta(event.id),
-      await derivedId("pay", event.id),
-    );
-  } catch (err) {
-    // 409s are outcomes already recorded on the order (paid meanwhile, cancelled, declined).
-    if (!(err instanceof AppError && err.status === 409)) throw err;
-  }
-}
-
 export const ORDER_PIPELINE: readonly PipelineStep[] = [
-  { name: "auto_capture", on: ["order.created"], emits: true, run: autoCapture },
   {
     name: "settle",
     on: ["order.cancelled", "order.refunded"],
@@ -78,7 +49,7 @@ export const ORDER_PIPELINE: readonly PipelineStep[] = [
   },
   {
     name: "invoice",
-    on: ["order.paid", "order.refunded"],
+    on: ["order.refunded"],
     emits: true,
     async run(deps, event) {
       await ensureInvoice(deps.db, event.resourceId, systemMeta(event.id));
@@ -95,7 +66,7 @@ export const ORDER_PIPELINE: readonly PipelineStep[] = [
   },
   {
     name: "notify_customer",
-    on: ["order.created", "order.paid", "order.completed", "order.cancelled", "order.refunded"],
+    on: ["order.completed", "order.cancelled", "order.refunded"],
     async run(deps, event) {
       await recordOrderNotification(deps.db, event);
     },

@@ -12,18 +12,18 @@ import { dispatchStock, finishReturns, sweepOverdueDispatches } from "../modules
 import { pruneEvents, sweepOutbox } from "../modules/events";
 import { expireExports, resumeStalledExports } from "../modules/exports";
 import { resumeStalledImports } from "../modules/imports";
-import { runOrderSweeps } from "../modules/orders";
+import { startMissingFlows } from "../modules/orders";
 import { failStalledDeliveries, pruneDeliveries, sweepUndispatched } from "../modules/webhooks";
 
 type Job = () => Promise<unknown>;
 type Schedule = (env: Env, db: Database, now: number) => Record<string, Job>;
 
 export const SCHEDULES: Record<string, Schedule> = {
-  /** Every minute: outbox re-send, undispatched webhooks, order expiry and stalled payments, dispatch sweeps. */
+  /** Every minute: outbox re-send, undispatched webhooks, order flows that should exist and don't, dispatch sweeps. */
   "* * * * *": (env, db, now) => ({
     outbox: () => sweepOutbox(db, env.EVENTS, now),
     webhookDispatch: () => sweepUndispatched(db, env.WEBHOOKS, now),
-    orders: () => runOrderSweeps(env, now),
+    orderFlows: () => startMissingFlows(db, env.ORDER_FLOW, now),
     overdueDispatches: () => sweepOverdueDispatches(db, now),
     dispatchReturns: () => finishReturns(db, dispatchStock(env), now),
     exports: () => resumeStalledExports(db, env.JOBS, now),

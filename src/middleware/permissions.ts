@@ -157,6 +157,7 @@ export const PERMISSIONS: Record<string, Rule> = {
   "POST /v1/orders/:id/refund": { roles: ["admin", "manager"], scope: "orders:write" },
   "GET /v1/orders/stuck": { roles: ["admin", "manager"], scope: "orders:read" },
   "POST /v1/orders/:id/resume-payment": { roles: ["admin", "manager"], scope: "orders:write" },
+  "GET /v1/orders/:id/flow": { roles: STAFF, scope: "orders:read" },
   "GET /v1/invoices": { roles: STAFF, own: ["customer"], scope: "invoices:read" },
   "POST /v1/invoices": { roles: STAFF, scope: "invoices:write" },
   "GET /v1/invoices/:id{[^/]+\\.html}": { roles: STAFF, own: ["customer"], scope: "invoices:read" },

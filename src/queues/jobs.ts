@@ -3,26 +3,13 @@ import { log } from "../lib/log";
 import { flushOutbox } from "../modules/events";
 import { type ExportRunMessage, failExport, runExport } from "../modules/exports";
 import { applyImport, failImport, type ImportApplyMessage } from "../modules/imports";
-import { expireOrder, orderDeps } from "../modules/orders";
 import { backoffSeconds } from "../modules/webhooks";
 import { isMessageOf, logMessageError } from "./messages";
 
-/** Sent by a stock object's alarm for each expired hold that belongs to an order. */
-interface ReservationExpired {
-  type: "reservation.expired";
-  order_id: string;
-  reservation_id: string;
-}
-
-const isReservationExpired = isMessageOf<ReservationExpired>({ type: "string", order_id: "string" });
 const isExportRun = isMessageOf<ExportRunMessage>({ type: "string", export_id: "string" });
 const isImportApply = isMessageOf<ImportApplyMessage>({ type: "string", import_id: "string" });
 
 async function runJob(env: Env, db: Database, body: unknown): Promise<void> {
-  if (isReservationExpired(body) && body.type === "reservation.expired") {
-    await expireOrder(orderDeps(env, db), body.order_id);
-    return;
-  }
   if (isExportRun(body) && body.type === "export.run") {
     // A long export continues in a follow-up message rather than outliving one invocation.
     if ((await runExport({ db, bucket: env.FILES }, body.export_id)) === "more") await env.JOBS.send(body);
@@ -55,10 +42,8 @@ export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> 
 }
 
 /**
- * JOBS dead letters. A `reservation.expired` that failed every attempt is covered by the
- * every-minute order sweep, which cancels expired pending orders by itself; an export
- * that failed every attempt is marked failed (with its `export.failed` event). Both are
- * logged at error level so the failure is seen.
+ * JOBS dead letters. An export or import that failed every attempt is marked failed
+ * (with its event), and logged at error level so the failure is seen.
  */
 export async function consumeJobsDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
   const db = createDb(env.DB);

@@ -5,7 +5,7 @@ import { users } from "./identity";
 /**
  * `paying` is the claimed, in-flight payment between `pending` and `processing`:
  * it is written before any money or stock moves, so a crash mid-payment leaves a
- * visible order that the every-minute sweep resumes (see src/modules/orders/payment.ts).
+ * visible order that the order's workflow finishes (see src/flows/order-flow/).
  */
 export const ORDER_STATUSES = ["pending", "paying", "processing", "completed", "cancelled", "refunded"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -62,6 +62,12 @@ export const orders = sqliteTable(
     cancelledAt: text("cancelled_at"),
     cancelReason: text("cancel_reason"),
     refundedAt: text("refunded_at"),
+    /**
+     * When the order's workflow instance first ran. Null for an order whose instance was
+     * never created (its request died, or it predates the workflow): the minute sweep
+     * starts those.
+     */
+    flowStartedAt: text("flow_started_at"),
     version: integer("version").notNull().default(1),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
@@ -70,7 +76,7 @@ export const orders = sqliteTable(
     uniqueIndex("orders_sale_key").on(t.saleKey),
     index("orders_created").on(t.createdAt, t.id),
     index("orders_customer_created").on(t.customerId, t.createdAt, t.id),
-    index("orders_status_expires").on(t.status, t.expiresAt),
+    index("orders_flow_unstarted").on(t.status, t.flowStartedAt, t.createdAt),
     index("orders_status_updated").on(t.status, t.updatedAt),
     check(
       "orders_money_non_negative",
@@ -142,10 +148,6 @@ export const payments = sqliteTable(
     providerRef: text("provider_ref"),
     failureCode: text("failure_code"),
     failureMessage: text("failure_message"),
-    /** Sweep runs that failed to finish this payment; at the cap the sweep leaves it to staff (`GET /v1/orders/stuck`). */
-    resumeAttempts: integer("resume_attempts").notNull().default(0),
-    /** Why the last sweep run failed (the error's message, never request data). */
-    resumeError: text("resume_error"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },

@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
-import { chunks } from "../../lib/chunks";
 import { flushOutbox } from "../../modules/events";
 import { applyChecked, changeState, endHold, invalid, locationOf, receive, reserve, ship } from "./operations";
 import { writeProjection } from "./projection";
@@ -259,38 +258,17 @@ export class InventoryDO extends DurableObject<Env> {
     const now = Date.now();
     const productId = this.store.productId();
     let expired = 0;
-    const orderHolds: { order_id: string; reservation_id: string }[] = [];
+    // The holds' orders are expired by their own workflows, which wait until the same time.
     this.ctx.storage.transactionSync(() => {
       for (const id of dueHolds(this.store, now, EXPIRE_BATCH)) {
-        const orderId = reservationOf(this.store, id)?.order_id;
         endHold(this.store, productId, id, "expired");
-        if (orderId) orderHolds.push({ order_id: orderId, reservation_id: id });
         expired++;
       }
     });
-    await this.notifyExpiredOrders(orderHolds);
     await this.flush();
     const next = earliestHoldExpiry(this.store);
     if (expired === EXPIRE_BATCH) await this.armAlarm(Date.now());
     else if (next !== null) await this.armAlarm(next);
-  }
-
-  /**
-   * Tells the orders module that holds of these orders expired (a JOBS message each),
-   * so pending orders are cancelled at once rather than at the next minute's sweep.
-   * Best effort: the sweep is the guarantee, so a failed send is only logged.
-   */
-  private async notifyExpiredOrders(holds: { order_id: string; reservation_id: string }[]): Promise<void> {
-    try {
-      // A queue batch takes at most 100 messages.
-      for (const part of chunks(holds, 100)) {
-        await this.env.JOBS.sendBatch(
-          part.map((h) => ({ body: { type: "reservation.expired", ...h }, contentType: "json" as const })),
-        );
-      }
-    } catch (err) {
-      console.error(JSON.stringify({ level: "warn", message: "expired-hold notice failed", error: String(err) }));
-    }
   }
 
   private reservationAnswer(productId: string, reservationId: string, replayed: boolean): ReservationResult {

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { INVOICE_STATUSES } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
-import { AddressSchema } from "../orders";
+import { AddressSchema } from "../../lib/schemas";
 
 const DocumentLine = z.object({
   position: z.number().int(),

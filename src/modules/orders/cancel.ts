@@ -1,14 +1,15 @@
-import { and, asc, eq, lte } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
 import { isGuardFailure, runBatch } from "../../db/batch";
-import { orders, payments } from "../../db/schema";
+import { payments } from "../../db/schema";
 import { AppError, forbidden, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { log } from "../../lib/log";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
 import { salesRollup } from "../reports";
 import { getSettings } from "../settings";
+import type { CapturedPayment } from "./flow-contract";
+import { endPaymentWait } from "./flow-handover";
 import { getOrderDetail } from "./reads";
 import { planFullRefund, refundStatements } from "./refund-plan";
 import { settleCancellation } from "./settle";
@@ -95,42 +96,44 @@ export async function cancelOrder(
   assertTransition(order, "cancelled", "cancelled");
   await commitCancellation(deps, order, lines, reason ?? "requested", meta);
   await settleCancellation(deps, orderId, { strict: false, actorId: actor.id });
+  // A pending order's flow is waiting for its payment: it ends now rather than at the expiry.
+  if (order.status === "pending") await endPaymentWait(deps.flow, orderId);
   return getOrderDetail(deps, orderId, actor);
 }
 
 /**
- * Cancels one pending order whose time is up (reason `expired`). Used by the
- * every-minute sweep and by the reaction to a stock object's expired hold; a payment
- * or cancellation that got there first simply wins. Returns whether it cancelled.
+ * The order's flow, when its wait for payment ends at the hold's expiry: a pending
+ * order is cancelled (`expired`) and its holds released; a payment claimed in time is
+ * answered for the flow to finish; anything else (paid, cancelled meanwhile) is over.
+ * The cancellation is guarded like any other, so a payment that claims the order first wins.
  */
-export async function expireOrder(deps: OrderDeps, orderId: string, now = Date.now()): Promise<boolean> {
-  const order = await findOrder(deps.db, orderId);
-  if (order?.status !== "pending" || Date.parse(order.expiresAt) > now) return false;
-  try {
-    await commitCancellation(deps, order, await linesOf(deps.db, orderId), "expired", systemMeta("expiry"));
-  } catch (err) {
-    if (err instanceof AppError && err.code === "INVALID_TRANSITION") return false;
-    throw err;
-  }
-  await settleCancellation(deps, orderId, { strict: false, actorId: null });
-  return true;
-}
-
-/** Cron: cancels the pending orders past `expires_at`, oldest first, a bounded number per run. */
-export async function expirePendingOrders(deps: OrderDeps, now = Date.now(), limit = 100): Promise<number> {
-  const due = await deps.db
-    .select({ id: orders.id })
-    .from(orders)
-    .where(and(eq(orders.status, "pending"), lte(orders.expiresAt, new Date(now).toISOString())))
-    .orderBy(asc(orders.expiresAt))
-    .limit(limit);
-  let expired = 0;
-  for (const { id } of due) {
-    try {
-      if (await expireOrder(deps, id, now)) expired++;
-    } catch (err) {
-      log.warn("expiring an order failed; the next sweep retries", { order_id: id, error: err });
+export async function expireOrder(deps: OrderDeps, orderId: string): Promise<"expired" | "over" | CapturedPayment> {
+  // At most: a racing payment or cancellation wins the guard, and the next look sees what it left.
+  for (let look = 0; look < 3; look++) {
+    const order = await findOrder(deps.db, orderId);
+    if (order?.status === "paying") {
+      const [payment] = await deps.db
+        .select({ id: payments.id })
+        .from(payments)
+        .where(and(eq(payments.orderId, orderId), eq(payments.status, "pending")))
+        .limit(1);
+      if (payment) return { kind: "payment", payment_id: payment.id, provider_ref: null };
+      continue;
     }
+    if (order?.status === "cancelled") {
+      // Settling is idempotent: a retry of this step after a failed release finishes it.
+      await settleCancellation(deps, orderId, { strict: true, actorId: null });
+      return order.cancelReason === "expired" ? "expired" : "over";
+    }
+    if (order?.status !== "pending") return "over";
+    try {
+      await commitCancellation(deps, order, await linesOf(deps.db, orderId), "expired", systemMeta("expiry"));
+    } catch (err) {
+      if (err instanceof AppError && err.code === "INVALID_TRANSITION") continue;
+      throw err;
+    }
+    await settleCancellation(deps, orderId, { strict: true, actorId: null });
+    return "expired";
   }
-  return expired;
+  throw new Error(`order ${orderId} kept changing while it expired`);
 }

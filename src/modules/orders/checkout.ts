@@ -6,6 +6,8 @@
  * order behind; (3) write the order, its lines, its history, the `order.created`
  * event and the audit row in one D1 batch; (4) if that batch fails, release the holds.
  * A crash between (1) and (4) leaves holds without an order: their TTL frees them.
+ * (5) Right after the commit the order's workflow instance is started (the order id is
+ * its instance id); if that fails, the minute sweep starts it.
  * A keyed request's order id comes from its Idempotency-Key, so a retry after a crash
  * re-reserves the same holds (the objects know their ids, so that only replays) and, if
  * the first run had committed, its batch fails on the taken id and it answers with
@@ -25,6 +27,7 @@ import { fulfillingLocationIds } from "../locations";
 import { markProductsOrdered } from "../products";
 import { salesRollup } from "../reports";
 import { getSettings } from "../settings";
+import { startOrderFlow } from "./flow-handover";
 import { holdId, releaseHolds, reserveLines, shortageError } from "./holds";
 import { priceLines } from "./lines";
 import { orderTotals } from "./money";
@@ -100,6 +103,7 @@ export async function placeOrder(
     cancelledAt: null,
     cancelReason: null,
     refundedAt: null,
+    flowStartedAt: null,
     version: 1,
     createdAt,
     updatedAt: createdAt,
@@ -128,6 +132,7 @@ export async function placeOrder(
     );
     throw err;
   }
+  await startOrderFlow(deps.flow, orderId);
 
   return {
     ...toOrderView(order),

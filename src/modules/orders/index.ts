@@ -1,4 +1,15 @@
 export { expireOrder } from "./cancel";
+export {
+  type CapturedPayment,
+  COMMIT_STEP,
+  type CommitOutcome,
+  type OrderFlowParams,
+  PAYMENT_EVENT,
+  type PaymentEvent,
+} from "./flow-contract";
+export { startMissingFlows } from "./flow-handover";
+export { type FlowStart, markFlowStarted } from "./flow-start";
+export { capturePayment, completePayment } from "./payment";
 export { hasPurchased } from "./purchases";
 export { refundOrder } from "./refund";
 export { AddressSchema, OrderLineInput, OrderLineSchema } from "./schemas";
@@ -17,4 +28,3 @@ export {
   orderDeps,
   systemMeta,
 } from "./store";
-export { runOrderSweeps } from "./sweeps";

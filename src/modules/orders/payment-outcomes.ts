@@ -7,7 +7,7 @@ import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
 import { salesRollup } from "../reports";
 import { getSettings } from "../settings";
-import { type LineAvailability, shortageError } from "./holds";
+import type { LineAvailability } from "./holds";
 import type { Secured } from "./payment-stock";
 import { planFullRefund, refundStatements } from "./refund-plan";
 import { settleCancellation } from "./settle";
@@ -24,7 +24,8 @@ export async function lostRace(deps: OrderDeps, orderId: string, action: string)
 /**
  * The stock is gone: the decision (cancel, with a refund of anything that may have
  * been captured, restocking exactly the lines already sold) is written first; the
- * settling runs now and again from the `order.cancelled` event.
+ * settling runs now and again from the `order.cancelled` event. Answers the lines
+ * that fell short.
  */
 export async function abandonPayment(
   deps: OrderDeps,
@@ -35,7 +36,7 @@ export async function abandonPayment(
   providerRef: string | null,
   meta: RequestMeta,
   money: { captured: boolean },
-): Promise<never> {
+): Promise<LineAvailability[]> {
   const now = nowIso();
   const { time_zone: timeZone } = await getSettings(deps.db);
   const sold = new Set(outcome.filter((s) => s.ok && s.committed).map((s) => s.line.productId));
@@ -90,18 +91,13 @@ export async function abandonPayment(
     throw err;
   }
   await settleCancellation(deps, order.id, { strict: false, actorId: meta.actor?.id ?? null });
-  const shortage: LineAvailability[] = outcome
+  return outcome
     .filter((s) => !s.ok)
     .map((s) => ({
       product_id: s.line.productId,
       requested: s.line.qty,
       available: "available" in s ? s.available : 0,
     }));
-  throw shortageError(
-    "The order's reserved stock lapsed before payment and is no longer available; the order was cancelled.",
-    shortage,
-    { order_id: order.id, order_status: "cancelled" },
-  );
 }
 
 export async function declinePayment(

@@ -1,28 +1,29 @@
 /*
- * Paying an order, ordered so that a crash at any point loses nothing:
+ * Paying an order, ordered so that a crash at any point loses nothing. The request:
  * 1. Claim: one D1 batch moves the order `pending → paying` (guarded on status and
- *    version, so a racing cancel or second payment loses) and records the payment as
- *    `pending`, before any money or stock moves.
+ *    version, so a racing cancel, expiry or second payment loses) and records the
+ *    payment as `pending`, before any money or stock moves.
  * 2. Secure the stock: each line's checkout hold must still be held; one that lapsed
  *    is re-reserved under a hold id derived from the payment. If the stock is gone,
  *    the order is cancelled (`reservation_expired`) and nothing is captured.
  * 3. Capture through the provider, with the payment id as idempotency key. A decline
  *    puts the order back to `pending` with its holds.
- * 4. Commit the holds (on_hand and reserved go down; idempotent by hold id).
- * 5. One D1 batch: `paying → processing`, the payment `succeeded`, `order.paid`,
- *    the audit row, and reviews of these products by this customer become verified.
- * Every step after the claim is idempotent, so an order found in `paying` for longer
- * than a request can take is simply run again from step 2 by the every-minute sweep
- * (`resumeStalledPayments` in sweeps.ts), which converges on processing or on a
- * cancellation that refunds whatever may have been captured and restocks whatever was
- * committed.
+ * 4. Hand the captured payment to the order's workflow (an event) and wait for its
+ *    `commit-stock` step, which commits the holds (on_hand and reserved go down;
+ *    idempotent by hold id) and writes, in one D1 batch, `paying → processing`, the
+ *    payment `succeeded`, `order.paid`, the audit row, and the reviews of these
+ *    products by this customer becoming verified (`completePayment`).
+ * A request that dies after its claim leaves the order in `paying`; the workflow's
+ * own wait ends at the hold's expiry and finishes that payment itself (capturing again
+ * under the same payment id), converging on processing or on a cancellation that
+ * refunds whatever may have been captured and restocks whatever was committed.
  */
 
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
 import { isGuardFailure, runBatch } from "../../db/batch";
 import { orderLines, payments } from "../../db/schema";
-import { conflict } from "../../lib/errors";
+import { AppError, conflict } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
@@ -31,11 +32,16 @@ import { type PaymentInput, type PaymentProvider, providerFor, splitPaymentInput
 import { paidRollups } from "../reports";
 import { markPurchasesVerified } from "../reviews";
 import { getSettings } from "../settings";
+import type { CapturedPayment, CommitOutcome } from "./flow-contract";
+import { handOverPayment } from "./flow-handover";
+import { shortageError } from "./holds";
 import { abandonPayment, declinePayment, lostRace, type PaymentRow } from "./payment-outcomes";
 import { commitLine, type Secured, secureLine } from "./payment-stock";
 import { getOrderDetail } from "./reads";
-import { findOrder, type LineRow, loadOrder, type OrderDeps, type OrderRow } from "./store";
+import { findOrder, type LineRow, linesOf, loadOrder, type OrderDeps, type OrderRow } from "./store";
 import { assertTransition, transitionStatements } from "./transitions";
+
+const LAPSED = "The order's reserved stock lapsed before payment and is no longer available; the order was cancelled.";
 
 export async function payOrder(
   deps: OrderDeps,
@@ -45,18 +51,50 @@ export async function payOrder(
   meta: RequestMeta,
   paymentId: string = newId("pay"),
 ) {
+  const payment = await capturePayment(deps, orderId, input, actor, meta, paymentId);
+  throwUnlessPaid(orderId, await handOverPayment(deps.flow, orderId, payment));
+  return getOrderDetail(deps, orderId, actor);
+}
+
+/** The request's answer to the flow's outcome; no outcome yet (the flow is retrying) answers the order as it stands. */
+export function throwUnlessPaid(orderId: string, outcome: CommitOutcome | null): void {
+  if (outcome?.result === "cancelled") {
+    throw shortageError(LAPSED, outcome.shortage, { order_id: orderId, order_status: "cancelled" });
+  }
+  if (outcome?.result === "declined") {
+    throw conflict(`The payment was declined: ${outcome.message}`, {
+      order_id: orderId,
+      payment_id: outcome.payment_id,
+      decline_code: outcome.code,
+    });
+  }
+}
+
+/**
+ * Steps 1 to 3: claims the order and captures the payment, answering the event the
+ * order's flow commits. Also the flow's own auto-capture.
+ */
+export async function capturePayment(
+  deps: OrderDeps,
+  orderId: string,
+  input: PaymentInput,
+  actor: Actor | null,
+  meta: RequestMeta,
+  paymentId: string,
+): Promise<CapturedPayment> {
   const { provider: providerName, details } = splitPaymentInput(input);
   const provider = providerFor(deps.payments, providerName, actor);
   const { order, lines } = await loadOrder(deps.db, orderId, actor);
   const [earlier] = await deps.db.select().from(payments).where(eq(payments.id, paymentId)).limit(1);
   if (earlier) {
-    // A retry of a keyed payment whose first run died after its claim: finish that one.
+    // A retry of a keyed payment: one that succeeded is handed over again (harmless), one
+    // whose first run died after its claim is finished now.
+    if (earlier.status === "succeeded")
+      return { kind: "payment", payment_id: earlier.id, provider_ref: earlier.providerRef };
     if (earlier.status === "pending" && order.status === "paying") {
-      await completePayment(deps, order, lines, earlier, provider, meta, true);
-    } else if (earlier.status !== "succeeded") {
-      throw conflict(`The payment made with this Idempotency-Key ${earlier.status}.`, { payment_id: earlier.id });
+      return captureClaimed(deps, order, lines, earlier, provider, meta);
     }
-    return getOrderDetail(deps, orderId, actor);
+    throw conflict(`The payment made with this Idempotency-Key ${earlier.status}.`, { payment_id: earlier.id });
   }
   assertTransition(order, "paying", "paid");
   const now = nowIso();
@@ -71,8 +109,6 @@ export async function payOrder(
     providerRef: null,
     failureCode: null,
     failureMessage: null,
-    resumeAttempts: 0,
-    resumeError: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -89,33 +125,33 @@ export async function payOrder(
     if (isGuardFailure(err)) throw await lostRace(deps, orderId, "paid");
     throw err;
   }
-  await completePayment(deps, claim.next, lines, payment, provider, meta, false);
-  return getOrderDetail(deps, orderId, actor);
+  return captureClaimed(deps, claim.next, lines, payment, provider, meta);
 }
 
-/** Steps 2 to 5 for an order in `paying`; `resumed` when the sweep picks up a payment whose first run died. */
-export async function completePayment(
+async function secureLines(deps: OrderDeps, order: OrderRow, lines: LineRow[], paymentId: string) {
+  const [settings, locations] = await Promise.all([getSettings(deps.db), fulfillingLocationIds(deps.db)]);
+  const ttlSeconds = settings.reservation_ttl_minutes * 60;
+  return Promise.all(lines.map((line) => secureLine(deps, order, line, paymentId, ttlSeconds, locations)));
+}
+
+/** Steps 2 and 3 for a claimed payment. */
+async function captureClaimed(
   deps: OrderDeps,
   order: OrderRow,
   lines: LineRow[],
   payment: PaymentRow,
   provider: PaymentProvider,
   meta: RequestMeta,
-  resumed: boolean,
-): Promise<void> {
-  const [settings, locations] = await Promise.all([getSettings(deps.db), fulfillingLocationIds(deps.db)]);
-  const ttlSeconds = settings.reservation_ttl_minutes * 60;
-  const secured = await Promise.all(
-    lines.map((line) => secureLine(deps, order, line, payment.id, ttlSeconds, locations)),
-  );
+): Promise<CapturedPayment> {
+  const secured = await secureLines(deps, order, lines, payment.id);
   if (secured.some((s) => !s.ok)) {
     // A commit only ever follows a capture, so a committed line means money may have moved.
-    const mayBeCaptured = resumed || secured.some((s) => s.ok && s.committed);
-    return abandonPayment(deps, order, lines, payment, secured, mayBeCaptured ? payment.providerRef : null, meta, {
+    const mayBeCaptured = secured.some((s) => s.ok && s.committed);
+    const shortage = await abandonPayment(deps, order, lines, payment, secured, null, meta, {
       captured: mayBeCaptured,
     });
+    throw shortageError(LAPSED, shortage, { order_id: order.id, order_status: "cancelled" });
   }
-
   const capture = await provider.capture({
     paymentId: payment.id,
     orderId: order.id,
@@ -124,14 +160,95 @@ export async function completePayment(
     details: payment.details,
   });
   if (capture.status === "declined") return declinePayment(deps, order, payment, capture, meta);
+  return { kind: "payment", payment_id: payment.id, provider_ref: capture.providerRef };
+}
+
+/** Where a payment the commit step meets already stands (another run of it, or a racing action, got there first). */
+async function settledOutcome(deps: OrderDeps, orderId: string, paymentId: string): Promise<CommitOutcome> {
+  const [order, [payment]] = await Promise.all([
+    findOrder(deps.db, orderId),
+    deps.db.select().from(payments).where(eq(payments.id, paymentId)).limit(1),
+  ]);
+  if (order && ["processing", "completed", "refunded"].includes(order.status) && payment?.status === "succeeded") {
+    return { payment_id: paymentId, result: "paid" };
+  }
+  if (payment?.status === "declined") {
+    return {
+      payment_id: paymentId,
+      result: "declined",
+      code: payment.failureCode ?? "declined",
+      message: payment.failureMessage ?? "declined",
+    };
+  }
+  return { payment_id: paymentId, result: "cancelled", shortage: [] };
+}
+
+/**
+ * The flow's `commit-stock` step for one payment: step 4, and the capture too when the
+ * request that claimed it died before its capture answered (`provider_ref` null). Every
+ * part is idempotent by ids derived from the payment, so the step may run any number
+ * of times; an outcome already recorded (paid, declined, cancelled) is answered as is.
+ */
+export async function completePayment(
+  deps: OrderDeps,
+  orderId: string,
+  captured: CapturedPayment,
+  meta: RequestMeta,
+): Promise<CommitOutcome> {
+  const [order, [payment]] = await Promise.all([
+    findOrder(deps.db, orderId),
+    deps.db.select().from(payments).where(eq(payments.id, captured.payment_id)).limit(1),
+  ]);
+  if (order?.status !== "paying" || payment?.status !== "pending") {
+    return settledOutcome(deps, orderId, captured.payment_id);
+  }
+  const provider = deps.payments[payment.provider];
+  if (!provider) throw new Error(`payment provider ${payment.provider} is not configured`);
+  try {
+    return await commitClaimed(deps, order, await linesOf(deps.db, orderId), payment, provider, captured, meta);
+  } catch (err) {
+    // 409s are outcomes written meanwhile (a decline, a lost race): report what stands.
+    if (err instanceof AppError && err.status === 409) return settledOutcome(deps, orderId, captured.payment_id);
+    throw err;
+  }
+}
+
+async function commitClaimed(
+  deps: OrderDeps,
+  order: OrderRow,
+  lines: LineRow[],
+  payment: PaymentRow,
+  provider: PaymentProvider,
+  captured: CapturedPayment,
+  meta: RequestMeta,
+): Promise<CommitOutcome> {
+  const cancelled = async (outcome: Secured[], providerRef: string | null): Promise<CommitOutcome> => ({
+    payment_id: payment.id,
+    result: "cancelled",
+    // Without the provider's answer the capture may have gone through: refunding what was not captured is a no-op.
+    shortage: await abandonPayment(deps, order, lines, payment, outcome, providerRef, meta, { captured: true }),
+  });
+  const secured = await secureLines(deps, order, lines, payment.id);
+  if (secured.some((s) => !s.ok)) return cancelled(secured, captured.provider_ref);
+
+  let providerRef = captured.provider_ref;
+  if (providerRef === null) {
+    const capture = await provider.capture({
+      paymentId: payment.id,
+      orderId: order.id,
+      amount: payment.amount,
+      currency: payment.currency,
+      details: payment.details,
+    });
+    if (capture.status === "declined") await declinePayment(deps, order, payment, capture, meta);
+    else providerRef = capture.providerRef;
+  }
 
   const actorId = meta.actor?.id ?? "system";
   const committed = await Promise.all(
     secured.map((s) => (s.ok && !s.committed ? commitLine(deps, s, actorId) : Promise.resolve(s))),
   );
-  if (committed.some((s) => !s.ok)) {
-    return abandonPayment(deps, order, lines, payment, committed, capture.providerRef, meta, { captured: true });
-  }
+  if (committed.some((s) => !s.ok)) return cancelled(committed, providerRef);
 
   const now = nowIso();
   const paid = transitionStatements(
@@ -154,7 +271,7 @@ export async function completePayment(
     ...paidRollups(deps.db, { timeZone, at: now, currency: order.currency }, order.total, sold),
     deps.db
       .update(payments)
-      .set({ status: "succeeded", providerRef: capture.providerRef, updatedAt: now })
+      .set({ status: "succeeded", providerRef, updatedAt: now })
       .where(eq(payments.id, payment.id)),
   ];
   // A hold renewed during the payment may have come from other locations: the lines say where the units were sold from.
@@ -172,9 +289,10 @@ export async function completePayment(
     await runBatch(deps.db, statements);
   } catch (err) {
     if (!isGuardFailure(err)) throw err;
-    // A resumed run of the same payment may have finished first; that is success too.
-    if ((await findOrder(deps.db, order.id))?.status !== "processing") throw await lostRace(deps, order.id, "paid");
+    // Another run of the same payment may have finished first; that is success too.
+    return settledOutcome(deps, order.id, payment.id);
   }
+  return { payment_id: payment.id, result: "paid" };
 }
 
 function soldFrom(db: OrderDeps["db"], orderId: string, committed: Secured[]) {

@@ -9,9 +9,11 @@
  *   so racing actions (pay against cancel, two refunds) have exactly one winner.
  * - Crash safety: D1 records the decision first (`paying`, `cancelled`, a pending
  *   refund), then the stock objects and the payment provider are called with ids
- *   derived from that decision, so repeating any step is harmless. What a crash leaves
- *   half done is finished by the every-minute sweeps (stalled payments, expired
- *   orders) and by the order pipeline reacting to the decision's event.
+ *   derived from that decision, so repeating any step is harmless. Until it is paid
+ *   an order is carried by its workflow (src/flows/order-flow/), which finishes a
+ *   payment whose request died and expires an unpaid order at its hold's expiry; what
+ *   a crash leaves of a cancellation or refund is finished by the order pipeline
+ *   reacting to the decision's event.
  * - Customers see and act on their own orders only (others' are "not found"); they
  *   may cancel while pending; money, fulfilment and refunds are for staff and keys.
  */
@@ -25,13 +27,12 @@ import { orderGuard } from "./guard";
 import { getOrderDetail } from "./reads";
 import { loadOrder, type OrderDeps } from "./store";
 
-export { cancelOrder, expireOrder, expirePendingOrders } from "./cancel";
+export { cancelOrder, expireOrder } from "./cancel";
 export { placeOrder } from "./checkout";
 export { fulfilOrder } from "./fulfilment";
 export { payOrder } from "./payment";
 export { getOrderDetail, listOrders } from "./reads";
 export { refundOrder } from "./refund";
-export { resumeStalledPayments } from "./sweeps";
 
 /** The goods left: `processing → completed`. */
 /** Staff notes and metadata; not a status change, so no event. `If-Match` is honoured when sent. */

@@ -7,15 +7,17 @@ import type { InventoryDO } from "../../durable/inventory/object";
 import { notFound } from "../../lib/errors";
 import type { RequestMeta } from "../audit";
 import { type PaymentProviders, paymentProviders } from "../payments";
+import type { OrderFlowBinding } from "./flow-contract";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type LineRow = typeof orderLines.$inferSelect;
 
-/** What the order services work with: D1, the stock objects and the payment providers. */
+/** What the order services work with: D1, the stock objects, the payment providers and the orders' workflow. */
 export interface OrderDeps {
   db: Database;
   objects: DurableObjectNamespace<InventoryDO>;
   payments: PaymentProviders;
+  flow: OrderFlowBinding;
 }
 
 export interface LoadedOrder {
@@ -66,12 +68,12 @@ export function isCustomer(actor: Actor | null): boolean {
   return actor?.kind === "user" && actor.role === "customer";
 }
 
-/** The meta of work the system does on its own (pipeline, sweeps): audit rows say `system`. */
+/** The meta of work the system does on its own (the order flow, the pipeline): audit rows say `system`. */
 export function systemMeta(requestId: string): RequestMeta {
   return { actor: null, requestId, ip: null };
 }
 
 /** The deps from the worker's bindings, for routes, queue consumers and crons alike. */
 export function orderDeps(env: Env, db: Database): OrderDeps {
-  return { db, objects: env.INVENTORY, payments: paymentProviders(env) };
+  return { db, objects: env.INVENTORY, payments: paymentProviders(env), flow: env.ORDER_FLOW };
 }

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
 import { bearerSecurity, idParam, jsonContent, problems } from "../../lib/openapi";
-import { actorOf, requestMeta } from "../../middleware/actor";
+import { actorOf } from "../../middleware/actor";
 import { getOrderDetail } from "./reads";
 import { OrderDetailSchema } from "./schemas";
 import { orderDeps } from "./store";
-import { listStuckOrders, resumeStuckOrder } from "./sweeps";
+import { listStuckOrders, resumeStuckOrder } from "./stuck";
 
 const tags = ["Orders"];
 
@@ -18,13 +18,29 @@ const StuckOrderSchema = z
     paying_since: z.string(),
     payment_id: z.string(),
     provider: z.string(),
-    resume_attempts: z.number().int(),
-    last_error: z.string().nullable(),
-    left_to_staff: z.boolean().openapi({ description: "The sweep stopped retrying it; resolve it with `resume`." }),
+    flow_status: z
+      .enum([
+        "queued",
+        "running",
+        "paused",
+        "errored",
+        "terminated",
+        "complete",
+        "waiting",
+        "waitingForPause",
+        "rollingBack",
+        "unknown",
+        "not_started",
+      ])
+      .openapi({ description: "The order's workflow instance, from the Workflows API (`not_started`: none yet)." }),
+    flow_error: z.string().nullable().openapi({ description: "Why the instance errored, when it did." }),
+    left_to_staff: z
+      .boolean()
+      .openapi({ description: "The instance ended without finishing the payment; resolve it with `resume-payment`." }),
   })
   .openapi("StuckOrder");
 
-/** Staff view of payments whose request died: the sweep retries them, and leaves the ones it cannot finish here. */
+/** Staff view of payments whose request died: the order's workflow finishes them, and the ones it cannot are left here. */
 export const stuckOrderRoutes = createRouter();
 
 stuckOrderRoutes.openapi(
@@ -32,7 +48,7 @@ stuckOrderRoutes.openapi(
     method: "get",
     path: "/stuck",
     tags,
-    summary: "Orders stuck in paying (their request died), with the sweep's attempts and last error",
+    summary: "Orders stuck in paying (their request died), with their workflow instance's status and error",
     security: bearerSecurity,
     responses: {
       200: jsonContent(
@@ -50,7 +66,8 @@ stuckOrderRoutes.openapi(
     method: "post",
     path: "/{id}/resume-payment",
     tags,
-    summary: "Run a stuck payment again now: it completes, or the order is cancelled and refunded",
+    summary:
+      "Finish a stuck payment now (restarting the order's workflow if it ended): it completes, or the order is cancelled and refunded",
     security: bearerSecurity,
     request: { params: idParam("Order id (`ord_…`)") },
     responses: { 200: jsonContent(OrderDetailSchema, "The order afterwards"), ...problems(404, 409, 503) },
@@ -58,7 +75,7 @@ stuckOrderRoutes.openapi(
   async (c) => {
     const deps = orderDeps(c.env, c.get("db"));
     const { id } = c.req.valid("param");
-    await resumeStuckOrder(deps, id, requestMeta(c));
+    await resumeStuckOrder(deps, id);
     return c.json(await getOrderDetail(deps, id, actorOf(c)), 200);
   },
 );
