@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { events, notifications, orderPipelineSteps, payments, refunds } from "../../src/db/schema";
 import { type PipelineStep, runOrderPipeline } from "../../src/flows/order-pipeline";
 import { type SignedIn, signInAs } from "../support/auth";
+import { flowEnded } from "../support/flows";
 import { act, checkout, db, deps, drainOrderEvents, pay, refund, runQueue, stockedProduct } from "../support/orders";
 
 let staff: SignedIn;
@@ -104,6 +105,8 @@ describe("the order pipeline", () => {
     const product = await stockedProduct(3, 700);
     const created = await checkout(customer.token, { lines: [{ product_id: product.id, qty: 1 }] });
     await pay(staff.token, created.body.id);
+    // Received and paid are the order flow's notices; fulfilled is the pipeline's.
+    await flowEnded(created.body.id);
     await act(staff.token, created.body.id, "fulfil");
     await drainOrderEvents(created.body.id);
     await drainOrderEvents(created.body.id);

@@ -27,6 +27,7 @@ export function keyedOrderId(actorId: string, idempotencyKey: string): Promise<s
  */
 export const noFlowYet: OrderFlowBinding = {
   create: () => Promise.reject(new Error("no order workflow before this deploy")),
-  createBatch: (() => Promise.reject(new Error("no order workflow before this deploy"))) as unknown as OrderFlowBinding["createBatch"],
+  createBatch: (() =>
+    Promise.reject(new Error("no order workflow before this deploy"))) as unknown as OrderFlowBinding["createBatch"],
   get: () => Promise.reject(new Error("no order workflow before this deploy")),
 };

@@ -99,10 +99,10 @@ export function expectedTax(subtotal: number, bps: number): number {
   return Math.floor(exact + 0.5 + 1e-9);
 }
 
-/** The order's holds, moved into the past on their stock objects (as if their TTL ran out). */
-export async function lapseHolds(productId: string, orderId: string): Promise<void> {
+/** The order's holds, moved on their stock objects to expire at `at` (by default in the past, as if their TTL ran out). */
+export async function lapseHolds(productId: string, orderId: string, at = Date.now() - 1): Promise<void> {
   await runInDurableObject(stockObject(env.INVENTORY, productId), (_: InventoryDO, state) => {
-    state.storage.sql.exec("UPDATE reservations SET expires_at = ? WHERE order_id = ?", Date.now() - 1, orderId);
+    state.storage.sql.exec("UPDATE reservations SET expires_at = ? WHERE order_id = ?", at, orderId);
   });
 }
 
