@@ -15,7 +15,7 @@ export const RTT_TO_ENAM_MS = {
 export const SAME_REGION_RTT_MS = 1;
 
 /** Binding kinds whose calls leave the data centre (cache and rate limits stay local). */
-export const FAR_KINDS = ["d1", "do", "queue", "r2"];
+export const FAR_KINDS = ["d1", "do", "queue", "workflow", "r2"];
 
 /** Sequential round trips per request that cross to the database's region. */
 export function farRoundTrips(serverTiming) {

@@ -3,6 +3,7 @@
 import adjust from "./adjust.mjs";
 import checkout from "./checkout.mjs";
 import checkoutMultiLocation from "./checkout-multi-location.mjs";
+import checkoutPay from "./checkout-pay.mjs";
 import dispatchReturn from "./dispatch-return.mjs";
 import hotSku from "./hot-sku.mjs";
 import hotSkuAdjust from "./hot-sku-adjust.mjs";
@@ -29,6 +30,7 @@ export const scenarios = [
   adjust,
   checkout,
   checkoutMultiLocation,
+  checkoutPay,
   transfer,
   hotSku,
   hotSkuAdjust,

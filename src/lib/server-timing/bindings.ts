@@ -32,8 +32,13 @@ function metered<T extends object>(target: T, rules: Rules): T {
       const method = value as Method;
       const invoke = (args: unknown[]) => Reflect.apply(method, real, args);
       const wrap = rules.wrap?.[prop];
-      if (wrap) return (...args: unknown[]) => wrap(invoke(args) as object);
       const units = rules.timed?.[prop] ?? (rules.timeAll && !NOT_CALLS.has(prop) ? one : undefined);
+      // A call over the wire whose answer is another wire object (a workflow instance handle).
+      if (wrap && units) {
+        return (...args: unknown[]) =>
+          timed(rules.kind, units(args), async () => wrap((await invoke(args.map(unwrapArg))) as object));
+      }
+      if (wrap) return (...args: unknown[]) => wrap(invoke(args) as object);
       if (units) {
         return (...args: unknown[]) => timed(rules.kind, units(args), async () => invoke(args.map(unwrapArg)));
       }
@@ -83,6 +88,17 @@ const r2 = (bucket: object) =>
     timed: { head: one, get: one, put: one, delete: one, list: one, createMultipartUpload: one },
   });
 
+// Every method of an instance handle is a call to the Workflows engine (`subscribe` too: the
+// waiting on its stream that follows is not).
+const workflowInstance = (instance: object): object => metered(instance, { kind: "workflow", timeAll: true });
+
+const workflow = (binding: object) =>
+  metered(binding, {
+    kind: "workflow",
+    timed: { create: one, createBatch: one, get: one },
+    wrap: { create: workflowInstance, get: workflowInstance },
+  });
+
 const rateLimit = (limiter: object) => metered(limiter, { kind: "ratelimit", timed: { limit: one } });
 
 const hasMethods = (value: object, ...names: string[]) =>
@@ -95,6 +111,7 @@ function meterBinding(value: object): object | null {
   if (hasMethods(value, "send", "sendBatch")) return queue(value);
   if (hasMethods(value, "head", "put", "createMultipartUpload")) return r2(value);
   if (hasMethods(value, "limit")) return rateLimit(value);
+  if (hasMethods(value, "create", "createBatch", "get")) return workflow(value);
   return null;
 }
 

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
 /** The kinds of platform call a request can wait on, in the order the header lists them. */
-export const BINDING_KINDS = ["d1", "do", "queue", "cache", "ratelimit", "r2"] as const;
+export const BINDING_KINDS = ["d1", "do", "queue", "workflow", "cache", "ratelimit", "r2"] as const;
 export type BindingKind = (typeof BINDING_KINDS)[number];
 
 // What the second count means per kind: a D1 batch of 5 is 5 statements, a queue
@@ -10,6 +10,7 @@ const UNIT: Record<BindingKind, string> = {
   d1: "statement",
   do: "call",
   queue: "message",
+  workflow: "call",
   cache: "call",
   ratelimit: "call",
   r2: "call",

@@ -7,7 +7,7 @@ import { ensureInvoice } from "../../../src/modules/invoices/issue";
 import { orderDeps, systemMeta } from "../../../src/modules/orders/store";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { flowEnded } from "../../support/flows";
-import { act, checkout, db, deps, pay, refund, stockedProduct } from "../../support/orders";
+import { act, checkout, db, pay, refund, stockedProduct } from "../../support/orders";
 
 let staff: SignedIn;
 let customer: SignedIn;
