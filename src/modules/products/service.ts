@@ -27,7 +27,7 @@ import { syncLowStockThreshold } from "../inventory";
 import { barcodeKey } from "./barcode";
 import type { CreateProductInput, ProductResponse, UpdateProductInput } from "./schemas";
 import { type ImageRow, imagesOf, loadProductRow, type ProductRow, toProductResponse } from "./view";
-import { productChangeBatch } from "./writes";
+import { commitProductChange, productChangeBatch } from "./writes";
 
 function productWriteError(err: unknown): unknown {
   if (isUniqueViolation(err, products, "products_sku_unique")) return conflict("Another product already has this SKU.");
@@ -163,7 +163,7 @@ export async function updateProduct(
       action: "product.updated",
     });
     try {
-      await runBatch(db, change.statements);
+      await commitProductChange(db, change);
     } catch (err) {
       throw productWriteError(err);
     }
