@@ -1,4 +1,5 @@
 import { createRouter } from "./context";
+import { categoryRemovalRoutes, productRemovalRoutes } from "./flows/catalog-removal/routes";
 import { pointOfSaleRoutes } from "./flows/point-of-sale/routes";
 import { withOperationIds } from "./lib/operation-ids";
 import { authorize } from "./middleware/authorize";
@@ -60,10 +61,12 @@ export function createApp() {
   app.route("/v1/api-keys", apiKeyRoutes);
   app.route("/v1/audit-logs", auditRoutes);
   app.route("/v1/categories", categoryRoutes);
+  app.route("/v1/categories", categoryRemovalRoutes);
   // Reviews first: GET /v1/products/by-barcode/reviews matches both it and
   // /{id}/reviews, and the first mounted handler answers (a harmless 404 this way).
   app.route("/v1/products", productReviewRoutes);
   app.route("/v1/products", productRoutes);
+  app.route("/v1/products", productRemovalRoutes);
   app.route("/v1/products", productImageRoutes);
   app.route("/v1/images", imageRoutes);
   app.route("/v1/store", storefrontRoutes);

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { stockObject } from "../../modules/inventory";
+import { stockObject } from "../../modules/stock";
 import type { StockLevel } from "../inventory/types";
 
 export const MAX_SUBSCRIPTIONS = 200;

@@ -9,7 +9,6 @@ import {
   CategoryPage,
   CategorySchema,
   CreateCategorySchema,
-  DeleteCategoryQuery,
   ListCategoriesQuery,
   toCategoryResponse,
   UpdateCategorySchema,
@@ -88,26 +87,5 @@ categoryRoutes.openapi(
     );
     c.header("ETag", versionEtag(category.version));
     return c.json(category, 200);
-  },
-);
-
-categoryRoutes.openapi(
-  createRoute({
-    method: "delete",
-    path: "/{id}",
-    tags,
-    summary: "Delete a category without subcategories (`reassign_to` moves its products first)",
-    security: bearerSecurity,
-    request: { params, query: DeleteCategoryQuery },
-    responses: { 204: { description: "Deleted" }, ...problems(404, 409) },
-  }),
-  async (c) => {
-    await categories.deleteCategory(
-      c.get("db"),
-      c.req.valid("param").id,
-      c.req.valid("query").reassign_to,
-      requestMeta(c),
-    );
-    return c.body(null, 204);
   },
 );

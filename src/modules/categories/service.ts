@@ -7,8 +7,8 @@
  * `reassign_to` names another category, and the products move there in the same
  * batch. Every write bumps the storefront generation, since the tree is public.
  */
-import { and, eq, or, type SQL, sql } from "drizzle-orm";
-import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { takenSlugs } from "../../db/lists";
 import { categories } from "../../db/schema";
@@ -18,7 +18,6 @@ import { generateSlug, insertWithSlug } from "../../lib/slug";
 import { storefrontChanged } from "../../lib/storefront-stamps";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
-import { countProductsInCategory, moveCategoryProducts } from "../products";
 import { type CategoryRow, categoryExists, loadCategory } from "./queries";
 import { type CategoryResponse, toCategoryResponse } from "./schemas";
 
@@ -148,8 +147,16 @@ export async function updateCategory(
   });
 }
 
+/** What deleting a category needs of the products in it, which the products module owns. */
+export interface CategoryProducts {
+  count(db: Database, categoryId: string): Promise<number>;
+  /** Moves every product of `fromId` to `toId`, for the deletion batch. */
+  moveAll(db: Database, fromId: string, toId: string): Statement;
+}
+
 export async function deleteCategory(
   db: Database,
+  contents: CategoryProducts,
   id: string,
   reassignTo: string | undefined,
   meta: RequestMeta,
@@ -168,7 +175,7 @@ export async function deleteCategory(
     }
     const [child] = await db.select({ id: categories.id }).from(categories).where(eq(categories.parentId, id)).limit(1);
     if (child) throw conflict("The category has subcategories; move or delete them first.");
-    const productCount = await countProductsInCategory(db, id);
+    const productCount = await contents.count(db, id);
     if (productCount > 0 && reassignTo === undefined) {
       throw conflict("The category still has products; pass `reassign_to` to move them first.", {
         product_count: productCount,
@@ -179,7 +186,7 @@ export async function deleteCategory(
     try {
       await runBatch(db, [
         guard(db, sql`${unchanged} AND ${noChildren}`),
-        ...(reassignTo === undefined ? [] : [moveCategoryProducts(db, id, reassignTo)]),
+        ...(reassignTo === undefined ? [] : [contents.moveAll(db, id, reassignTo)]),
         db.delete(categories).where(eq(categories.id, id)),
         auditInsert(db, meta, {
           action: "category.deleted",

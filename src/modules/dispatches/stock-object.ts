@@ -7,8 +7,8 @@
 import type { Database } from "../../db/client";
 import type { ReturnCondition } from "../../db/schema";
 import { derivedId } from "../../lib/ids";
-import { type StateTarget, stockObject } from "../inventory";
 import { DEFAULT_LOCATION_ID, requireLocations } from "../locations";
+import { type StateTarget, stockObject } from "../stock";
 import type { DispatchStock, StockMove } from "./stock";
 
 const TARGET: Record<ReturnCondition, StateTarget> = {

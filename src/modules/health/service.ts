@@ -2,7 +2,7 @@
  * Readiness: each dependency gets one cheap real operation with a time limit, so a
  * hung binding shows up as a failed check instead of a hung probe.
  */
-import { stockObject } from "../inventory";
+import { stockObject } from "../stock";
 
 const CHECK_TIMEOUT_MS = 3_000;
 

@@ -5,9 +5,9 @@ import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
 import { eventInsert } from "../events";
-import { type InventoryDO, stockObject } from "../inventory";
 import type { CreateProductInput, UpdateProductInput } from "../products";
 import { createProduct, updateProduct } from "../products";
+import { type InventoryDO, stockObject } from "../stock";
 import { type CsvRow, productIdsBySku, readRows, rowInput } from "./rows";
 
 export interface ImportApplyDeps {

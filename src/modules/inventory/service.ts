@@ -23,8 +23,7 @@ import { derivedId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { fulfillingLocationIds, knownLocations, requireLocations } from "../locations";
 import { findProductsForStock } from "../products";
-import { refusalError } from "./refusals";
-import { stockObject } from "./stock";
+import { refusalError, stockObject } from "../stock";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
 
@@ -276,9 +275,4 @@ export async function listMovements(
     (m) => [m.seq],
     ({ seq: _seq, ...movement }) => movement,
   );
-}
-
-/** Keeps the object's low-stock threshold in step with the catalog's. */
-export async function syncLowStockThreshold(objects: Objects, productId: string, threshold: number | null) {
-  await stockObject(objects, productId).setLowStockThreshold(productId, threshold);
 }

@@ -3,10 +3,8 @@ import type { InventoryDO } from "../../durable/inventory/object";
 import type { MovementReason, StateSource, StateTarget } from "../../durable/inventory/types";
 import { derivedId } from "../../lib/ids";
 import { DEFAULT_LOCATION_ID } from "../locations";
-import { moveUnits } from "./moves";
-import { refusalError } from "./refusals";
+import { moveUnits, refusalError, stockObject } from "../stock";
 import { requireStockPlace, type StockActor, toLevelResponse } from "./service";
-import { stockObject } from "./stock";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
 

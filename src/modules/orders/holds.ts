@@ -3,7 +3,7 @@ import type { Reservation } from "../../durable/inventory/types";
 import { insufficientStock, serviceUnavailable } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { log } from "../../lib/log";
-import { stockObject } from "../inventory";
+import { stockObject } from "../stock";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
 

@@ -1,4 +1,4 @@
-import { type Allocation, stockObject } from "../inventory";
+import { type Allocation, stockObject } from "../stock";
 import { holdId } from "./holds";
 import type { LineRow, OrderDeps, OrderRow } from "./store";
 

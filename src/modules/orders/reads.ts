@@ -4,9 +4,9 @@ import type { Database } from "../../db/client";
 import { type OrderStatus, orderStatusHistory, orders, payments, refundLines, refunds } from "../../db/schema";
 import type { Reservation } from "../../durable/inventory/types";
 import { decodeCursor, toPage } from "../../lib/pagination";
-import { stockObject } from "../inventory";
 import { invoiceQueries, invoiceViews } from "../invoices";
 import { returnSummariesQuery, toReturnSummaries } from "../returns";
+import { stockObject } from "../stock";
 import { holdId } from "./holds";
 import type { OrderDetail } from "./schemas";
 import {

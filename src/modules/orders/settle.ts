@@ -12,7 +12,7 @@ import { payments, refundLines, refunds } from "../../db/schema";
 import { derivedId } from "../../lib/ids";
 import { log } from "../../lib/log";
 import { nowIso } from "../../lib/time";
-import { stockObject } from "../inventory";
+import { stockObject } from "../stock";
 import { type Hold, holdId, releaseHolds } from "./holds";
 import { linesOf, type OrderDeps } from "./store";
 

@@ -12,6 +12,6 @@ export {
   UpdateProductSchema,
 } from "./schemas";
 export { searchProducts } from "./search";
-export { createProduct, updateProduct } from "./service";
+export { createProduct, deleteProduct, type ProductImageFiles, updateProduct } from "./service";
 export { type ImageRow, imagesOf, imagesOfQuery, loadProductRow, toImageResponse, toProductResponse } from "./view";
 export { commitProductChange, productChangeBatch } from "./writes";

@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type ProductStatus, products } from "../../db/schema";
 import { notFound } from "../../lib/errors";
-import { projectedAvailability } from "../inventory";
+import { projectedAvailability } from "../stock";
 import { barcodeKey } from "./barcode";
 import type { ProductResponse } from "./schemas";
 import { imagesByProduct, loadProductRow, type ProductRow, toProductResponse } from "./view";

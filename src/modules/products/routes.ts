@@ -123,29 +123,6 @@ productRoutes.openapi(
   },
 );
 
-productRoutes.openapi(
-  createRoute({
-    method: "delete",
-    path: "/{id}",
-    tags,
-    summary: "Delete a draft that was never published or ordered (otherwise archive it)",
-    security: bearerSecurity,
-    request: { params, headers: ifMatchHeader },
-    responses: { 204: { description: "Deleted" }, ...problems(404, 409, 412) },
-  }),
-  async (c) => {
-    await products.deleteProduct(
-      c.get("db"),
-      c.env.FILES,
-      c.req.valid("param").id,
-      ifMatchVersion(c.req.header("if-match")),
-      requestMeta(c),
-      originOf(c),
-    );
-    return c.body(null, 204);
-  },
-);
-
 const ACTION_SUMMARIES = {
   publish: "Publish a draft (draft → published)",
   unpublish: "Take a published product off sale (published → draft)",

@@ -12,7 +12,7 @@ import { type ProductStatus, products } from "../../db/schema";
 import { badRequest } from "../../lib/errors";
 import { type CursorKey, decodeCursor, encodeCursor } from "../../lib/pagination";
 import { categorySubtree } from "../categories";
-import { lowStockCondition } from "../inventory";
+import { lowStockCondition } from "../stock";
 import type { SortField } from "./schemas";
 import type { ProductRow } from "./view";
 

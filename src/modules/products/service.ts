@@ -10,8 +10,8 @@
  * deleted; anything else is archived instead. A product's low-stock threshold is pushed
  * to its stock object before the D1 write, so a failed write is healed by the retry.
  */
-import { and, eq, isNull, or, sql } from "drizzle-orm";
-import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { takenSlugs } from "../../db/lists";
 import { products } from "../../db/schema";
@@ -22,8 +22,7 @@ import { generateSlug, insertWithSlug } from "../../lib/slug";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { categoryExists } from "../categories";
-import { deleteImageRowsOf, releaseImageObjects } from "../images";
-import { syncLowStockThreshold } from "../inventory";
+import { syncLowStockThreshold } from "../stock";
 import { barcodeKey } from "./barcode";
 import type { CreateProductInput, ProductResponse, UpdateProductInput } from "./schemas";
 import { type ImageRow, imagesOf, loadProductRow, type ProductRow, toProductResponse } from "./view";
@@ -171,9 +170,18 @@ export async function updateProduct(
   });
 }
 
+/**
+ * What deleting a product needs of its images, which the images module owns: the rows go
+ * in the deletion batch; the stored files are released once it committed.
+ */
+export interface ProductImageFiles {
+  deleteRowsOf(db: Database, productId: string): Statement;
+  release(keys: string[]): Promise<void>;
+}
+
 export async function deleteProduct(
   db: Database,
-  files: R2Bucket,
+  imageFiles: ProductImageFiles,
   id: string,
   expectedVersion: number | null,
   meta: RequestMeta,
@@ -194,7 +202,7 @@ export async function deleteProduct(
     );
     await runBatch(db, [
       guard(db, sql`EXISTS (SELECT 1 FROM products WHERE ${deletable})`),
-      deleteImageRowsOf(db, id),
+      imageFiles.deleteRowsOf(db, id),
       db.delete(products).where(deletable),
       auditInsert(db, meta, {
         action: "product.deleted",
@@ -205,9 +213,5 @@ export async function deleteProduct(
     ]);
     return images;
   });
-  await releaseImageObjects(
-    db,
-    files,
-    released.map((image) => image.key),
-  );
+  await imageFiles.release(released.map((image) => image.key));
 }

@@ -2,7 +2,7 @@ import { asc, gt, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { products, stockLevels, stockMovements } from "../../db/schema";
 import { decodeCursor, encodeCursor } from "../../lib/pagination";
-import { type InventoryDO, type StockLevel, stockObject } from "../inventory";
+import { type InventoryDO, type StockLevel, stockObject } from "../stock";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
 

@@ -5,7 +5,7 @@ import { products, stockLevels, stockMovements } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
-import { type InventoryDO, type Movement, type StockLevel, stockObject } from "../inventory";
+import { type InventoryDO, type Movement, type StockLevel, stockObject } from "../stock";
 import { type ReconciliationRow, reconcile } from "./reconciliation";
 
 type Objects = DurableObjectNamespace<InventoryDO>;

@@ -6,7 +6,7 @@
  * the request, a retry and the pipeline can all run it and the units move once.
  */
 import type { ReceiptCondition } from "../../db/schema";
-import { type InventoryDO, moveUnits, type UnitState } from "../inventory";
+import { type InventoryDO, moveUnits, type UnitState } from "../stock";
 import type { ReceiptRow } from "./store";
 
 const INTO: Record<Exclude<ReceiptCondition, "missing">, UnitState> = {

@@ -9,8 +9,8 @@ import type { Database } from "../../db/client";
 import { products } from "../../db/schema";
 import { notFound } from "../../lib/errors";
 import { allCategories, buildTree, categoryIdBySlug, type TreeNode } from "../categories";
-import { availabilityOfQuery } from "../inventory";
 import { imagesOfQuery, type ProductResponse, searchProducts, toProductResponse, withImages } from "../products";
+import { availabilityOfQuery } from "../stock";
 import type { StoreCategory, StoreProduct } from "./schemas";
 
 type StoreQuery = Omit<Parameters<typeof searchProducts>[1], "status" | "updated_since" | "low_stock"> & {

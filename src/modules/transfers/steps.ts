@@ -7,7 +7,7 @@ import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { eventInsert } from "../events";
-import { type InventoryDO, type Refusal, refusalError, stockObject } from "../inventory";
+import { type InventoryDO, type Refusal, refusalError, stockObject } from "../stock";
 import { type TransferLineRow, type TransferRow, type TransferView, toTransferView } from "./schemas";
 import { loadTransfer } from "./service";
 

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_LOCATION_ID } from "../../../src/db/schema";
 import { newId } from "../../../src/lib/ids";
-import { stockObject } from "../../../src/modules/inventory";
+import { stockObject } from "../../../src/modules/stock";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { createLocation } from "../../support/locations";
 import { act, checkout, getOrder, level, pay } from "../../support/orders";

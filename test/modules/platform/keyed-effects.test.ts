@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { idempotencyKeys, orders, payments, refunds } from "../../../src/db/schema";
 import type { InventoryDO } from "../../../src/durable/inventory/object";
 import worker from "../../../src/index";
-import { stockObject } from "../../../src/modules/inventory/stock";
+import { stockObject } from "../../../src/modules/stock";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { act, db, key, level, stockedProduct } from "../../support/orders";

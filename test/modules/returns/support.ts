@@ -6,8 +6,8 @@ import { orderLines, orders, stockLevels, stockLocationLevels, stockMovements } 
 import type { InventoryDO } from "../../../src/durable/inventory/object";
 import { chunks } from "../../../src/lib/chunks";
 import { newId } from "../../../src/lib/ids";
-import { stockObject } from "../../../src/modules/inventory/stock";
 import type { ReturnView } from "../../../src/modules/returns/schemas";
+import { stockObject } from "../../../src/modules/stock";
 import type { SignedIn } from "../../support/auth";
 import { call } from "../../support/http";
 import { act, checkout, db, key, ledger, level, pay, stockedProduct } from "../../support/orders";

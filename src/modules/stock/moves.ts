@@ -1,7 +1,7 @@
 import type { InventoryDO } from "../../durable/inventory/object";
 import type { ChangeStateInput } from "../../durable/inventory/types";
+import { stockObject } from "./client";
 import { refusalError } from "./refusals";
-import { stockObject } from "./stock";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
 
