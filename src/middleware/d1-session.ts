@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
+import { CheckedSession } from "../db/checked-session";
 import { createSessionDb } from "../db/client";
 import { badRequest } from "../lib/errors";
 
@@ -37,8 +38,21 @@ export const d1Session = createMiddleware<AppEnv>(async (c, next) => {
     ]);
   }
   const session = c.env.DB.withSession(sessionStart(c, bookmark));
+  c.set("d1Session", session);
   c.set("db", createSessionDb(c.env.DB, session));
   await next();
   const latest = session.getBookmark() ?? bookmark;
   if (latest) c.header(D1_BOOKMARK_HEADER, latest);
 });
+
+/**
+ * Makes `check` part of the request's first D1 query (one round trip for both) and keeps
+ * every D1 result from the handler until it has passed. Returns the check's outcome:
+ * await it after the handler, so it runs even when the request made no D1 query and
+ * fails the request even when the handler caught the error.
+ */
+export function checkWithFirstQuery(c: Context<AppEnv>, check: () => Promise<void>): () => Promise<void> {
+  const checked = new CheckedSession(c.get("d1Session"), check);
+  c.set("db", createSessionDb(c.env.DB, checked.client()));
+  return () => checked.verified();
+}

@@ -54,7 +54,8 @@ describe("round trips per request (Server-Timing)", () => {
     expect(order.status).toBe(201);
     const read = await call("GET", `/v1/orders/${order.body.id}`, { token: customer.token });
     expect(read.status).toBe(200);
-    expect(roundTrips(read.headers)).toEqual({ d1: 2, do: 1, ratelimit: 1 });
+    // The session check rides with the order's batch.
+    expect(roundTrips(read.headers)).toEqual({ d1: 1, do: 1, ratelimit: 1 });
   });
 
   it("stock adjustment", async () => {
