@@ -30,11 +30,13 @@ describe("round trips per request (Server-Timing)", () => {
     expect(roundTrips(hit.headers)).toEqual({ cache: 1, ratelimit: 1 });
   });
 
-  it("storefront get by slug: cache hit", async () => {
+  it("storefront get by slug: cold miss, then cache hit", async () => {
     const product = await stockedProduct(10);
     const [row] = await db.select({ slug: products.slug }).from(products).where(eq(products.id, product.id));
     const path = `/v1/store/products/${row?.slug}`;
-    await call("GET", path);
+    const miss = await call("GET", path);
+    // Cold: the slug's id (cache, D1, cache), then the page (cache, D1, cache).
+    expect(roundTrips(miss.headers)).toEqual({ d1: 2, cache: 4, ratelimit: 1 });
     const hit = await call("GET", path);
     expect(hit.headers.get("x-storefront-cache")).toBe("hit");
     // The slug's id, then the page: two cache round trips, no D1.
