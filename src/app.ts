@@ -4,6 +4,7 @@ import { orderFlowRoutes } from "./flows/order-flow/routes";
 import { pointOfSaleRoutes } from "./flows/point-of-sale/routes";
 import { withOperationIds } from "./lib/operation-ids";
 import { authorize } from "./middleware/authorize";
+import { d1Session } from "./middleware/d1-session";
 import { handleError, handleNotFound } from "./middleware/error-handler";
 import { allowedMethodsOf } from "./middleware/method-not-allowed";
 import { apiRateLimit } from "./middleware/rate-limit";
@@ -48,8 +49,9 @@ export function createApp() {
   const app = createRouter();
 
   app.use("*", requestContext, securityHeaders, corsFromAllowList);
-  // Order matters: cheap refusals first, then who is calling, then how often, then may they.
-  app.use("/v1/*", privateAnswers, limitBody, requireJsonBody, authenticate, apiRateLimit, authorize);
+  // Order matters: cheap refusals first, then the request's D1 session, then who is
+  // calling, then how often, then may they.
+  app.use("/v1/*", privateAnswers, limitBody, requireJsonBody, d1Session, authenticate, apiRateLimit, authorize);
   // Events committed by a successful mutation go to the EVENTS queue after the response.
   app.use("/v1/*", publishOutboxAfterCommit);
 

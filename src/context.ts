@@ -7,7 +7,6 @@ export interface UserActor {
   kind: "user";
   id: string;
   role: Role;
-  email: string;
   sessionId: string;
 }
 
@@ -25,6 +24,8 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     db: Database;
+    /** The request's D1 session (`/v1` only), under `db`. */
+    d1Session: D1DatabaseSession;
     actor: Actor | null;
   };
 }

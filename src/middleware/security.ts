@@ -21,9 +21,10 @@ export const corsFromAllowList = createMiddleware<AppEnv>((c, next) => {
       "If-Match",
       "If-None-Match",
       "X-Request-Id",
+      "X-D1-Bookmark",
     ],
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    exposeHeaders: ["ETag", "X-Request-Id", "Retry-After", "Location"],
+    exposeHeaders: ["ETag", "X-Request-Id", "Retry-After", "Location", "X-D1-Bookmark"],
     maxAge: 600,
   })(c, next);
 });

@@ -79,5 +79,5 @@ export function sessionIdOf(accessToken: string): string {
 
 /** The actor the API builds for a signed-in user, for comparing with `isAllowed`. */
 export function userActorOf(user: SignedIn) {
-  return { kind: "user" as const, id: user.id, role: user.role, email: user.email, sessionId: sessionIdOf(user.token) };
+  return { kind: "user" as const, id: user.id, role: user.role, sessionId: sessionIdOf(user.token) };
 }

@@ -140,16 +140,3 @@ export const reviews = sqliteTable(
     check("reviews_rating_range", sql`${t.rating} BETWEEN 1 AND 5`),
   ],
 );
-
-/**
- * One row holding the storefront cache generation. Every write that changes what the
- * storefront shows bumps it in the same batch, and storefront cache keys include it.
- */
-export const catalogState = sqliteTable(
-  "catalog_state",
-  {
-    id: integer("id").primaryKey(),
-    generation: integer("generation").notNull(),
-  },
-  (t) => [check("catalog_state_single_row", sql`${t.id} = 1`)],
-);

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { createDb } from "../../db/client";
 import { stockLevels, stockLocationLevels, stockMovements } from "../../db/schema";
-import { bumpStorefrontGeneration } from "../../db/storefront-generation";
+import { storefrontChanged } from "../../lib/storefront-stamps";
 import { recordedEventInsert } from "../../modules/events";
 import type { ProjectionBatch } from "./storage";
 import type { Buckets } from "./types";
@@ -11,8 +11,8 @@ import type { Buckets } from "./types";
  * location's level and the product's total. Every write is idempotent (movements and
  * events insert-or-ignore by id; levels only move to a newer version), so a batch retried after a crash, or two flushes overlapping, leave
  * the projection exactly as one successful flush would. When the product goes out of or
- * back into stock, the storefront's cache generation moves in the same batch, so shoppers
- * see it at once; other quantity changes show once cached pages expire.
+ * back into stock, the storefront's stamps for it move once the batch has committed, so
+ * shoppers see it at once; other quantity changes show once cached pages expire.
  */
 export async function writeProjection(d1: D1Database, batch: ProjectionBatch): Promise<void> {
   const db = createDb(d1);
@@ -88,10 +88,11 @@ export async function writeProjection(d1: D1Database, batch: ProjectionBatch): P
         data: e.data,
       }),
     ),
-    ...(batch.inStockChanged ? [bumpStorefrontGeneration(db)] : []),
   ];
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);
+  // Shoppers see in stock or not; the exact count may lag until the next change of either.
+  if (batch.inStockChanged) await storefrontChanged({ productIds: [level.product_id] });
 }
 
 function bucketsOf(b: Buckets & { available: number }) {

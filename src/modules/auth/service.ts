@@ -67,7 +67,7 @@ export async function register(
         db,
         {
           ...meta,
-          actor: { kind: "user", id: user.id, role: "customer", email: user.email, sessionId: session.sessionId },
+          actor: { kind: "user", id: user.id, role: "customer", sessionId: session.sessionId },
         },
         {
           action: "user.registered",

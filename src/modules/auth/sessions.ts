@@ -8,10 +8,10 @@ import { isoInSeconds, nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
 import {
   ACCESS_TOKEN_SECONDS,
+  type AccessClaims,
   REFRESH_TOKEN_SECONDS,
   signAccessToken,
   type TokenConfig,
-  verifyAccessToken,
 } from "./tokens";
 
 export interface TokenPair {
@@ -71,20 +71,19 @@ export function revokeSession(db: Database, sessionId: string, reason: string) {
 }
 
 /**
- * The user behind an access token, or null. Besides the signature this checks, on
- * every request, that the session is still open and the user still active, so logout,
- * password changes and deactivation take effect at once rather than after 15 minutes.
- * The role comes from the database, not the token, so a demotion is immediate too.
+ * The user behind an access token's claims, or null. Besides the signature (checked by
+ * `verifyAccessToken`) this checks, on every request, that the session is still open and
+ * the user still active, so logout, password changes and deactivation take effect at
+ * once rather than after 15 minutes. The role comes from the database, not the token, so
+ * a demotion is immediate too.
  */
-export async function resolveAccessToken(db: Database, config: TokenConfig, token: string): Promise<UserActor | null> {
-  const claims = await verifyAccessToken(config, token);
-  if (!claims) return null;
+export async function sessionActor(db: Database, claims: AccessClaims): Promise<UserActor | null> {
   const [row] = await db
-    .select({ id: users.id, role: users.role, email: users.email, status: users.status, revokedAt: sessions.revokedAt })
+    .select({ id: users.id, role: users.role, status: users.status, revokedAt: sessions.revokedAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, claims.sid))
     .limit(1);
   if (!row || row.id !== claims.sub || row.revokedAt !== null || row.status !== "active") return null;
-  return { kind: "user", id: row.id, role: row.role, email: row.email, sessionId: claims.sid };
+  return { kind: "user", id: row.id, role: row.role, sessionId: claims.sid };
 }

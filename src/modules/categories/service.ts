@@ -12,10 +12,10 @@ import { guard, isForeignKeyViolation, isUniqueViolation, retryOnRace, runBatch,
 import type { Database } from "../../db/client";
 import { takenSlugs } from "../../db/lists";
 import { categories } from "../../db/schema";
-import { bumpStorefrontGeneration } from "../../db/storefront-generation";
 import { badRequest, conflict, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { generateSlug, insertWithSlug } from "../../lib/slug";
+import { storefrontChanged } from "../../lib/storefront-stamps";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { type CategoryRow, categoryExists, loadCategory } from "./queries";
@@ -72,8 +72,8 @@ export async function createCategory(
     await runBatch(db, [
       db.insert(categories).values(row),
       auditInsert(db, meta, { action: "category.created", entityType: "category", entityId: row.id, after: response }),
-      bumpStorefrontGeneration(db),
     ]);
+    await storefrontChanged({});
     return response;
   };
   try {
@@ -138,11 +138,11 @@ export async function updateCategory(
           before: toCategoryResponse(current),
           after: toCategoryResponse(after),
         }),
-        bumpStorefrontGeneration(db),
       ]);
     } catch (err) {
       throw writeError(err);
     }
+    await storefrontChanged({});
     return toCategoryResponse(after);
   });
 }
@@ -195,12 +195,13 @@ export async function deleteCategory(
           before: toCategoryResponse(current),
           after: reassignTo === undefined ? null : { reassigned_to: reassignTo, products_moved: productCount },
         }),
-        bumpStorefrontGeneration(db),
       ]);
     } catch (err) {
       // A product created in the category meanwhile, or the target deleted: nothing committed.
       if (isForeignKeyViolation(err)) throw conflict("The category changed meanwhile; retry the request.");
       throw err;
     }
+    // Moved products show their new category on their own pages too.
+    await storefrontChanged({ allProducts: reassignTo !== undefined });
   });
 }

@@ -9,14 +9,21 @@
  * the R2 object goes once no image row references it.
  */
 import { eq } from "drizzle-orm";
-import { retryOnRace, runBatch, type Statement } from "../../db/batch";
+import { retryOnRace, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { productImages } from "../../db/schema";
 import { badRequest, conflict, notFound, payloadTooLarge, unsupportedMediaType } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
-import { type ImageRow, imagesOf, loadProductRow, productChangeBatch, toImageResponse } from "../products";
+import {
+  commitProductChange,
+  type ImageRow,
+  imagesOf,
+  loadProductRow,
+  productChangeBatch,
+  toImageResponse,
+} from "../products";
 import { detectFormat, IMAGE_FORMATS, readDimensions } from "./formats";
 import { releaseImageObjects, storeImageObject } from "./storage";
 
@@ -98,7 +105,7 @@ export async function addProductImage(
         action: "product.image_added",
         related: [db.insert(productImages).values(row)],
       });
-      await runBatch(db, change.statements);
+      await commitProductChange(db, change);
       return toImageResponse(origin, row);
     });
   } catch (err) {
@@ -155,7 +162,7 @@ export async function updateProductImage(
       action: "product.image_updated",
       related: [...moved.statements, ...altChange],
     });
-    await runBatch(db, change.statements);
+    await commitProductChange(db, change);
     return toImageResponse(origin, findImage(rows, imageId));
   });
 }
@@ -185,7 +192,7 @@ export async function deleteProductImage(
       action: "product.image_deleted",
       related: [db.delete(productImages).where(eq(productImages.id, imageId)), ...rest.statements],
     });
-    await runBatch(db, change.statements);
+    await commitProductChange(db, change);
     return image;
   });
   await releaseImageObjects(db, files, [removed.key]);

@@ -14,4 +14,4 @@ export {
 export { searchProducts } from "./search";
 export { createProduct, deleteProduct, type ProductImageFiles, updateProduct } from "./service";
 export { type ImageRow, imagesOf, imagesOfQuery, loadProductRow, toImageResponse, toProductResponse } from "./view";
-export { productChangeBatch } from "./writes";
+export { commitProductChange, productChangeBatch } from "./writes";

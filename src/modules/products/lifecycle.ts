@@ -11,7 +11,7 @@
  * from being deleted.
  */
 
-import { retryOnRace, runBatch } from "../../db/batch";
+import { retryOnRace } from "../../db/batch";
 import type { Database } from "../../db/client";
 import type { ProductStatus } from "../../db/schema";
 import { invalidTransition, preconditionFailed } from "../../lib/errors";
@@ -19,7 +19,7 @@ import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
 import type { ProductResponse } from "./schemas";
 import { imagesOf, loadProductRow, type ProductRow } from "./view";
-import { productChangeBatch } from "./writes";
+import { commitProductChange, productChangeBatch } from "./writes";
 
 export const LIFECYCLE_ACTIONS = ["publish", "unpublish", "archive", "restore"] as const;
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
@@ -85,7 +85,7 @@ export async function transitionProduct(
       action: rule.event,
       event: rule.event,
     });
-    await runBatch(db, change.statements);
+    await commitProductChange(db, change);
     return change.snapshot;
   });
 }

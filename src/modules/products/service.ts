@@ -26,7 +26,7 @@ import { syncLowStockThreshold } from "../stock";
 import { barcodeKey } from "./barcode";
 import type { CreateProductInput, ProductResponse, UpdateProductInput } from "./schemas";
 import { type ImageRow, imagesOf, loadProductRow, type ProductRow, toProductResponse } from "./view";
-import { productChangeBatch } from "./writes";
+import { commitProductChange, productChangeBatch } from "./writes";
 
 function productWriteError(err: unknown): unknown {
   if (isUniqueViolation(err, products, "products_sku_unique")) return conflict("Another product already has this SKU.");
@@ -162,7 +162,7 @@ export async function updateProduct(
       action: "product.updated",
     });
     try {
-      await runBatch(db, change.statements);
+      await commitProductChange(db, change);
     } catch (err) {
       throw productWriteError(err);
     }

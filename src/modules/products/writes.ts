@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
-import { guard, type Statement } from "../../db/batch";
+import { guard, runBatch, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { products } from "../../db/schema";
-import { bumpStorefrontGeneration } from "../../db/storefront-generation";
+import { storefrontChanged } from "../../lib/storefront-stamps";
 import { auditInsert, type RequestMeta } from "../audit";
 import { eventInsert } from "../events";
 import { type ImageRow, type ProductRow, toProductResponse } from "./view";
@@ -26,9 +26,9 @@ export interface ProductChange {
 
 /**
  * The batch for a product change: a guard on the version the caller validated against,
- * the update (which bumps the version and, for a visible product, the storefront
- * generation), the related statements, the outbox event carrying the new snapshot, and
- * the audit row. If another writer got in first the guard rolls all of it back.
+ * the update (which bumps the version), the related statements, the outbox event
+ * carrying the new snapshot, and the audit row. If another writer got in first the guard
+ * rolls all of it back. Run it with `commitProductChange`.
  */
 export function productChangeBatch(db: Database, meta: RequestMeta, origin: string, change: ProductChange) {
   const { current } = change;
@@ -65,6 +65,11 @@ export function productChangeBatch(db: Database, meta: RequestMeta, origin: stri
       after: snapshot,
     }),
   );
-  if (visible) statements.push(bumpStorefrontGeneration(db));
-  return { statements, after, snapshot };
+  return { statements, after, snapshot, visible };
+}
+
+/** Commits a product change; a product shoppers can see (or could) gets fresh storefront answers. */
+export async function commitProductChange(db: Database, change: ReturnType<typeof productChangeBatch>): Promise<void> {
+  await runBatch(db, change.statements);
+  if (change.visible) await storefrontChanged({ productIds: [change.after.id] });
 }

@@ -13,9 +13,9 @@ import type { Actor, UserActor } from "../../context";
 import { guard, isGuardFailure, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { reviews } from "../../db/schema";
-import { bumpStorefrontGeneration } from "../../db/storefront-generation";
 import { conflict, forbidden, notFound, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { storefrontChanged } from "../../lib/storefront-stamps";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { hasPurchased } from "../orders";
@@ -125,9 +125,7 @@ export async function updateReview(
         .update(reviews)
         .set({ ...defined, version: after.version, updatedAt: now })
         .where(unchanged),
-      ...(ratingMayMove
-        ? [recomputeRating(db, current.productId, approvedRatings(current.productId)), bumpStorefrontGeneration(db)]
-        : []),
+      ...(ratingMayMove ? [recomputeRating(db, current.productId, approvedRatings(current.productId))] : []),
       auditInsert(db, meta, {
         action: moderating ? `review.${after.status}` : "review.updated",
         entityType: "review",
@@ -136,6 +134,7 @@ export async function updateReview(
         after: toReviewResponse(after),
       }),
     ]);
+    if (ratingMayMove) await storefrontChanged({ productIds: [current.productId] });
     return toReviewResponse(after);
   });
 }
@@ -150,7 +149,6 @@ export async function deleteReview(db: Database, actor: Actor, id: string, meta:
       db.delete(reviews).where(eq(reviews.id, id)),
       // Recomputed whatever the status read above: an approval may have landed since.
       recomputeRating(db, current.productId, approvedRatings(current.productId)),
-      bumpStorefrontGeneration(db),
       auditInsert(db, meta, {
         action: "review.deleted",
         entityType: "review",
@@ -162,4 +160,5 @@ export async function deleteReview(db: Database, actor: Actor, id: string, meta:
     if (isGuardFailure(err)) throw notFound("Review"); // deleted by someone else meanwhile
     throw err;
   }
+  await storefrontChanged({ productIds: [current.productId] });
 }

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
+import { notFound } from "../../lib/errors";
 import { originOf } from "../../lib/http";
 import { jsonContent, problems } from "../../lib/openapi";
-import { cachedStoreJson } from "./cache";
+import { cachedLookup, cachedStoreJson } from "./cache";
 import { IdOrSlugParam, StoreCategoryTree, StoreProductPage, StoreProductSchema, StoreProductsQuery } from "./schemas";
 import * as store from "./service";
 
@@ -26,7 +27,7 @@ storefrontRoutes.openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    return cachedStoreJson(c, "products", query, () => store.listStoreProducts(c.get("db"), query, originOf(c)));
+    return cachedStoreJson(c, "products", query, ["catalog"], (db) => store.listStoreProducts(db, query, originOf(c)));
   },
 );
 
@@ -41,8 +42,16 @@ storefrontRoutes.openapi(
   }),
   async (c) => {
     const { id_or_slug } = c.req.valid("param");
-    return cachedStoreJson(c, "product", { id_or_slug }, () =>
-      store.getStoreProduct(c.get("db"), id_or_slug, originOf(c)),
+    // A page is cached once, by product id, so it depends on that product's stamp alone;
+    // a slug is first turned into the id (a lookup cached under the catalog's stamp).
+    const id = id_or_slug.startsWith("prd_")
+      ? id_or_slug
+      : await cachedLookup(c, "slug", { slug: id_or_slug.toLowerCase() }, ["catalog"], (db) =>
+          store.publishedProductIdBySlug(db, id_or_slug.toLowerCase()),
+        );
+    if (id === null) throw notFound("Product");
+    return cachedStoreJson(c, "product", { id }, [`product/${id}`, "products"], (db) =>
+      store.getStoreProduct(db, id, originOf(c)),
     );
   },
 );
@@ -60,5 +69,5 @@ storefrontRoutes.openapi(
       ...problems(),
     },
   }),
-  async (c) => cachedStoreJson(c, "categories", {}, () => store.storeCategoryTree(c.get("db"))),
+  async (c) => cachedStoreJson(c, "categories", {}, ["catalog"], (db) => store.storeCategoryTree(db)),
 );

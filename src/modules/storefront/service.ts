@@ -51,13 +51,22 @@ export async function listStoreProducts(db: Database, query: StoreQuery, origin:
   return { data: data.map(toStoreProduct), next_cursor: page.nextCursor };
 }
 
+/** The id of the published product with this (lower-case) slug, or null. */
+export async function publishedProductIdBySlug(db: Database, slug: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: products.id })
+    .from(products)
+    .where(and(eq(products.slug, slug), eq(products.status, "published")))
+    .limit(1);
+  return row?.id ?? null;
+}
+
 /**
  * One published product with its images and availability, in one D1 round trip: the
- * images and the stock row are found through the same id-or-slug match as a subquery.
+ * images and the stock row are read in the same batch, only for a published product.
  */
-export async function getStoreProduct(db: Database, idOrSlug: string, origin: string): Promise<StoreProduct> {
-  const key = idOrSlug.startsWith("prd_") ? eq(products.id, idOrSlug) : eq(products.slug, idOrSlug.toLowerCase());
-  const match = and(key, eq(products.status, "published"));
+export async function getStoreProduct(db: Database, id: string, origin: string): Promise<StoreProduct> {
+  const match = and(eq(products.id, id), eq(products.status, "published"));
   const productId = db.select({ id: products.id }).from(products).where(match).limit(1);
   const [rows, images, stock] = await db.batch([
     db.select().from(products).where(match).limit(1),

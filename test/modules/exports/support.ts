@@ -20,7 +20,6 @@ export const adminActor = (id = "usr_export_admin"): Actor => ({
   kind: "user",
   id,
   role: "admin",
-  email: "export-admin@example.com",
   sessionId: "ses_x",
 });
 

@@ -39,7 +39,6 @@ describe("isAllowed", () => {
     kind: "user",
     id: "usr_x",
     role,
-    email: "x@example.com",
     sessionId: "ses_x",
   });
   const key = (type: "secret" | "publishable", scopes: string[] = []): Actor => ({

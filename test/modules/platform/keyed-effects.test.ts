@@ -16,7 +16,7 @@ import { act, db, key, level, stockedProduct } from "../../support/orders";
  * isolate never writes it). The retry with the same key takes the abandoned key over
  * and must find the committed effect: one order, one hold, one answer.
  */
-function losingAnswers(real: D1Database): D1Database {
+function losingAnswers<T extends D1Database | D1DatabaseSession>(real: T): T {
   return new Proxy(real, {
     get(target, prop) {
       if (prop === "prepare") {
@@ -24,6 +24,10 @@ function losingAnswers(real: D1Database): D1Database {
           /^update "idempotency_keys"/i.test(query.trim())
             ? target.prepare("SELECT RAISE(ABORT, 'isolate killed before storing the answer (injected)')")
             : target.prepare(query);
+      }
+      // Requests query through a D1 session (withSession): it loses the answers too.
+      if (prop === "withSession" && "withSession" in target) {
+        return (start: string) => losingAnswers(target.withSession(start));
       }
       const value = Reflect.get(target, prop);
       return typeof value === "function" ? value.bind(target) : value;

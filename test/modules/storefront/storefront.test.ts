@@ -184,6 +184,55 @@ describe("storefront caching", () => {
     expect(await ids()).toEqual([]);
   });
 
+  it("keeps other products' pages cached when one product changes, and shows the change at once", async () => {
+    const [a, b] = await Promise.all([publishedProduct(admin.token), publishedProduct(admin.token)]);
+    const page = (id: string) => call<StoreProduct>("GET", `/v1/store/products/${id}`);
+    const list = () => call<Page>("GET", `/v1/store/products?q=${encodeURIComponent(a.sku)}`);
+    await Promise.all([page(a.id), page(b.id), list()]);
+    expect((await page(b.id)).headers.get("x-storefront-cache")).toBe("hit");
+    expect((await list()).headers.get("x-storefront-cache")).toBe("hit");
+
+    const patched = await call("PATCH", `/v1/products/${a.id}`, { token: admin.token, body: { price: 4321 } });
+    expect(patched.status, patched.text).toBe(200);
+    const changed = await page(a.id);
+    expect(changed.headers.get("x-storefront-cache")).toBe("miss");
+    expect(changed.body.price).toBe(4321);
+    const listed = await list();
+    expect(listed.headers.get("x-storefront-cache")).toBe("miss");
+    expect(listed.body.data.find((p) => p.id === a.id)?.price).toBe(4321);
+    const other = await page(b.id);
+    expect(other.headers.get("x-storefront-cache")).toBe("hit");
+    expect(other.body.price).toBe(b.price);
+  });
+
+  it("follows a slug that moves at once: the old slug is gone, the new one answers", async () => {
+    const product = await publishedProduct(admin.token);
+    const oldPath = `/v1/store/products/${product.slug}`;
+    await call("GET", oldPath);
+    expect((await call("GET", oldPath)).headers.get("x-storefront-cache")).toBe("hit");
+    const slug = `${product.slug}-moved`;
+    const patched = await call("PATCH", `/v1/products/${product.id}`, { token: admin.token, body: { slug } });
+    expect(patched.status, patched.text).toBe(200);
+    expect((await call("GET", oldPath)).status).toBe(404);
+    const moved = await call<StoreProduct>("GET", `/v1/store/products/${slug}`);
+    expect(moved.status).toBe(200);
+    expect(moved.body.id).toBe(product.id);
+  });
+
+  it("shows products moved by a category's deletion in their new category at once", async () => {
+    const [from, to] = await Promise.all([
+      createCategory(admin.token, { name: unique("From") }),
+      createCategory(admin.token, { name: unique("To") }),
+    ]);
+    const product = await publishedProduct(admin.token, { category_id: from.id });
+    const path = `/v1/store/products/${product.id}`;
+    await call("GET", path);
+    expect((await call<StoreProduct>("GET", path)).body.category_id).toBe(from.id);
+    const deleted = await call("DELETE", `/v1/categories/${from.id}?reassign_to=${to.id}`, { token: admin.token });
+    expect(deleted.status, deleted.text).toBe(204);
+    expect((await call<StoreProduct>("GET", path)).body.category_id).toBe(to.id);
+  });
+
   it("shows category changes in the tree at once", async () => {
     const findIn = (tree: StoreCategory[], id: string): StoreCategory | undefined => {
       for (const node of tree) {
