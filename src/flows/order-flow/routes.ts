@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
 import { bearerSecurity, idParam, jsonContent, problems } from "../../lib/openapi";
+import { FLOW_STATUSES } from "../../modules/orders";
 import { orderFlowView } from "./history";
 
 const FlowStepSchema = z
@@ -19,19 +20,7 @@ const OrderFlowSchema = z
   .object({
     order_id: z.string(),
     status: z
-      .enum([
-        "queued",
-        "running",
-        "paused",
-        "errored",
-        "terminated",
-        "complete",
-        "waiting",
-        "waitingForPause",
-        "rollingBack",
-        "unknown",
-        "not_started",
-      ])
+      .enum(FLOW_STATUSES)
       .openapi({ description: "The instance's status from the Workflows API (`not_started`: not created yet)." }),
     error: z.string().nullable(),
     output: z.unknown().openapi({ description: 'What the flow ended with, e.g. `{ outcome: "paid" }`.' }),

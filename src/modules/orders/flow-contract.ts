@@ -35,3 +35,18 @@ export type CommitOutcome =
   | { payment_id: string; result: "paid" }
   | { payment_id: string; result: "declined"; code: string; message: string }
   | { payment_id: string; result: "cancelled"; shortage: LineAvailability[] };
+
+/** An instance's status as the Workflows API reports it, or `not_started` when there is none yet. */
+export const FLOW_STATUSES = [
+  "queued",
+  "running",
+  "paused",
+  "errored",
+  "terminated",
+  "complete",
+  "waiting",
+  "waitingForPause",
+  "rollingBack",
+  "unknown",
+  "not_started",
+] as const;

@@ -3,6 +3,7 @@ export {
   type CapturedPayment,
   COMMIT_STEP,
   type CommitOutcome,
+  FLOW_STATUSES,
   type OrderFlowParams,
   PAYMENT_EVENT,
   type PaymentEvent,

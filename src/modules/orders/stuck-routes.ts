@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
 import { bearerSecurity, idParam, jsonContent, problems } from "../../lib/openapi";
 import { actorOf } from "../../middleware/actor";
+import { FLOW_STATUSES } from "./flow-contract";
 import { getOrderDetail } from "./reads";
 import { OrderDetailSchema } from "./schemas";
 import { orderDeps } from "./store";
@@ -19,19 +20,7 @@ const StuckOrderSchema = z
     payment_id: z.string(),
     provider: z.string(),
     flow_status: z
-      .enum([
-        "queued",
-        "running",
-        "paused",
-        "errored",
-        "terminated",
-        "complete",
-        "waiting",
-        "waitingForPause",
-        "rollingBack",
-        "unknown",
-        "not_started",
-      ])
+      .enum(FLOW_STATUSES)
       .openapi({ description: "The order's workflow instance, from the Workflows API (`not_started`: none yet)." }),
     flow_error: z.string().nullable().openapi({ description: "Why the instance errored, when it did." }),
     left_to_staff: z
