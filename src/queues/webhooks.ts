@@ -1,11 +1,11 @@
 import { createDb } from "../db/client";
 import { flushOutbox } from "../modules/events";
 import {
+  attemptTimeoutMs,
   backoffSeconds,
   type DeliveryDeps,
   type DeliveryMessage,
-  type DeliveryRow,
-  deliver,
+  deliverByEndpoint,
   loadDeliveries,
   recordExhausted,
 } from "../modules/webhooks";
@@ -18,15 +18,16 @@ function deliveryDeps(env: Env): DeliveryDeps {
     db: createDb(env.DB),
     encryptionKey: env.ENCRYPTION_KEY,
     allowInsecureLocalhost: env.WEBHOOKS_ALLOW_INSECURE_LOCALHOST === "true",
+    timeoutMs: attemptTimeoutMs(env.WEBHOOK_TIMEOUT_SECONDS),
     webhooks: env.WEBHOOKS,
     events: env.EVENTS,
   };
 }
 
 /**
- * WEBHOOKS: one HTTP attempt per message. The messages of a batch are delivered
- * concurrently (a slow endpoint does not hold up the others; the runtime caps open
- * connections), and each is acknowledged or retried on its own.
+ * WEBHOOKS: one HTTP attempt per message, each acknowledged or retried on its own. The
+ * batch is delivered in one lane per endpoint (src/modules/webhooks/deliveries/lanes.ts),
+ * so a slow or dead receiver does not hold up the others.
  */
 export async function consumeWebhooks(batch: MessageBatch, env: Env): Promise<void> {
   const deps = deliveryDeps(env);
@@ -41,7 +42,7 @@ export async function consumeWebhooks(batch: MessageBatch, env: Env): Promise<vo
     logMessageError(batch.queue, message, err);
     message.retry({ delaySeconds: backoffSeconds(message.attempts) });
   };
-  let rows: Map<string, DeliveryRow>;
+  let rows: Awaited<ReturnType<typeof loadDeliveries>>;
   try {
     rows = await loadDeliveries(
       deps.db,
@@ -51,16 +52,18 @@ export async function consumeWebhooks(batch: MessageBatch, env: Env): Promise<vo
     for (const message of messages) retryLater(message, err);
     return;
   }
-  await Promise.all(
-    messages.map(async (message) => {
-      try {
-        const decision = await deliver(deps, message.body, message.attempts, rows.get(message.body.delivery_id));
+  await deliverByEndpoint(
+    deps,
+    messages.map((message) => ({
+      message: message.body,
+      queueAttempt: message.attempts,
+      done: (decision) => {
         if (decision.action === "ack") message.ack();
         else message.retry(decision.delaySeconds === undefined ? {} : { delaySeconds: decision.delaySeconds });
-      } catch (err) {
-        retryLater(message, err);
-      }
-    }),
+      },
+      failed: (err) => retryLater(message, err),
+    })),
+    rows,
   );
 }
 

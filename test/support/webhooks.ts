@@ -15,6 +15,8 @@ export interface Received {
   url: string;
   headers: Headers;
   body: string;
+  /** The sender's abort signal (its timeout), so an answer can see the sender give up. */
+  signal: AbortSignal | null;
 }
 
 /** Answers a request; `count` is how many requests with this webhook-id this URL has had, this one included. */
@@ -35,12 +37,19 @@ export function mockReceivers() {
     const request = new Request(input, init);
     const answer = answers.get(request.url);
     if (!answer) return original(input, init);
-    const entry = { url: request.url, headers: request.headers, body: await request.text() };
+    const signal = init?.signal ?? null;
+    const entry = { url: request.url, headers: request.headers, body: await request.text(), signal };
     const list = received.get(request.url) ?? [];
     list.push(entry);
     received.set(request.url, list);
     const id = entry.headers.get("webhook-id");
-    return answer(entry, list.filter((r) => r.headers.get("webhook-id") === id).length);
+    const answered = Promise.resolve(answer(entry, list.filter((r) => r.headers.get("webhook-id") === id).length));
+    if (!signal) return answered;
+    // Like a real connection, a receiver that has not answered yet is cut off when the sender gives up.
+    return new Promise<Response>((resolve, reject) => {
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      answered.then(resolve, reject);
+    });
   });
   return {
     /** A fresh receiver URL answered by `answer` (default: 204). */

@@ -21,6 +21,8 @@ export const webhookEndpoints = sqliteTable(
     rateLimitPerSecond: integer("rate_limit_per_second"),
     /** Pacing state (GCRA): the earliest time, in epoch ms, the next delivery may start. */
     paceAt: integer("pace_at"),
+    /** Epoch ms until which deliveries are not sent: an attempt went unanswered (deliveries/hold-off.ts). */
+    heldUntil: integer("held_until"),
     secretCiphertext: text("secret_ciphertext").notNull(),
     previousSecretCiphertext: text("previous_secret_ciphertext"),
     previousSecretExpiresAt: text("previous_secret_expires_at"),

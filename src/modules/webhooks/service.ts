@@ -48,6 +48,7 @@ export async function createEndpoint(
     disabledAt: input.enabled ? null : now,
     rateLimitPerSecond: input.rate_limit_per_second,
     paceAt: null,
+    heldUntil: null,
     secretCiphertext: await sealSecret(settings.encryptionKey, id, secret),
     previousSecretCiphertext: null,
     previousSecretExpiresAt: null,

@@ -1,12 +1,12 @@
 /*
  * One HTTP attempt of a delivery, exactly as Standard Webhooks describes it. The
  * request never follows a redirect (a redirect could point anywhere, including at
- * an internal address) and gives up after 10 s, body included. Only the first
- * 1 KiB of the answer is read and kept.
+ * an internal address) and gives up after the timeout (WEBHOOK_TIMEOUT_SECONDS,
+ * 10 s by default), body included. Only the first 1 KiB of the answer is read and kept.
  */
 import { signWebhook } from "../verify";
 
-export const TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_SECONDS = 10;
 const EXCERPT_BYTES = 1024;
 export const USER_AGENT = "Stockroom-Webhooks/1";
 
@@ -23,6 +23,14 @@ export interface AttemptResult {
   latencyMs: number;
   excerpt: string | null;
   retryAfter: string | null;
+  /** No answer within the timeout (as opposed to an answer, or a connection that failed at once). */
+  timedOut: boolean;
+}
+
+/** The timeout from the WEBHOOK_TIMEOUT_SECONDS var: a positive number of seconds, else the default. */
+export function attemptTimeoutMs(setting: string | undefined): number {
+  const seconds = Number(setting);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_TIMEOUT_SECONDS) * 1000;
 }
 
 async function readExcerpt(response: Response): Promise<string> {
@@ -47,10 +55,10 @@ async function readExcerpt(response: Response): Promise<string> {
   return new TextDecoder().decode(bytes);
 }
 
-function describe(err: unknown): string {
-  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
-    return `No answer within ${TIMEOUT_MS / 1000} s.`;
-  }
+const isTimeout = (err: unknown) => err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+
+function describe(err: unknown, timeoutMs: number): string {
+  if (isTimeout(err)) return `No answer within ${timeoutMs / 1000} s.`;
   return err instanceof Error ? err.message.slice(0, 500) : String(err).slice(0, 500);
 }
 
@@ -59,7 +67,7 @@ export async function signatureHeader(message: SignedMessage, timestamp: number)
   return signatures.join(" ");
 }
 
-export async function postWebhook(url: string, message: SignedMessage): Promise<AttemptResult> {
+export async function postWebhook(url: string, message: SignedMessage, timeoutMs: number): Promise<AttemptResult> {
   const timestamp = Math.floor(Date.now() / 1000);
   const headers = {
     "content-type": "application/json",
@@ -68,7 +76,7 @@ export async function postWebhook(url: string, message: SignedMessage): Promise<
     "webhook-timestamp": String(timestamp),
     "webhook-signature": await signatureHeader(message, timestamp),
   };
-  const signal = AbortSignal.timeout(TIMEOUT_MS);
+  const signal = AbortSignal.timeout(timeoutMs);
   const started = Date.now();
   try {
     const response = await fetch(url, { method: "POST", headers, body: message.body, redirect: "manual", signal });
@@ -79,8 +87,16 @@ export async function postWebhook(url: string, message: SignedMessage): Promise<
       latencyMs: Date.now() - started,
       excerpt,
       retryAfter: response.headers.get("retry-after"),
+      timedOut: false,
     };
   } catch (err) {
-    return { status: null, error: describe(err), latencyMs: Date.now() - started, excerpt: null, retryAfter: null };
+    return {
+      status: null,
+      error: describe(err, timeoutMs),
+      latencyMs: Date.now() - started,
+      excerpt: null,
+      retryAfter: null,
+      timedOut: isTimeout(err),
+    };
   }
 }

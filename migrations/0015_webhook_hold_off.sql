@@ -1,0 +1,1 @@
+ALTER TABLE `webhook_endpoints` ADD `held_until` integer;
