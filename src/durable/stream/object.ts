@@ -1,17 +1,34 @@
 import { DurableObject } from "cloudflare:workers";
+import { createDb } from "../../db/client";
+import { log } from "../../lib/log";
 import { stockObject } from "../../modules/stock";
+import {
+  endedHolders,
+  hiddenProducts,
+  MAX_MESSAGE_BYTES,
+  MAX_SUBSCRIPTIONS,
+  RECHECK_SECONDS,
+  SESSION_ENDED_CLOSE_CODE,
+  type StreamCredential,
+  type StreamHolder,
+} from "../../modules/stream";
 import type { StockLevel } from "../inventory/types";
 
-export const MAX_SUBSCRIPTIONS = 200;
-export const MAX_MESSAGE_BYTES = 8 * 1024;
 const UNSENDABLE_CLOSE_CODES = new Set([1005, 1006, 1015]);
 
 /** What a socket remembers across hibernation: who it is and what it watches. */
-interface Attachment {
+interface Attachment extends StreamHolder {
   actorId: string;
-  staff: boolean;
   all: boolean;
   products: string[];
+}
+
+function credentialFrom(header: string | null): StreamCredential | undefined {
+  if (header === null) return undefined;
+  const value: unknown = JSON.parse(header);
+  if (typeof value !== "object" || value === null || !("kind" in value) || !("id" in value)) return undefined;
+  const { kind, id } = value;
+  return (kind === "session" || kind === "api_key") && typeof id === "string" ? { kind, id } : undefined;
 }
 
 export interface StockMessage {
@@ -50,6 +67,9 @@ function isStaff(socket: WebSocket): boolean {
  * in its attachment. InventoryDO objects push each product's latest level here;
  * the hub forwards it to the sockets watching that product, or watching everything.
  * Watchers scale by sharding hubs (STREAM_SHARDS); see README "Live stock".
+ * While any socket is open, an alarm every RECHECK_SECONDS closes the sockets whose
+ * session or key has ended and drops products that stopped being published from
+ * non-staff subscriptions (src/modules/stream/access.ts).
  */
 export class StockStreamDO extends DurableObject<Env> {
   /** product id → sockets; rebuilt from attachments after hibernation. */
@@ -59,13 +79,70 @@ export class StockStreamDO extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const attachment: Attachment = {
       actorId: request.headers.get("x-stream-actor") ?? "unknown",
+      credential: credentialFrom(request.headers.get("x-stream-credential")),
       staff: request.headers.get("x-stream-staff") === "true",
       all: false,
       products: [],
     };
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(attachment);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.scheduleRecheck();
     return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  /** The re-check: ended sessions and keys lose their sockets, non-staff lose unpublished products. */
+  override async alarm(): Promise<void> {
+    if (this.ctx.getWebSockets().length === 0) return;
+    try {
+      await this.recheck();
+    } catch (err) {
+      log.warn("live stock re-check failed", { error: err });
+    }
+    if (this.ctx.getWebSockets().length > 0) await this.scheduleRecheck();
+  }
+
+  private async scheduleRecheck(): Promise<void> {
+    await this.ctx.storage.setAlarm(Date.now() + RECHECK_SECONDS * 1000);
+  }
+
+  private async recheck(): Promise<void> {
+    const db = createDb(this.env.DB);
+    const open = this.attached();
+    const ended = await endedHolders(
+      db,
+      open.map(([, attachment]) => attachment),
+    );
+    const watched = open.flatMap(([, a]) => (ended.has(a) || a.staff ? [] : a.products));
+    const hidden = await hiddenProducts(db, false, [...new Set(watched)]);
+    // Attachments are read again: messages may have changed them while D1 answered.
+    for (const [socket, before] of open) {
+      const attachment = socket.deserializeAttachment() as Attachment | null;
+      if (!attachment) continue;
+      if (ended.has(before)) {
+        socket.serializeAttachment({ ...attachment, all: false, products: [] });
+        this.index = null;
+        try {
+          socket.close(SESSION_ENDED_CLOSE_CODE, "The session or API key this stream was opened with has ended.");
+        } catch {
+          // Already closing.
+        }
+        continue;
+      }
+      if (attachment.staff) continue;
+      const dropped = attachment.products.filter((id) => hidden.has(id));
+      if (dropped.length === 0) continue;
+      const next = { ...attachment, products: attachment.products.filter((id) => !hidden.has(id)) };
+      socket.serializeAttachment(next);
+      this.index = null;
+      this.reply(socket, { type: "subscribed", all: next.all, product_ids: next.products, not_found: dropped });
+    }
+  }
+
+  private attached(): [WebSocket, Attachment][] {
+    return this.ctx.getWebSockets().flatMap((socket) => {
+      const attachment = socket.deserializeAttachment() as Attachment | null;
+      return attachment ? [[socket, attachment] as [WebSocket, Attachment]] : [];
+    });
   }
 
   /** Called by a product's InventoryDO with its latest level. */
@@ -89,7 +166,6 @@ export class StockStreamDO extends DurableObject<Env> {
       socket.close(1009, "message too large");
       return;
     }
-    const attachment = socket.deserializeAttachment() as Attachment;
     let request: unknown;
     try {
       request = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
@@ -100,11 +176,16 @@ export class StockStreamDO extends DurableObject<Env> {
     if (request === null || typeof request !== "object" || Array.isArray(request)) {
       return this.reply(socket, { type: "error", message: 'Send a JSON object such as {"subscribe": ["prd_…"]}.' });
     }
-    const next = applyRequest(attachment, request);
+    const { subscribe } = request as { subscribe?: unknown };
+    const asked = Array.isArray(subscribe) ? subscribe.filter((id): id is string => typeof id === "string") : [];
+    const hidden = await hiddenProducts(createDb(this.env.DB), isStaff(socket), asked);
+    // Read after the lookup: another message may have changed the subscription meanwhile.
+    const attachment = socket.deserializeAttachment() as Attachment;
+    const next = applyRequest(attachment, request, hidden);
     if ("error" in next) return this.reply(socket, { type: "error", message: next.error });
     socket.serializeAttachment(next);
     this.index = null;
-    this.reply(socket, { type: "subscribed", all: next.all, product_ids: next.products });
+    this.reply(socket, { type: "subscribed", all: next.all, product_ids: next.products, not_found: [...hidden] });
     await this.sendCurrentLevels(
       socket,
       next.products.filter((id) => !attachment.products.includes(id)),
@@ -158,10 +239,11 @@ export class StockStreamDO extends DurableObject<Env> {
 
 const PRODUCT_ID = /^prd_[0-9a-z]{10,60}$/;
 
-/** Validates one subscribe/unsubscribe message against the socket's current state. */
+/** Validates one subscribe/unsubscribe message against the socket's current state; `hidden` ids are not subscribed. */
 function applyRequest(
   current: Attachment,
   request: { subscribe?: unknown; unsubscribe?: unknown },
+  hidden: Set<string>,
 ): Attachment | { error: string } {
   const products = new Set(current.products);
   let all = current.all;
@@ -180,8 +262,8 @@ function applyRequest(
       return { error: `"${field}" takes an array of product ids, or "*".` };
     }
     for (const id of value) {
-      if (add) products.add(id);
-      else products.delete(id);
+      if (!add) products.delete(id);
+      else if (!hidden.has(id)) products.add(id);
     }
   }
   if (request.subscribe === undefined && request.unsubscribe === undefined) {

@@ -1,1 +1,1 @@
-export { authenticateApiKey } from "./service";
+export { authenticateApiKey, workingApiKeyIds } from "./service";

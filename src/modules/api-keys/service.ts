@@ -8,6 +8,7 @@
 import { and, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { ApiKeyActor } from "../../context";
 import type { Database } from "../../db/client";
+import { inList } from "../../db/lists";
 import { type ApiKeyType, apiKeys, users } from "../../db/schema";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { badRequest, notFound } from "../../lib/errors";
@@ -18,6 +19,13 @@ import { auditInsert, type RequestMeta } from "../audit";
 import { toApiKeyResponse } from "./schemas";
 
 const TOUCH_INTERVAL_MS = 60_000;
+
+/** A key works until it is revoked or its creator is no longer an active admin (with `users` left-joined on the creator). */
+const keyStillWorks = and(
+  isNull(apiKeys.revokedAt),
+  // Keys made by the system (seeding, no user) have no creator row.
+  or(isNull(users.id), and(eq(users.role, "admin"), eq(users.status, "active"))),
+);
 export const API_KEY_PATTERN = /^(sk|pk)_[A-Za-z0-9_-]{20,100}$/;
 
 export async function createApiKey(
@@ -108,17 +116,21 @@ export async function authenticateApiKey(
     .select({ id: apiKeys.id, type: apiKeys.type, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
     .leftJoin(users, eq(users.id, apiKeys.createdBy))
-    .where(
-      and(
-        eq(apiKeys.keyHash, await sha256Hex(presented)),
-        isNull(apiKeys.revokedAt),
-        // Keys made by the system (seeding, no user) have no creator row.
-        or(isNull(users.id), and(eq(users.role, "admin"), eq(users.status, "active"))),
-      ),
-    )
+    .where(and(eq(apiKeys.keyHash, await sha256Hex(presented)), keyStillWorks))
     .limit(1);
   if (!row) return null;
   const stale = row.lastUsedAt === null || Date.now() - Date.parse(row.lastUsedAt) > TOUCH_INTERVAL_MS;
   const touch = stale ? db.update(apiKeys).set({ lastUsedAt: nowIso() }).where(eq(apiKeys.id, row.id)).run() : null;
   return { actor: { kind: "api_key", id: row.id, type: row.type, scopes: row.scopes }, touch };
+}
+
+/** Of these key ids, the keys that still work (what a holder of a long-lived connection re-checks). */
+export async function workingApiKeyIds(db: Database, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.createdBy))
+    .where(and(inList(apiKeys.id, ids), keyStillWorks));
+  return new Set(rows.map((r) => r.id));
 }

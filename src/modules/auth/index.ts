@@ -1,2 +1,3 @@
 export { authenticate } from "./authenticate";
 export { pruneExpiredSessions } from "./retention";
+export { openSessionRoles } from "./sessions";

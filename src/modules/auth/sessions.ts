@@ -1,7 +1,8 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { UserActor } from "../../context";
 import type { Database } from "../../db/client";
-import { refreshTokens, sessions, users } from "../../db/schema";
+import { inList } from "../../db/lists";
+import { type Role, refreshTokens, sessions, users } from "../../db/schema";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { newId } from "../../lib/ids";
 import { isoInSeconds, nowIso } from "../../lib/time";
@@ -86,4 +87,18 @@ export async function sessionActor(db: Database, claims: AccessClaims): Promise<
     .limit(1);
   if (!row || row.id !== claims.sub || row.revokedAt !== null || row.status !== "active") return null;
   return { kind: "user", id: row.id, role: row.role, sessionId: claims.sid };
+}
+
+/**
+ * Of these sessions, the ones still open (not revoked, user active), each with its user's
+ * role now: for holders of a session that outlives a request (a live-stock socket).
+ */
+export async function openSessionRoles(db: Database, sessionIds: readonly string[]): Promise<Map<string, Role>> {
+  if (sessionIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: sessions.id, role: users.role })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(inList(sessions.id, sessionIds), isNull(sessions.revokedAt), eq(users.status, "active")));
+  return new Map(rows.map((r) => [r.id, r.role]));
 }

@@ -1,6 +1,6 @@
 export { countProductsInCategory, moveCategoryProducts } from "./category-links";
 export { findProductsForStock, markProductsOrdered } from "./lookup";
-export { productStatusOf, withImages } from "./queries";
+export { productStatusOf, publishedProductIds, withImages } from "./queries";
 export { recomputeRating } from "./ratings";
 export {
   type CreateProductInput,

@@ -2,8 +2,9 @@
  * Reads of products for the staff API, the storefront and other modules. Responses
  * carry their images, read for a whole page in one go.
  */
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { inList } from "../../db/lists";
 import { type ProductStatus, products } from "../../db/schema";
 import { notFound } from "../../lib/errors";
 import { projectedAvailability } from "../stock";
@@ -42,4 +43,14 @@ export async function withImages(db: Database, origin: string, rows: ProductRow[
 export async function productStatusOf(db: Database, id: string): Promise<ProductStatus | null> {
   const [row] = await db.select({ status: products.status }).from(products).where(eq(products.id, id)).limit(1);
   return row?.status ?? null;
+}
+
+/** Which of these ids are published products (what anyone but staff may see). */
+export async function publishedProductIds(db: Database, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: products.id })
+    .from(products)
+    .where(and(inList(products.id, ids), eq(products.status, "published")));
+  return new Set(rows.map((r) => r.id));
 }

@@ -1,40 +1,12 @@
 import { runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LOCATION_ID } from "../../../src/db/schema";
 import type { StockStreamDO } from "../../../src/durable/stream/object";
 import { signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { insertProduct } from "../../support/products";
-
-/** Opens a live-stock socket through the worker, as a browser would. */
-async function openStream(token: string, origin?: string) {
-  const headers: Record<string, string> = { upgrade: "websocket" };
-  if (origin) headers.origin = origin;
-  const response = await exports.default.fetch(
-    new Request(`https://stockroom.test/v1/stream?access_token=${encodeURIComponent(token)}`, { headers }),
-  );
-  return response;
-}
-
-function collect(socket: WebSocket) {
-  const received: Record<string, unknown>[] = [];
-  socket.addEventListener("message", (event) => {
-    received.push(JSON.parse(event.data as string));
-  });
-  return {
-    received,
-    async waitFor(predicate: (m: Record<string, unknown>) => boolean, timeoutMs = 2000) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        const hit = received.find(predicate);
-        if (hit) return hit;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error(`no matching message; got ${JSON.stringify(received)}`);
-    },
-  };
-}
+import { collect, openStream } from "../../support/stream";
 
 describe("live stock stream", () => {
   it("pushes a change to a subscriber", async () => {
