@@ -2,6 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orders } from "../../../src/db/schema";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { call } from "../../support/http";
 import { act, checkout, db, level, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
 import { changeSettings, getSettings } from "../../support/settings";
@@ -23,6 +24,18 @@ const openOrdersOf = (customerId: string) =>
     .where(and(eq(orders.customerId, customerId), inArray(orders.status, ["pending", "paying"])));
 
 describe("checkout limits against hoarding", () => {
+  it("are settings of at least 1, refused otherwise", async () => {
+    for (const bad of [{ max_units_per_product_per_order: 0 }, { max_open_orders_per_customer: 1.5 }]) {
+      const current = await getSettings(admin);
+      const res = await call("PATCH", "/v1/settings", {
+        token: admin.token,
+        headers: { "if-match": current.headers.get("etag") ?? "" },
+        body: bad,
+      });
+      expectProblem(res, 400, "VALIDATION_FAILED");
+    }
+  });
+
   it("refuses more units of a product than the limit, merged lines included, holding nothing", async () => {
     await changeSettings(admin, { max_units_per_product_per_order: 20 });
     const customer = await signInAs("customer");
