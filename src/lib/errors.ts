@@ -16,6 +16,7 @@ const PROBLEMS = {
   INSUFFICIENT_STOCK: { status: 409, title: "Insufficient stock" },
   INVALID_TRANSITION: { status: 409, title: "Invalid state transition" },
   IDEMPOTENCY_CONFLICT: { status: 409, title: "Idempotency key reused with a different request" },
+  ORDER_LIMIT_REACHED: { status: 409, title: "Order limit reached" },
   PRECONDITION_FAILED: { status: 412, title: "Precondition failed" },
   PAYLOAD_TOO_LARGE: { status: 413, title: "Payload too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
@@ -92,6 +93,9 @@ export const invalidTransition = (detail: string, errors?: FieldProblem[]) =>
   new AppError("INVALID_TRANSITION", detail, errors ? { errors } : {});
 export const idempotencyConflict = (detail = "This Idempotency-Key was used with a different request.") =>
   new AppError("IDEMPOTENCY_CONFLICT", detail);
+/** A store limit on customer checkouts refused the order; `extra` names the limit and its value. */
+export const orderLimitReached = (detail: string, extra: { limit: string; value: number } & Record<string, unknown>) =>
+  new AppError("ORDER_LIMIT_REACHED", detail, { extra });
 export const preconditionFailed = (
   detail = "The resource has changed; fetch it again and retry.",
   extra?: Record<string, unknown>,
