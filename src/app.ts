@@ -1,5 +1,6 @@
 import { createRouter } from "./context";
 import { categoryRemovalRoutes, productRemovalRoutes } from "./flows/catalog-removal/routes";
+import { companyArchiveRoutes, sampleDetailRoutes } from "./flows/dispatch-records/routes";
 import { orderFlowRoutes } from "./flows/order-flow/routes";
 import { pointOfSaleRoutes } from "./flows/point-of-sale/routes";
 import { withOperationIds } from "./lib/operation-ids";
@@ -115,9 +116,11 @@ export function createApp() {
   app.route("/v1/reports", reportRoutes);
   app.route("/v1/imports", importRoutes);
   app.route("/v1/companies", companyRoutes);
+  app.route("/v1/companies", companyArchiveRoutes);
   app.route("/v1/projects", projectRoutes);
   app.route("/v1/drillholes", drillholeRoutes);
   app.route("/v1/samples", sampleRoutes);
+  app.route("/v1/samples", sampleDetailRoutes);
   app.route("/v1", sampleBatchRoutes);
   app.route("/v1/dispatches", dispatchRoutes);
 

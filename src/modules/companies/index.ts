@@ -6,4 +6,5 @@ export { depthOf, loadDrillhole } from "./drillholes";
 export { checkVersion, saveEdit } from "./edits";
 export { projectRoutes } from "./project-routes";
 export { loadProject, projectOpenSql } from "./projects";
-export { companyActiveSql, loadCompany } from "./service";
+export { CompanySchema, UpdateCompanySchema } from "./schemas";
+export { archiveCompany, companyActiveSql, loadCompany, updateCompany } from "./service";

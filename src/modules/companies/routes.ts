@@ -1,18 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
-import { ifMatchVersion, versionEtag } from "../../lib/etag";
+import { versionEtag } from "../../lib/etag";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
-import { ifMatchHeader } from "../../lib/schemas";
 import { requestMeta } from "../../middleware/actor";
-import { noOutstandingDispatchSql } from "../dispatches";
-import {
-  CompanyPage,
-  CompanySchema,
-  CreateCompanySchema,
-  ListCompaniesQuery,
-  toCompanyView,
-  UpdateCompanySchema,
-} from "./schemas";
+import { CompanyPage, CompanySchema, CreateCompanySchema, ListCompaniesQuery, toCompanyView } from "./schemas";
 import * as companies from "./service";
 
 const tags = ["Companies"];
@@ -62,55 +53,6 @@ companyRoutes.openapi(
   }),
   async (c) => {
     const company = toCompanyView(await companies.loadCompany(c.get("db"), c.req.valid("param").id));
-    c.header("ETag", versionEtag(company.version));
-    return c.json(company, 200);
-  },
-);
-
-companyRoutes.openapi(
-  createRoute({
-    method: "patch",
-    path: "/{id}",
-    tags,
-    summary: "Edit a company; `active: false` archives it, `true` restores it",
-    security: bearerSecurity,
-    request: { params, headers: ifMatchHeader, body: jsonBody(UpdateCompanySchema) },
-    responses: { 200: jsonContent(CompanySchema, "The company"), ...problems(404, 409, 412) },
-  }),
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const company = await companies.updateCompany(
-      c.get("db"),
-      id,
-      c.req.valid("json"),
-      ifMatchVersion(c.req.header("if-match")),
-      requestMeta(c),
-      noOutstandingDispatchSql({ companyId: id }),
-    );
-    c.header("ETag", versionEtag(company.version));
-    return c.json(company, 200);
-  },
-);
-
-companyRoutes.openapi(
-  createRoute({
-    method: "delete",
-    path: "/{id}",
-    tags,
-    summary: "Archive a company (refused while dispatches to it are outstanding)",
-    security: bearerSecurity,
-    request: { params, headers: ifMatchHeader },
-    responses: { 200: jsonContent(CompanySchema, "The archived company"), ...problems(404, 409, 412) },
-  }),
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const company = await companies.archiveCompany(
-      c.get("db"),
-      id,
-      ifMatchVersion(c.req.header("if-match")),
-      requestMeta(c),
-      noOutstandingDispatchSql({ companyId: id }),
-    );
     c.header("ETag", versionEtag(company.version));
     return c.json(company, 200);
   },

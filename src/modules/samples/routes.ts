@@ -5,17 +5,14 @@ import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../
 import { ifMatchHeader } from "../../lib/schemas";
 import { requestMeta } from "../../middleware/actor";
 import { idempotent } from "../../middleware/idempotency";
-import { sampleHistory } from "../dispatches";
 import { createSampleBatch } from "./batch";
 import {
   CreateSampleBatchSchema,
   CreateSampleSchema,
   ListSamplesQuery,
   SampleBatchResultSchema,
-  SampleDetailSchema,
   SamplePage,
   SampleSchema,
-  toSampleView,
   UpdateSampleSchema,
 } from "./schemas";
 import * as samples from "./service";
@@ -75,25 +72,6 @@ sampleBatchRoutes.openapi(
     responses: { 200: jsonContent(SampleBatchResultSchema, "Per-row results"), ...problems(409) },
   }),
   async (c) => c.json(await createSampleBatch(c.get("db"), c.req.valid("json").samples, requestMeta(c)), 200),
-);
-
-sampleRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/{id}",
-    tags,
-    summary: "A sample with its history of dispatches and returns",
-    security: bearerSecurity,
-    request: { params },
-    responses: { 200: jsonContent(SampleDetailSchema, "The sample"), ...problems(404) },
-  }),
-  async (c) => {
-    const db = c.get("db");
-    const { id } = c.req.valid("param");
-    const [row, history] = await Promise.all([samples.loadSample(db, id), sampleHistory(db, id)]);
-    c.header("ETag", versionEtag(row.version));
-    return c.json({ ...toSampleView(row), history }, 200);
-  },
 );
 
 sampleRoutes.openapi(
