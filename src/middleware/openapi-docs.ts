@@ -17,7 +17,7 @@ const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "options"
 const BODY_METHODS = new Set(["post", "put", "patch"]);
 
 const requestIdParameter = {
-  name: "X-Request-Id",
+  name: "x-request-id",
   in: "header",
   required: false,
   description:

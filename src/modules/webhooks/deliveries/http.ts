@@ -4,7 +4,9 @@
  * an internal address) and gives up after 10 s, body included. Only the first
  * 1 KiB of the answer is read and kept.
  */
-import { signWebhook } from "../verify";
+// The one implementation of Standard Webhooks signing, shared with the published client
+// package, so what the worker signs is what consumers verify.
+import { signWebhook } from "../../../../packages/client/src/verify";
 
 export const TIMEOUT_MS = 10_000;
 const EXCERPT_BYTES = 1024;
