@@ -1,6 +1,7 @@
 import { createRouter } from "./context";
 import { categoryRemovalRoutes, productRemovalRoutes } from "./flows/catalog-removal/routes";
 import { companyArchiveRoutes, sampleDetailRoutes } from "./flows/dispatch-records/routes";
+import { orderRoutes } from "./flows/order-api/routes";
 import { orderFlowRoutes } from "./flows/order-flow/routes";
 import { pointOfSaleRoutes } from "./flows/point-of-sale/routes";
 import { withOperationIds } from "./lib/operation-ids";
@@ -31,7 +32,6 @@ import { importRoutes } from "./modules/imports/routes";
 import { inventoryRoutes } from "./modules/inventory/routes";
 import { invoiceRoutes } from "./modules/invoices/routes";
 import { locationRoutes } from "./modules/locations";
-import { orderRoutes } from "./modules/orders/routes";
 import { stuckOrderRoutes } from "./modules/orders/stuck-routes";
 import { productRoutes } from "./modules/products/routes";
 import { reportRoutes } from "./modules/reports/routes";

@@ -4,12 +4,12 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { invoices, notifications, orders } from "../../src/db/schema";
 import type { FlowView } from "../../src/flows/order-flow/history";
+import { orderFlowSteps } from "../../src/flows/order-flow/steps";
 import { newId } from "../../src/lib/ids";
 import { ensureInvoice } from "../../src/modules/invoices/issue";
-import { placeOrder } from "../../src/modules/orders/checkout";
 import { PAYMENT_EVENT } from "../../src/modules/orders/flow-contract";
 import { startMissingFlows, startOrderFlow } from "../../src/modules/orders/flow-handover";
-import { capturePayment, completePayment } from "../../src/modules/orders/payment";
+import { capturePayment } from "../../src/modules/orders/payment";
 import { systemMeta } from "../../src/modules/orders/store";
 import { type SignedIn, signInAs, userActorOf } from "../support/auth";
 import { flowEnded, keyedOrderId, noFlowYet } from "../support/flows";
@@ -25,6 +25,7 @@ import {
   ledger,
   level,
   pay,
+  placedOrder,
   staffMeta,
   stockedProduct,
 } from "../support/orders";
@@ -107,7 +108,7 @@ describe("the order's workflow", () => {
     const product = await stockedProduct(5, 300);
     const actor = userActorOf(customer);
     // Placed without an instance, so the test can bring the holds' expiry close before the flow reads it.
-    const placed = await placeOrder(
+    const placed = await placedOrder(
       { ...deps(), flow: noFlowYet },
       actor,
       { lines: [{ product_id: product.id, qty: 2 }] },
@@ -163,12 +164,11 @@ describe("the order's workflow", () => {
     // An attempt that died after doing its work (before Workflows stored its result) runs again: nothing twice.
     const payment = paid.body.payments[0];
     expect(payment).toMatchObject({ status: "succeeded" });
-    const again = await completePayment(
-      deps(),
-      order.orderId,
-      { kind: "payment", payment_id: payment?.id ?? "", provider_ref: payment?.provider_ref ?? null },
-      systemMeta("test"),
-    );
+    const again = await orderFlowSteps(env, order.orderId).commit({
+      kind: "payment",
+      payment_id: payment?.id ?? "",
+      provider_ref: payment?.provider_ref ?? null,
+    });
     expect(again).toEqual({ payment_id: payment?.id, result: "paid" });
     await ensureInvoice(db, order.orderId, systemMeta("test"));
 
@@ -259,13 +259,13 @@ describe("orders in flight when the workflow is deployed", () => {
     const actor = userActorOf(customer);
     const staffActor = userActorOf(staff);
     const [pendingProduct, payingProduct] = await Promise.all([stockedProduct(4, 300), stockedProduct(4, 300)]);
-    const pending = await placeOrder(
+    const pending = await placedOrder(
       before,
       actor,
       { lines: [{ product_id: pendingProduct.id, qty: 1 }] },
       staffMeta(actor),
     );
-    const paying = await placeOrder(
+    const paying = await placedOrder(
       before,
       actor,
       { lines: [{ product_id: payingProduct.id, qty: 2 }] },

@@ -125,8 +125,8 @@ describe("POST /v1/invoices (direct sale)", () => {
       lines: [{ product_id: p.id, qty: 1 }],
       payment: { provider: "manual" as const, method: "cash" as const },
     };
-    // Checkout (1), payment claim (2) and payment (3) land; fulfilment (4) hits an outage.
-    const broken = { ...orderDeps(env, db), db: failingBatches((n) => n === 4) };
+    // Checkout (1) and the payment claim (2) land (the workflow commits the payment on its own handle); fulfilment (3) hits an outage.
+    const broken = { ...orderDeps(env, db), db: failingBatches((n) => n === 3) };
     await expect(sellDirect(broken, actor, input, k, staffMeta(actor))).rejects.toThrow("D1 unavailable");
     expect(await level(p.id)).toMatchObject({ on_hand: 3 });
     const invoice = await sellDirect(orderDeps(env, db), actor, input, k, staffMeta(actor));

@@ -5,10 +5,11 @@ import type { Actor } from "../../src/context";
 import type { Database } from "../../src/db/client";
 import { events } from "../../src/db/schema";
 import type { InventoryDO } from "../../src/durable/inventory/object";
+import type { OrderDetail } from "../../src/flows/order-api/detail";
 import { runOrderPipelineForEvent } from "../../src/flows/order-pipeline";
 import { newId } from "../../src/lib/ids";
 import type { RequestMeta } from "../../src/modules/audit/service";
-import type { OrderDetail } from "../../src/modules/orders/schemas";
+import { placeOrder } from "../../src/modules/orders/checkout";
 import { orderDeps } from "../../src/modules/orders/store";
 import type { PaymentProvider } from "../../src/modules/payments/provider";
 import { stockObject } from "../../src/modules/stock";
@@ -48,6 +49,13 @@ export const key = () => crypto.randomUUID();
 export interface Line {
   product_id: string;
   qty: number;
+}
+
+/** Checks out through the service (no HTTP) and returns the order it created. */
+export async function placedOrder(...args: Parameters<typeof placeOrder>) {
+  const placed = await placeOrder(...args);
+  if (placed.kind !== "created") throw new Error(`expected a new order, got the existing ${placed.orderId}`);
+  return placed.order;
 }
 
 export function checkout(token: string, body: Record<string, unknown>, idempotencyKey = key()) {

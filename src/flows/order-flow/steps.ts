@@ -11,6 +11,7 @@ import { flushOutbox, latestEventOf } from "../../modules/events";
 import { ensureInvoice } from "../../modules/invoices";
 import { recordOrderNotification } from "../../modules/notifications";
 import {
+  type AlsoWhenPaid,
   type CapturedPayment,
   type CommitOutcome,
   capturePayment,
@@ -22,6 +23,7 @@ import {
   orderDeps,
   systemMeta,
 } from "../../modules/orders";
+import { markPurchasesVerified } from "../../modules/reviews";
 
 export interface OrderFlowSteps {
   start(): Promise<FlowStart | null>;
@@ -31,6 +33,9 @@ export interface OrderFlowSteps {
   issueInvoice(): Promise<string | null>;
   notify(type: "order.created" | "order.paid"): Promise<void>;
 }
+
+/** A paying customer's reviews of what they bought get the verified-purchase badge with the payment. */
+const verifyReviews: AlsoWhenPaid = (db, sale) => [markPurchasesVerified(db, sale.customerId, sale.productIds)];
 
 export function orderFlowSteps(env: Env, orderId: string): OrderFlowSteps {
   const db = createDb(env.DB);
@@ -60,7 +65,7 @@ export function orderFlowSteps(env: Env, orderId: string): OrderFlowSteps {
         return (await findOrder(db, orderId))?.status === "pending" ? "declined" : "over";
       }
     },
-    commit: (payment) => publishing(completePayment(deps, orderId, payment, meta)),
+    commit: (payment) => publishing(completePayment(deps, orderId, payment, meta, verifyReviews)),
     expire: () => publishing(expireOrder(deps, orderId)),
     async issueInvoice() {
       const invoice = await publishing(ensureInvoice(db, orderId, meta));

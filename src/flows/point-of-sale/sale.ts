@@ -38,9 +38,12 @@ export async function sellDirect(
   if (!orderId) {
     try {
       const { payment: _payment, ...checkout } = input;
-      orderId = (
-        await placeOrder(deps, actor, checkout, meta, { source: "direct_sale", saleKey, captureMode: "manual" })
-      ).id;
+      const placed = await placeOrder(deps, actor, checkout, meta, {
+        source: "direct_sale",
+        saleKey,
+        captureMode: "manual",
+      });
+      orderId = placed.kind === "created" ? placed.order.id : placed.orderId;
     } catch (err) {
       // A twin created the sale first (its holds were released): carry on with that one.
       const twin = isDuplicateSaleKey(err) ? await findOrderBySaleKey(deps.db, saleKey) : undefined;

@@ -3,4 +3,4 @@ export { escapeHtml } from "./html";
 export { ensureInvoice } from "./issue";
 export { bumpCounter, numberSql, sequenceSql } from "./numbering";
 export { invoiceQueries, invoiceViews } from "./queries";
-export { type InvoiceDetail, InvoiceDetailSchema } from "./schemas";
+export { type InvoiceDetail, InvoiceDetailSchema, OrderInvoiceSchema } from "./schemas";

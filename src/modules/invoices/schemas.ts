@@ -77,3 +77,15 @@ export const ListInvoicesQuery = pageQuery.extend({
 });
 
 export const VoidInvoiceSchema = z.strictObject({ reason: z.string().trim().min(1).max(500) }).openapi("VoidInvoice");
+
+/** What an order's detail shows of each of its invoices (`invoiceViews`). */
+export const OrderInvoiceSchema = z
+  .object({
+    id: z.string(),
+    number: z.string(),
+    status: z.enum(INVOICE_STATUSES),
+    total: z.number().int(),
+    issued_at: z.string(),
+    credit_notes: z.array(z.object({ id: z.string(), number: z.string(), total: z.number().int() })),
+  })
+  .openapi("OrderInvoice");

@@ -10,7 +10,6 @@ import { salesRollup } from "../reports";
 import { getSettings } from "../settings";
 import type { CapturedPayment } from "./flow-contract";
 import { endPaymentWait } from "./flow-handover";
-import { getOrderDetail } from "./reads";
 import { planFullRefund, refundStatements } from "./refund-plan";
 import { settleCancellation } from "./settle";
 import {
@@ -98,7 +97,6 @@ export async function cancelOrder(
   await settleCancellation(deps, orderId, { strict: false, actorId: actor.id });
   // A pending order's flow is waiting for its payment: it ends now rather than at the expiry.
   if (order.status === "pending") await endPaymentWait(deps.flow, orderId);
-  return getOrderDetail(deps, orderId, actor);
 }
 
 /**

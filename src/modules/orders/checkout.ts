@@ -31,8 +31,7 @@ import { startOrderFlow } from "./flow-handover";
 import { holdId, releaseHolds, reserveLines, shortageError } from "./holds";
 import { priceLines } from "./lines";
 import { orderTotals } from "./money";
-import { getOrderDetail } from "./reads";
-import type { CheckoutInput, OrderDetail } from "./schemas";
+import type { CheckoutInput, OrderCore } from "./schemas";
 import { findOrder, isCustomer, type LineRow, type OrderDeps, type OrderRow } from "./store";
 import { orderEventData, toLineView, toOrderView } from "./views";
 
@@ -45,13 +44,19 @@ export interface PlaceOrderOptions {
   orderId?: string;
 }
 
+/**
+ * A checkout's answer: the new order as written (no read needed), or, for a keyed retry
+ * whose first run had already committed, the id of that order to read.
+ */
+export type PlacedOrder = { kind: "created"; order: OrderCore } | { kind: "existing"; orderId: string };
+
 export async function placeOrder(
   deps: OrderDeps,
   actor: Actor,
   input: CheckoutInput,
   meta: RequestMeta,
   options: PlaceOrderOptions = { source: "checkout" },
-): Promise<OrderDetail> {
+): Promise<PlacedOrder> {
   const { db } = deps;
   if (input.capture !== undefined && isCustomer(actor)) {
     throw forbidden("Customers cannot choose how their order's payment is captured.");
@@ -122,7 +127,7 @@ export async function placeOrder(
   } catch (err) {
     // A keyed retry whose first run committed: its order id is taken (and holds these very
     // holds, which reserving again only replayed), so answer with that order.
-    if (options.orderId && (await findOrder(db, orderId))) return getOrderDetail(deps, orderId, actor);
+    if (options.orderId && (await findOrder(db, orderId))) return { kind: "existing", orderId };
     await releaseHolds(
       deps.objects,
       await Promise.all(
@@ -134,7 +139,7 @@ export async function placeOrder(
   }
   await startOrderFlow(deps.flow, orderId);
 
-  return {
+  const created: OrderCore = {
     ...toOrderView(order),
     lines: lines.map(toLineView),
     status_history: [
@@ -156,9 +161,8 @@ export async function placeOrder(
     })),
     payments: [],
     refunds: [],
-    invoices: [],
-    returns: [],
   };
+  return { kind: "created", order: created };
 }
 
 function orderStatements(

@@ -12,7 +12,6 @@ import { type LineAllocation, orderLines } from "../../db/schema";
 import { badRequest, conflict, invalidTransition } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
-import { getOrderDetail } from "./reads";
 import { findOrder, type LineRow, loadOrder, type OrderDeps } from "./store";
 import { assertTransition, transitionStatements } from "./transitions";
 
@@ -111,5 +110,4 @@ export async function fulfilOrder(
     const current = await findOrder(deps.db, orderId);
     throw invalidTransition(`The order changed meanwhile (it is now ${current?.status}); fetch it and retry.`);
   }
-  return getOrderDetail(deps, orderId, actor);
 }

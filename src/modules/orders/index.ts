@@ -1,4 +1,5 @@
 export { expireOrder } from "./cancel";
+export type { PlacedOrder } from "./checkout";
 export {
   type CapturedPayment,
   COMMIT_STEP,
@@ -10,11 +11,24 @@ export {
 } from "./flow-contract";
 export { startMissingFlows } from "./flow-handover";
 export { type FlowStart, markFlowStarted } from "./flow-start";
-export { capturePayment, completePayment } from "./payment";
+export { type AlsoWhenPaid, capturePayment, completePayment } from "./payment";
 export { hasPurchased } from "./purchases";
+export { orderDetailQueries, toOrderCore } from "./reads";
 export { refundOrder } from "./refund";
-export { AddressSchema, OrderLineInput, OrderLineSchema } from "./schemas";
-export { cancelOrder, fulfilOrder, payOrder, placeOrder } from "./service";
+export {
+  AddressSchema,
+  CheckoutSchema,
+  FulfilSchema,
+  ListOrdersQuery,
+  OrderCoreSchema,
+  OrderLineInput,
+  OrderLineSchema,
+  OrderPage,
+  PatchOrderSchema,
+  ReasonSchema,
+  RefundSchema,
+} from "./schemas";
+export { cancelOrder, fulfilOrder, listOrders, payOrder, placeOrder, updateOrderNotes } from "./service";
 export { settleCancellation, settleRefund } from "./settle";
 export {
   findOrder,
@@ -29,3 +43,4 @@ export {
   orderDeps,
   systemMeta,
 } from "./store";
+export { resumeStuckOrder } from "./stuck";

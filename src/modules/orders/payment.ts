@@ -21,7 +21,7 @@
 
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { isGuardFailure, runBatch } from "../../db/batch";
+import { isGuardFailure, runBatch, type Statement } from "../../db/batch";
 import { orderLines, payments } from "../../db/schema";
 import { AppError, conflict } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -30,14 +30,12 @@ import type { RequestMeta } from "../audit";
 import { fulfillingLocationIds } from "../locations";
 import { type PaymentInput, type PaymentProvider, providerFor, splitPaymentInput } from "../payments";
 import { paidRollups } from "../reports";
-import { markPurchasesVerified } from "../reviews";
 import { getSettings } from "../settings";
 import type { CapturedPayment, CommitOutcome } from "./flow-contract";
 import { handOverPayment } from "./flow-handover";
 import { shortageError } from "./holds";
 import { abandonPayment, declinePayment, lostRace, type PaymentRow } from "./payment-outcomes";
 import { commitLine, type Secured, secureLine } from "./payment-stock";
-import { getOrderDetail } from "./reads";
 import { findOrder, type LineRow, linesOf, loadOrder, type OrderDeps, type OrderRow } from "./store";
 import { assertTransition, transitionStatements } from "./transitions";
 
@@ -53,7 +51,6 @@ export async function payOrder(
 ) {
   const payment = await capturePayment(deps, orderId, input, actor, meta, paymentId);
   throwUnlessPaid(orderId, await handOverPayment(deps.flow, orderId, payment));
-  return getOrderDetail(deps, orderId, actor);
 }
 
 /** The request's answer to the flow's outcome; no outcome yet (the flow is retrying) answers the order as it stands. */
@@ -189,11 +186,19 @@ async function settledOutcome(deps: OrderDeps, orderId: string, paymentId: strin
  * part is idempotent by ids derived from the payment, so the step may run any number
  * of times; an outcome already recorded (paid, declined, cancelled) is answered as is.
  */
+/**
+ * What another module writes in the same batch as a payment's success, given the paying
+ * customer and the products bought (e.g. reviews earning their verified-purchase badge);
+ * the flow that completes payments hands it in, so orders need not know those modules.
+ */
+export type AlsoWhenPaid = (db: OrderDeps["db"], sale: { customerId: string; productIds: string[] }) => Statement[];
+
 export async function completePayment(
   deps: OrderDeps,
   orderId: string,
   captured: CapturedPayment,
   meta: RequestMeta,
+  alsoWhenPaid: AlsoWhenPaid,
 ): Promise<CommitOutcome> {
   const [order, [payment]] = await Promise.all([
     findOrder(deps.db, orderId),
@@ -205,7 +210,12 @@ export async function completePayment(
   const provider = deps.payments[payment.provider];
   if (!provider) throw new Error(`payment provider ${payment.provider} is not configured`);
   try {
-    return await commitClaimed(deps, order, await linesOf(deps.db, orderId), payment, provider, captured, meta);
+    return await commitClaimed(
+      deps,
+      { order, lines: await linesOf(deps.db, orderId), payment, provider, captured },
+      meta,
+      alsoWhenPaid,
+    );
   } catch (err) {
     // 409s are outcomes written meanwhile (a decline, a lost race): report what stands.
     if (err instanceof AppError && err.status === 409) return settledOutcome(deps, orderId, captured.payment_id);
@@ -213,14 +223,19 @@ export async function completePayment(
   }
 }
 
+interface Claimed {
+  order: OrderRow;
+  lines: LineRow[];
+  payment: PaymentRow;
+  provider: PaymentProvider;
+  captured: CapturedPayment;
+}
+
 async function commitClaimed(
   deps: OrderDeps,
-  order: OrderRow,
-  lines: LineRow[],
-  payment: PaymentRow,
-  provider: PaymentProvider,
-  captured: CapturedPayment,
+  { order, lines, payment, provider, captured }: Claimed,
   meta: RequestMeta,
+  alsoWhenPaid: AlsoWhenPaid,
 ): Promise<CommitOutcome> {
   const cancelled = async (outcome: Secured[], providerRef: string | null): Promise<CommitOutcome> => ({
     payment_id: payment.id,
@@ -278,11 +293,7 @@ async function commitClaimed(
   statements.push(...soldFrom(deps.db, order.id, committed));
   if (order.customerId) {
     statements.push(
-      markPurchasesVerified(
-        deps.db,
-        order.customerId,
-        lines.map((l) => l.productId),
-      ),
+      ...alsoWhenPaid(deps.db, { customerId: order.customerId, productIds: lines.map((l) => l.productId) }),
     );
   }
   try {

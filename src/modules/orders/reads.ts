@@ -1,14 +1,13 @@
 import { and, asc, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import type { BatchResponse } from "drizzle-orm/batch";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
 import { type OrderStatus, orderStatusHistory, orders, payments, refundLines, refunds } from "../../db/schema";
 import type { Reservation } from "../../durable/inventory/types";
 import { decodeCursor, toPage } from "../../lib/pagination";
-import { invoiceQueries, invoiceViews } from "../invoices";
-import { returnSummariesQuery, toReturnSummaries } from "../returns";
 import { stockObject } from "../stock";
 import { holdId } from "./holds";
-import type { OrderDetail } from "./schemas";
+import type { OrderCore } from "./schemas";
 import {
   assertVisible,
   isCustomer,
@@ -20,7 +19,7 @@ import {
 } from "./store";
 import { toLineView, toOrderViewFor } from "./views";
 
-type ReservationView = OrderDetail["reservations"][number];
+type ReservationView = OrderCore["reservations"][number];
 
 function reservationView(line: LineRow, reservation: Reservation): ReservationView {
   return {
@@ -60,32 +59,34 @@ async function reservationStates(deps: OrderDeps, order: OrderRow, lines: LineRo
   );
 }
 
-export async function getOrderDetail(deps: OrderDeps, id: string, actor: Actor | null): Promise<OrderDetail> {
-  const { db } = deps;
-  // Everything the answer shows, in one round trip; the visibility check runs on the
-  // order row before any of it is used.
-  const [orderRows, lines, history, paymentRows, refundRows, refundLineRows, returnRows, invoiceRows, noteRows] =
-    await db.batch([
-      orderQuery(db, id),
-      linesQuery(db, id),
-      db
-        .select()
-        .from(orderStatusHistory)
-        .where(eq(orderStatusHistory.orderId, id))
-        .orderBy(asc(orderStatusHistory.seq)),
-      db.select().from(payments).where(eq(payments.orderId, id)).orderBy(asc(payments.createdAt), asc(payments.id)),
-      db.select().from(refunds).where(eq(refunds.orderId, id)).orderBy(asc(refunds.createdAt), asc(refunds.id)),
-      db
-        .select({ line: refundLines })
-        .from(refundLines)
-        .innerJoin(refunds, eq(refunds.id, refundLines.refundId))
-        .where(eq(refunds.orderId, id)),
-      returnSummariesQuery(db, id),
-      ...invoiceQueries(db, id),
-    ]);
+/**
+ * The order's own part of its detail page, as queries for the caller's batch: the order
+ * (first, so its visibility is checked before anything else is used), lines, status
+ * history, payments, refunds and refund lines. The order detail flow adds the invoices
+ * and returns to the same batch, so the page is one round trip.
+ */
+export function orderDetailQueries(db: Database, id: string) {
+  return [
+    orderQuery(db, id),
+    linesQuery(db, id),
+    db.select().from(orderStatusHistory).where(eq(orderStatusHistory.orderId, id)).orderBy(asc(orderStatusHistory.seq)),
+    db.select().from(payments).where(eq(payments.orderId, id)).orderBy(asc(payments.createdAt), asc(payments.id)),
+    db.select().from(refunds).where(eq(refunds.orderId, id)).orderBy(asc(refunds.createdAt), asc(refunds.id)),
+    db
+      .select({ line: refundLines })
+      .from(refundLines)
+      .innerJoin(refunds, eq(refunds.id, refundLines.refundId))
+      .where(eq(refunds.orderId, id)),
+  ] as const;
+}
+
+export type OrderDetailRows = BatchResponse<ReturnType<typeof orderDetailQueries>>;
+
+/** The order's part of its detail from the rows `orderDetailQueries` read, with its holds asked of the stock objects. */
+export async function toOrderCore(deps: OrderDeps, actor: Actor | null, rows: OrderDetailRows): Promise<OrderCore> {
+  const [orderRows, lines, history, paymentRows, refundRows, refundLineRows] = rows;
   const order = orderRows[0];
   assertVisible(actor, order);
-  const invoiceList = invoiceViews(invoiceRows, noteRows);
   return {
     ...toOrderViewFor(actor, order),
     lines: lines.map(toLineView),
@@ -131,8 +132,6 @@ export async function getOrderDetail(deps: OrderDeps, id: string, actor: Actor |
         .map(({ line }) => ({ product_id: line.productId, qty: line.qty, restock: line.restock, amount: line.amount })),
       created_at: r.createdAt,
     })),
-    invoices: invoiceList,
-    returns: toReturnSummaries(returnRows),
   };
 }
 

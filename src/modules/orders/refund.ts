@@ -7,7 +7,6 @@ import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
 import { getSettings } from "../settings";
-import { getOrderDetail } from "./reads";
 import { planRefund, refundStatements } from "./refund-plan";
 import type { RefundInput } from "./schemas";
 import { settleRefund } from "./settle";
@@ -101,5 +100,4 @@ export async function refundOrder(
     }
   }
   await settleRefund(deps, refundId, { strict: false, actorId: actor.id });
-  return getOrderDetail(deps, orderId, actor);
 }

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CAPTURE_MODES, ORDER_SOURCES, ORDER_STATUSES, RETURN_STATUSES } from "../../db/schema";
+import { CAPTURE_MODES, ORDER_SOURCES, ORDER_STATUSES } from "../../db/schema";
 import { pageQuery, pageSchema } from "../../lib/pagination";
 import { AddressSchema } from "../../lib/schemas";
 import { PaymentSchema } from "../payments";
@@ -178,7 +178,8 @@ const RefundViewSchema = z
   })
   .openapi("OrderRefund");
 
-export const OrderDetailSchema = OrderSchema.extend({
+/** The order's own part of its detail; the order detail flow adds its invoices and returns (`OrderDetail`). */
+export const OrderCoreSchema = OrderSchema.extend({
   lines: z.array(OrderLineSchema),
   status_history: z.array(
     z.object({
@@ -203,26 +204,6 @@ export const OrderDetailSchema = OrderSchema.extend({
     .openapi({ description: "Read from the stock objects: the hold (or sale) behind each line." }),
   payments: z.array(PaymentSchema),
   refunds: z.array(RefundViewSchema),
-  invoices: z.array(
-    z.object({
-      id: z.string(),
-      number: z.string(),
-      status: z.enum(["issued", "void"]),
-      total: z.number().int(),
-      issued_at: z.string(),
-      credit_notes: z.array(z.object({ id: z.string(), number: z.string(), total: z.number().int() })),
-    }),
-  ),
-  returns: z
-    .array(
-      z.object({
-        id: z.string(),
-        status: z.enum(RETURN_STATUSES),
-        refund_id: z.string().nullable(),
-        created_at: z.string(),
-      }),
-    )
-    .openapi({ description: "The order's returns (`/v1/returns/{id}` has each one's lines)." }),
-}).openapi("OrderDetail");
+});
 
-export type OrderDetail = z.infer<typeof OrderDetailSchema>;
+export type OrderCore = z.infer<typeof OrderCoreSchema>;

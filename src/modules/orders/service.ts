@@ -24,14 +24,13 @@ import { preconditionFailed } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { orderGuard } from "./guard";
-import { getOrderDetail } from "./reads";
 import { loadOrder, type OrderDeps } from "./store";
 
 export { cancelOrder, expireOrder } from "./cancel";
 export { placeOrder } from "./checkout";
 export { fulfilOrder } from "./fulfilment";
 export { payOrder } from "./payment";
-export { getOrderDetail, listOrders } from "./reads";
+export { listOrders } from "./reads";
 export { refundOrder } from "./refund";
 
 /** The goods left: `processing → completed`. */
@@ -72,5 +71,4 @@ export async function updateOrderNotes(
     if (isGuardFailure(err)) throw preconditionFailed();
     throw err;
   }
-  return getOrderDetail(deps, orderId, meta.actor);
 }

@@ -1,12 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
-import { bearerSecurity, idParam, jsonContent, problems } from "../../lib/openapi";
-import { actorOf } from "../../middleware/actor";
+import { bearerSecurity, jsonContent, problems } from "../../lib/openapi";
 import { FLOW_STATUSES } from "./flow-contract";
-import { getOrderDetail } from "./reads";
-import { OrderDetailSchema } from "./schemas";
 import { orderDeps } from "./store";
-import { listStuckOrders, resumeStuckOrder } from "./stuck";
+import { listStuckOrders } from "./stuck";
 
 const tags = ["Orders"];
 
@@ -48,23 +45,4 @@ stuckOrderRoutes.openapi(
     },
   }),
   async (c) => c.json(await listStuckOrders(orderDeps(c.env, c.get("db"))), 200),
-);
-
-stuckOrderRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/{id}/resume-payment",
-    tags,
-    summary:
-      "Finish a stuck payment now (restarting the order's workflow if it ended): it completes, or the order is cancelled and refunded",
-    security: bearerSecurity,
-    request: { params: idParam("Order id (`ord_…`)") },
-    responses: { 200: jsonContent(OrderDetailSchema, "The order afterwards"), ...problems(404, 409, 503) },
-  }),
-  async (c) => {
-    const deps = orderDeps(c.env, c.get("db"));
-    const { id } = c.req.valid("param");
-    await resumeStuckOrder(deps, id);
-    return c.json(await getOrderDetail(deps, id, actorOf(c)), 200);
-  },
 );

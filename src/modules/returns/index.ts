@@ -1,2 +1,3 @@
 export { returnSummariesQuery, toReturnSummaries } from "./reads";
 export { moveReceivedStock } from "./receive";
+export { OrderReturnSchema } from "./schemas";

@@ -137,3 +137,13 @@ export type ReturnView = z.infer<typeof ReturnSchema>;
 
 export const ReturnPage = pageSchema(ReturnSchema).openapi("ReturnPage");
 export const ReturnList = z.object({ data: z.array(ReturnSchema) }).openapi("OrderReturns");
+
+/** What an order's detail shows of each of its returns (`toReturnSummaries`). */
+export const OrderReturnSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(RETURN_STATUSES),
+    refund_id: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("OrderReturn");

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { OrderDetail } from "../../../src/modules/orders/schemas";
+import type { OrderDetail } from "../../../src/flows/order-api/detail";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { act, checkout, getOrder, pay, stockedProduct } from "../../support/orders";

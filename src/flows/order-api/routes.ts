@@ -4,19 +4,26 @@ import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf, requestMeta } from "../../middleware/actor";
 import { idempotent, keyedId } from "../../middleware/idempotency";
-import { PaymentInputSchema } from "../payments";
 import {
   CheckoutSchema,
+  cancelOrder,
   FulfilSchema,
+  fulfilOrder,
   ListOrdersQuery,
-  OrderDetailSchema,
+  listOrders,
   OrderPage,
+  orderDeps,
   PatchOrderSchema,
+  payOrder,
+  placeOrder,
   ReasonSchema,
   RefundSchema,
-} from "./schemas";
-import * as orders from "./service";
-import { orderDeps } from "./store";
+  refundOrder,
+  resumeStuckOrder,
+  updateOrderNotes,
+} from "../../modules/orders";
+import { PaymentInputSchema } from "../../modules/payments";
+import { OrderDetailSchema, orderDetail } from "./detail";
 
 const tags = ["Orders"];
 const params = idParam("Order id (`ord_…`)");
@@ -45,16 +52,17 @@ orderRoutes.openapi(
     responses: { 201: detail("The pending order"), ...problems(409, 503) },
   }),
   async (c) => {
-    const order = await orders.placeOrder(
-      orderDeps(c.env, c.get("db")),
-      actorOf(c),
-      c.req.valid("json"),
-      requestMeta(c),
-      {
-        source: "checkout",
-        orderId: await keyedId(c, "ord"),
-      },
-    );
+    const deps = orderDeps(c.env, c.get("db"));
+    const actor = actorOf(c);
+    const placed = await placeOrder(deps, actor, c.req.valid("json"), requestMeta(c), {
+      source: "checkout",
+      orderId: await keyedId(c, "ord"),
+    });
+    // A new order has no invoices or returns yet, so its answer needs no read.
+    const order =
+      placed.kind === "created"
+        ? { ...placed.order, invoices: [], returns: [] }
+        : await orderDetail(deps, placed.orderId, actor);
     c.header("Location", `/v1/orders/${order.id}`);
     c.header("ETag", versionEtag(order.version));
     return c.json(order, 201);
@@ -71,7 +79,7 @@ orderRoutes.openapi(
     request: { query: ListOrdersQuery },
     responses: { 200: jsonContent(OrderPage, "A page of orders"), ...problems() },
   }),
-  async (c) => c.json(await orders.listOrders(c.get("db"), actorOf(c), c.req.valid("query")), 200),
+  async (c) => c.json(await listOrders(c.get("db"), actorOf(c), c.req.valid("query")), 200),
 );
 
 orderRoutes.openapi(
@@ -85,7 +93,7 @@ orderRoutes.openapi(
     responses: { 200: detail("The order"), ...problems(404) },
   }),
   async (c) => {
-    const order = await orders.getOrderDetail(orderDeps(c.env, c.get("db")), c.req.valid("param").id, actorOf(c));
+    const order = await orderDetail(orderDeps(c.env, c.get("db")), c.req.valid("param").id, actorOf(c));
     c.header("ETag", versionEtag(order.version));
     return c.json(order, 200);
   },
@@ -106,13 +114,11 @@ orderRoutes.openapi(
     responses: { 200: detail("The order"), ...problems(404, 412) },
   }),
   async (c) => {
-    const order = await orders.updateOrderNotes(
-      orderDeps(c.env, c.get("db")),
-      c.req.valid("param").id,
-      c.req.valid("json"),
-      ifMatchVersion(c.req.header("if-match")),
-      requestMeta(c),
-    );
+    const deps = orderDeps(c.env, c.get("db"));
+    const { id } = c.req.valid("param");
+    const meta = requestMeta(c);
+    await updateOrderNotes(deps, id, c.req.valid("json"), ifMatchVersion(c.req.header("if-match")), meta);
+    const order = await orderDetail(deps, id, meta.actor);
     c.header("ETag", versionEtag(order.version));
     return c.json(order, 200);
   },
@@ -131,18 +137,13 @@ orderRoutes.openapi(
     request: { params, headers: idempotencyKey(false), body: jsonBody(PaymentInputSchema) },
     responses: { 200: detail("The paid order"), ...problems(404, 409) },
   }),
-  async (c) =>
-    c.json(
-      await orders.payOrder(
-        orderDeps(c.env, c.get("db")),
-        c.req.valid("param").id,
-        c.req.valid("json"),
-        actorOf(c),
-        requestMeta(c),
-        await keyedId(c, "pay"),
-      ),
-      200,
-    ),
+  async (c) => {
+    const deps = orderDeps(c.env, c.get("db"));
+    const { id } = c.req.valid("param");
+    const actor = actorOf(c);
+    await payOrder(deps, id, c.req.valid("json"), actor, requestMeta(c), await keyedId(c, "pay"));
+    return c.json(await orderDetail(deps, id, actor), 200);
+  },
 );
 
 orderRoutes.openapi(
@@ -160,17 +161,13 @@ orderRoutes.openapi(
     },
     responses: { 200: detail("The order, completed when nothing is left to fulfil"), ...problems(404, 409) },
   }),
-  async (c) =>
-    c.json(
-      await orders.fulfilOrder(
-        orderDeps(c.env, c.get("db")),
-        c.req.valid("param").id,
-        c.req.valid("json") ?? {},
-        actorOf(c),
-        requestMeta(c),
-      ),
-      200,
-    ),
+  async (c) => {
+    const deps = orderDeps(c.env, c.get("db"));
+    const { id } = c.req.valid("param");
+    const actor = actorOf(c);
+    await fulfilOrder(deps, id, c.req.valid("json") ?? {}, actor, requestMeta(c));
+    return c.json(await orderDetail(deps, id, actor), 200);
+  },
 );
 
 orderRoutes.openapi(
@@ -184,17 +181,13 @@ orderRoutes.openapi(
     request: { params, headers: idempotencyKey(false), body: optionalReason },
     responses: { 200: detail("The cancelled order"), ...problems(404, 409) },
   }),
-  async (c) =>
-    c.json(
-      await orders.cancelOrder(
-        orderDeps(c.env, c.get("db")),
-        c.req.valid("param").id,
-        actorOf(c),
-        c.req.valid("json").reason,
-        requestMeta(c),
-      ),
-      200,
-    ),
+  async (c) => {
+    const deps = orderDeps(c.env, c.get("db"));
+    const { id } = c.req.valid("param");
+    const actor = actorOf(c);
+    await cancelOrder(deps, id, actor, c.req.valid("json").reason, requestMeta(c));
+    return c.json(await orderDetail(deps, id, actor), 200);
+  },
 );
 
 orderRoutes.openapi(
@@ -208,16 +201,30 @@ orderRoutes.openapi(
     request: { params, headers: idempotencyKey(true), body: jsonBody(RefundSchema) },
     responses: { 200: detail("The order after the refund"), ...problems(404, 409) },
   }),
-  async (c) =>
-    c.json(
-      await orders.refundOrder(
-        orderDeps(c.env, c.get("db")),
-        c.req.valid("param").id,
-        c.req.valid("json"),
-        actorOf(c),
-        requestMeta(c),
-        { refundId: await keyedId(c, "rfd") },
-      ),
-      200,
-    ),
+  async (c) => {
+    const deps = orderDeps(c.env, c.get("db"));
+    const { id } = c.req.valid("param");
+    const actor = actorOf(c);
+    await refundOrder(deps, id, c.req.valid("json"), actor, requestMeta(c), { refundId: await keyedId(c, "rfd") });
+    return c.json(await orderDetail(deps, id, actor), 200);
+  },
+);
+
+orderRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/resume-payment",
+    tags,
+    summary:
+      "Finish a stuck payment now (restarting the order's workflow if it ended): it completes, or the order is cancelled and refunded",
+    security: bearerSecurity,
+    request: { params },
+    responses: { 200: jsonContent(OrderDetailSchema, "The order afterwards"), ...problems(404, 409, 503) },
+  }),
+  async (c) => {
+    const deps = orderDeps(c.env, c.get("db"));
+    const { id } = c.req.valid("param");
+    await resumeStuckOrder(deps, id);
+    return c.json(await orderDetail(deps, id, actorOf(c)), 200);
+  },
 );
