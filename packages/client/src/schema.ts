@@ -1087,23 +1087,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/orders/{id}/resume-payment": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Finish a stuck payment now (restarting the order's workflow if it ended): it completes, or the order is cancelled and refunded */
-        post: operations["resumePaymentOrder"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/orders/{id}/flow": {
         parameters: {
             query?: never;
@@ -1225,6 +1208,23 @@ export interface paths {
         put?: never;
         /** Refund lines of a completed order, restocking those asked for */
         post: operations["refundOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/resume-payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish a stuck payment now (restarting the order's workflow if it ended): it completes, or the order is cancelled and refunded */
+        post: operations["resumePaymentOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5382,6 +5382,32 @@ export interface components {
             /** @description The instance ended without finishing the payment; resolve it with `resume-payment`. */
             left_to_staff: boolean;
         };
+        OrderFlow: {
+            order_id: string;
+            /**
+             * @description The instance's status from the Workflows API (`not_started`: not created yet).
+             * @enum {string}
+             */
+            status: "queued" | "running" | "paused" | "errored" | "terminated" | "complete" | "waiting" | "waitingForPause" | "rollingBack" | "unknown" | "not_started";
+            error: string | null;
+            /** @description What the flow ended with, e.g. `{ outcome: "paid" }`. */
+            output?: unknown;
+            steps: components["schemas"]["OrderFlowStep"][];
+        };
+        OrderFlowStep: {
+            /** @description The step's name with its occurrence, e.g. `commit-stock-1`. */
+            name: string;
+            /** @enum {string} */
+            kind: "do" | "wait" | "sleep";
+            /** @enum {string} */
+            status: "running" | "complete" | "errored" | "waiting" | "timed_out";
+            /** @description Attempts of a `do` step so far (retries included). */
+            attempts: number;
+            started_at: string;
+            ended_at: string | null;
+            /** @description The last failed attempt's error, while it matters. */
+            error: string | null;
+        };
         OrderDetail: components["schemas"]["Order"] & {
             lines: components["schemas"]["OrderLine"][];
             status_history: {
@@ -5405,27 +5431,9 @@ export interface components {
             }[];
             payments: components["schemas"]["Payment"][];
             refunds: components["schemas"]["OrderRefund"][];
-            invoices: {
-                id: string;
-                number: string;
-                /** @enum {string} */
-                status: "issued" | "void";
-                total: number;
-                issued_at: string;
-                credit_notes: {
-                    id: string;
-                    number: string;
-                    total: number;
-                }[];
-            }[];
+            invoices: components["schemas"]["OrderInvoice"][];
             /** @description The order's returns (`/v1/returns/{id}` has each one's lines). */
-            returns: {
-                id: string;
-                /** @enum {string} */
-                status: "requested" | "approved" | "rejected" | "received" | "refunded" | "closed";
-                refund_id: string | null;
-                created_at: string;
-            }[];
+            returns: components["schemas"]["OrderReturn"][];
         };
         OrderLine: {
             product_id: string;
@@ -5484,6 +5492,26 @@ export interface components {
             }[];
             created_at: string;
         };
+        OrderInvoice: {
+            id: string;
+            number: string;
+            /** @enum {string} */
+            status: "issued" | "void";
+            total: number;
+            issued_at: string;
+            credit_notes: {
+                id: string;
+                number: string;
+                total: number;
+            }[];
+        };
+        OrderReturn: {
+            id: string;
+            /** @enum {string} */
+            status: "requested" | "approved" | "rejected" | "received" | "refunded" | "closed";
+            refund_id: string | null;
+            created_at: string;
+        };
         Order: {
             id: string;
             /** @enum {string} */
@@ -5519,32 +5547,6 @@ export interface components {
             version: number;
             created_at: string;
             updated_at: string;
-        };
-        OrderFlow: {
-            order_id: string;
-            /**
-             * @description The instance's status from the Workflows API (`not_started`: not created yet).
-             * @enum {string}
-             */
-            status: "queued" | "running" | "paused" | "errored" | "terminated" | "complete" | "waiting" | "waitingForPause" | "rollingBack" | "unknown" | "not_started";
-            error: string | null;
-            /** @description What the flow ended with, e.g. `{ outcome: "paid" }`. */
-            output?: unknown;
-            steps: components["schemas"]["OrderFlowStep"][];
-        };
-        OrderFlowStep: {
-            /** @description The step's name with its occurrence, e.g. `commit-stock-1`. */
-            name: string;
-            /** @enum {string} */
-            kind: "do" | "wait" | "sleep";
-            /** @enum {string} */
-            status: "running" | "complete" | "errored" | "waiting" | "timed_out";
-            /** @description Attempts of a `do` step so far (retries included). */
-            attempts: number;
-            started_at: string;
-            ended_at: string | null;
-            /** @description The last failed attempt's error, while it matters. */
-            error: string | null;
         };
         Checkout: {
             /** @description At most 100 lines; lines naming the same product are merged. */
@@ -14852,133 +14854,6 @@ export interface operations {
             };
         };
     };
-    resumePaymentOrder: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Your id for this request, echoed in the answer and in every log line and problem; one is made up when absent or malformed. */
-                "x-request-id"?: string;
-            };
-            path: {
-                /** @description Order id (`ord_…`) */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The order afterwards */
-            200: {
-                headers: {
-                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrderDetail"];
-                };
-            };
-            /** @description Validation failed */
-            400: {
-                headers: {
-                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller may not do this */
-            403: {
-                headers: {
-                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state */
-            409: {
-                headers: {
-                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is not in a media type the endpoint takes */
-            415: {
-                headers: {
-                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited */
-            429: {
-                headers: {
-                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency is unavailable */
-            503: {
-                headers: {
-                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     getOrderFlow: {
         parameters: {
             query?: never;
@@ -15944,6 +15819,133 @@ export interface operations {
             };
             /** @description Rate limited */
             429: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resumePaymentOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in every log line and problem; one is made up when absent or malformed. */
+                "x-request-id"?: string;
+            };
+            path: {
+                /** @description Order id (`ord_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order afterwards */
+            200: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDetail"];
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in a media type the endpoint takes */
+            415: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
                 headers: {
                     /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
                     "X-Request-Id"?: string;
