@@ -4,7 +4,14 @@ import { flushOutbox } from "../../modules/events";
 import { applyChecked, changeState, endHold, invalid, locationOf, receive, reserve, ship } from "./operations";
 import { writeProjection } from "./projection";
 import { abandonProjection, completeProjection, takeProjectionBatch } from "./projection-batch";
-import { dueHolds, earliestHoldExpiry, insertReservation, reservationOf, transferLine } from "./records";
+import {
+  dueHolds,
+  earliestHoldExpiry,
+  insertReservation,
+  pruneTombstones,
+  reservationOf,
+  transferLine,
+} from "./records";
 import { migrateStorage } from "./schema-versions";
 import { StockStorage } from "./storage";
 import type {
@@ -210,6 +217,7 @@ export class InventoryDO extends DurableObject<Env> {
   /**
    * Gives held units back. Releasing an unknown id leaves a released tombstone, so a
    * reserve delayed past the saga's rollback cannot create a hold nobody will release.
+   * Every refused checkout leaves one, so each new tombstone prunes expired ones.
    */
   async release(input: {
     product_id: string;
@@ -219,6 +227,7 @@ export class InventoryDO extends DurableObject<Env> {
     const result = this.ctx.storage.transactionSync((): ReservationResult => {
       const reservation = reservationOf(this.store, input.reservation_id);
       if (!reservation) {
+        pruneTombstones(this.store, Date.now());
         insertReservation(this.store, {
           id: input.reservation_id,
           orderId: null,

@@ -66,6 +66,25 @@ export function setReservationState(store: StockStorage, id: string, state: Rese
   store.exec("UPDATE reservations SET state = ?, updated_at = ? WHERE id = ?", state, new Date().toISOString(), id);
 }
 
+/*
+ * A tombstone guards against a reserve that arrives after the release meant to undo it (a
+ * delayed RPC, or a checkout retried under its Idempotency-Key, which derives the same hold
+ * ids). Keys live 24 hours, so past 25 hours nothing can still arrive for it.
+ */
+export const TOMBSTONE_KEEP_MS = 25 * 60 * 60 * 1000;
+/** More than one per write, so a backlog shrinks while new tombstones keep coming. */
+const TOMBSTONE_PRUNE_BATCH = 20;
+
+/** Deletes up to a batch of tombstones older than TOMBSTONE_KEEP_MS (their `expires_at` is when they were left). */
+export function pruneTombstones(store: StockStorage, now: number): void {
+  store.exec(
+    `DELETE FROM reservations WHERE id IN (SELECT id FROM reservations
+      WHERE state = 'released' AND qty = 0 AND expires_at < ? ORDER BY expires_at LIMIT ?)`,
+    now - TOMBSTONE_KEEP_MS,
+    TOMBSTONE_PRUNE_BATCH,
+  );
+}
+
 /** Held reservations whose time is up, oldest first. */
 export function dueHolds(store: StockStorage, now: number, limit: number): string[] {
   return store

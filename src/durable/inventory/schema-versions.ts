@@ -123,8 +123,17 @@ const V2_LOCATIONS = [
   )`,
 ];
 
+/**
+ * Version 3: the tombstones a release of an unknown hold leaves (released, nothing held)
+ * are pruned once they are older than their use (records.ts, `pruneTombstones`); this index
+ * finds the old ones without scanning every hold the product ever had.
+ */
+const V3_TOMBSTONES = [
+  "CREATE INDEX reservations_tombstones ON reservations (expires_at) WHERE state = 'released' AND qty = 0",
+];
+
 /** Index i takes an object from version i to version i + 1. */
-const MIGRATIONS: readonly (readonly string[])[] = [V1_SCHEMA, V2_LOCATIONS];
+const MIGRATIONS: readonly (readonly string[])[] = [V1_SCHEMA, V2_LOCATIONS, V3_TOMBSTONES];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 function currentVersion(sql: SqlStorage): number {

@@ -172,4 +172,29 @@ describe("InventoryDO", () => {
     expect(late).toMatchObject({ ok: true, replayed: true, reservation: { state: "released" } });
     expect(await stub.snapshot(productId)).toMatchObject({ reserved: 0 });
   });
+
+  it("prunes tombstones past 25 h on a later release; a younger one still makes a retry a no-op", async () => {
+    const { productId, stub } = stockObject();
+    await receive(stub, productId, 5);
+    const [young, old, next] = [newId("rsv"), newId("rsv"), newId("rsv")];
+    for (const id of [young, old]) await stub.release({ product_id: productId, reservation_id: id, reason: "refused" });
+    const hoursAgo = (h: number) => Date.now() - h * 60 * 60 * 1000;
+    await runInDurableObject(stub, (_: InventoryDO, state) => {
+      const age = "UPDATE reservations SET expires_at = ? WHERE id = ?";
+      state.storage.sql.exec(age, hoursAgo(24), young);
+      state.storage.sql.exec(age, hoursAgo(26), old);
+    });
+
+    await stub.release({ product_id: productId, reservation_id: next, reason: "refused" });
+    expect(await stub.reservation(old)).toBeNull();
+    expect(await stub.reservation(young)).toMatchObject({ state: "released", qty: 0 });
+    expect(await stub.reservation(next)).toMatchObject({ state: "released", qty: 0 });
+
+    // Within the idempotency window a retried release and a late reserve still change nothing.
+    const retried = await stub.release({ product_id: productId, reservation_id: young, reason: "refused" });
+    expect(retried).toMatchObject({ ok: true, replayed: true, reservation: { state: "released" } });
+    const late = await stub.reserve({ product_id: productId, reservation_id: young, qty: 2, ttl_seconds: 60 });
+    expect(late).toMatchObject({ ok: true, replayed: true, reservation: { state: "released" } });
+    expect(await stub.snapshot(productId)).toMatchObject({ on_hand: 5, reserved: 0, version: 1 });
+  });
 });

@@ -58,6 +58,14 @@ async function makeV1Object(productId: string, hold: { id: string; orderId: stri
       t,
       t,
     );
+    // A tombstone two days old: a release of a hold that was never made.
+    sql.exec(
+      "INSERT INTO reservations (id, order_id, qty, state, expires_at, created_at, updated_at) VALUES (?, NULL, 0, 'released', ?, ?, ?)",
+      `rsv_v1tomb${productId.slice(-12)}`,
+      Date.now() - 48 * 60 * 60 * 1000,
+      t,
+      t,
+    );
     // Only the first movement reached D1; the rest and one event are still owed to it.
     sql.exec("INSERT INTO meta (key, value) VALUES ('projected_seq', '1')");
     sql.exec(
@@ -137,5 +145,27 @@ describe("stock object storage versions", () => {
     await evictDurableObject(stub);
     expect(await stub.snapshot(product.id)).toMatchObject({ on_hand: 6, version: 5 });
     expect(await stub.ledger({ limit: 100 })).toHaveLength(5);
+  });
+
+  it("v3 indexes tombstones, and the first release after the upgrade prunes the old ones", async () => {
+    const product = await insertProduct();
+    const hold = { id: newId("rsv"), orderId: newId("ord"), expiresAt: Date.now() + 600_000 };
+    const stub = await makeV1Object(product.id, hold);
+    const tombstone = `rsv_v1tomb${product.id.slice(-12)}`;
+    expect(await stub.reservation(tombstone)).toMatchObject({ state: "released", qty: 0 });
+
+    const plan = await runInDurableObject(stub, (_: InventoryDO, state) =>
+      state.storage.sql
+        .exec<{ detail: string }>(
+          "EXPLAIN QUERY PLAN SELECT id FROM reservations WHERE state = 'released' AND qty = 0 AND expires_at < 1",
+        )
+        .toArray()
+        .map((r) => r.detail),
+    );
+    expect(plan.join(" ")).toContain("reservations_tombstones");
+
+    await stub.release({ product_id: product.id, reservation_id: newId("rsv"), reason: "refused" });
+    expect(await stub.reservation(tombstone)).toBeNull();
+    expect(await stub.reservation(hold.id)).toMatchObject({ state: "held", qty: 3 });
   });
 });
