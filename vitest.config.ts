@@ -26,9 +26,10 @@ export default defineConfig(async () => {
             REQUEST_LOG: "off",
             WEBHOOKS_ALLOW_INSECURE_LOCALHOST: "true",
           },
-          // The auth limit is low so a test can reach it; the general one is out of the way.
+          // The auth limits are low so a test can reach them; the general one is out of the way.
           ratelimits: {
             RATE_LIMIT_AUTH: { namespace_id: "1001", simple: { limit: 5, period: 60 } },
+            RATE_LIMIT_AUTH_IP: { namespace_id: "1003", simple: { limit: 20, period: 60 } },
             RATE_LIMIT_API: { namespace_id: "1002", simple: { limit: 100000, period: 60 } },
           },
         },

@@ -50,6 +50,12 @@ const PROBLEMS = {
     title: "Idempotency key reused with a different request",
     meaning: "This Idempotency-Key was used with a different body or path; use a new key for a new request.",
   },
+  ORDER_LIMIT_REACHED: {
+    status: 409,
+    title: "Order limit reached",
+    meaning:
+      "A customer checkout is over a store limit (units of a product per order, unpaid orders at once); `limit` and `value` name it. Nothing was reserved.",
+  },
   PRECONDITION_FAILED: {
     status: 412,
     title: "Precondition failed",
@@ -166,6 +172,9 @@ export const invalidTransition = (detail: string, errors?: FieldProblem[]) =>
   new AppError("INVALID_TRANSITION", detail, errors ? { errors } : {});
 export const idempotencyConflict = (detail = "This Idempotency-Key was used with a different request.") =>
   new AppError("IDEMPOTENCY_CONFLICT", detail);
+/** A store limit on customer checkouts refused the order; `extra` names the limit and its value. */
+export const orderLimitReached = (detail: string, extra: { limit: string; value: number } & Record<string, unknown>) =>
+  new AppError("ORDER_LIMIT_REACHED", detail, { extra });
 export const preconditionFailed = (
   detail = "The resource has changed; fetch it again and retry.",
   extra?: Record<string, unknown>,

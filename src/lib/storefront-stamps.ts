@@ -2,8 +2,9 @@
  * Freshness of the storefront's cached answers without reading D1 on a hit.
  *
  * Every cached answer depends on a few scopes: `product/<id>` (one product's page),
- * `products` (every product page at once, for changes that touch many products) and
- * `catalog` (lists, the category tree, slug lookups). Each scope has a stamp: a random
+ * `products` (every product page at once, for changes that touch many products),
+ * `catalog` (lists, the category tree, slug lookups) and `settings` (the store's public
+ * settings). Each scope has a stamp: a random
  * token kept in the Cache API next to the answers. An answer is stored with the stamps
  * it was built under (read before its D1 read) and served only while they are unchanged.
  * A write, once its D1 batch has committed, puts new tokens for the scopes it changed,
@@ -19,7 +20,7 @@
 import { randomToken } from "./crypto";
 import { edgeCache } from "./server-timing";
 
-export type StorefrontScope = "catalog" | "products" | `product/${string}`;
+export type StorefrontScope = "catalog" | "products" | `product/${string}` | "settings";
 
 /** The origin of the storefront's cache keys: fixed, so writers outside a request (the stock object) build the same keys. */
 export const STOREFRONT_CACHE_ORIGIN = "https://storefront-cache.stockroom.internal";
@@ -49,6 +50,15 @@ export async function readStamps(scopes: readonly StorefrontScope[]): Promise<st
 export async function storefrontChanged(change: { productIds?: readonly string[]; allProducts?: boolean }) {
   const scopes: StorefrontScope[] = ["catalog", ...(change.productIds ?? []).map((id) => `product/${id}` as const)];
   if (change.allProducts) scopes.push("products");
+  await moveStamps(scopes);
+}
+
+/** Call after the store settings have been saved: the storefront's copy of them is rebuilt. */
+export function storeSettingsChanged(): Promise<void> {
+  return moveStamps(["settings"]);
+}
+
+async function moveStamps(scopes: StorefrontScope[]): Promise<void> {
   const cache = edgeCache();
   await Promise.all(
     scopes.map((scope) =>

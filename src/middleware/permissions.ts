@@ -138,6 +138,7 @@ export const PERMISSIONS: Record<string, Rule> = {
   "GET /v1/store/products": PUBLIC,
   "GET /v1/store/products/:id_or_slug": PUBLIC,
   "GET /v1/store/categories": PUBLIC,
+  "GET /v1/store/settings": PUBLIC,
   "GET /v1/products/:id/reviews": PUBLIC,
   "POST /v1/products/:id/reviews": { roles: ["customer"] },
   "GET /v1/reviews": { roles: STAFF, scope: "products:read" },

@@ -21,6 +21,16 @@ export function uniqueEmail(label = "user"): string {
 }
 
 /**
+ * A fresh client address (IPv6 documentation range) for each sign-in, as distinct
+ * clients have: login is also limited per IP across emails (RATE_LIMIT_AUTH_IP), and
+ * the suite signs in far more users a minute than one client may.
+ */
+export function clientAddress(): { "cf-connecting-ip": string } {
+  const [a, b] = crypto.getRandomValues(new Uint16Array(2));
+  return { "cf-connecting-ip": `2001:db8::${a?.toString(16)}:${b?.toString(16)}` };
+}
+
+/**
  * A user of any role, inserted straight into D1 (there is no admin to create the
  * first one through the API), then signed in through the real login endpoint.
  */
@@ -39,6 +49,7 @@ export async function signInAs(role: Role, email = uniqueEmail(role)): Promise<S
   });
   const res = await call<{ access_token: string; refresh_token: string }>("POST", "/v1/auth/login", {
     body: { email, password: TEST_PASSWORD },
+    headers: clientAddress(),
   });
   if (res.status !== 200) throw new Error(`login failed for ${email}: ${res.status} ${res.text}`);
   return { id, email, role, token: res.body.access_token, refreshToken: res.body.refresh_token };
@@ -66,7 +77,7 @@ export interface SessionBody {
 }
 
 /** Signs in through the real endpoint and returns the raw answer (for error cases too). */
-export function login(email: string, password = TEST_PASSWORD, headers: Record<string, string> = {}) {
+export function login(email: string, password = TEST_PASSWORD, headers: Record<string, string> = clientAddress()) {
   return call<SessionBody>("POST", "/v1/auth/login", { body: { email, password }, headers });
 }
 

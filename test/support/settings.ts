@@ -9,6 +9,8 @@ export interface SettingsBody {
   order_auto_capture: boolean;
   time_zone: string;
   return_window_days: number;
+  max_units_per_product_per_order: number;
+  max_open_orders_per_customer: number;
   version: number;
   updated_at: string | null;
 }
@@ -38,13 +40,23 @@ export async function changeSettings(admin: SignedIn, change: Partial<SettingsBo
   throw new Error("settings kept changing");
 }
 
-/** Runs `work` with the store's tax rate set, then puts the previous rate back. */
-export async function withTaxRate(admin: SignedIn, bps: number, work: () => Promise<void>): Promise<void> {
-  const before = (await getSettings(admin)).body.tax_rate_bps;
-  await changeSettings(admin, { tax_rate_bps: bps });
+/** Runs `work` with some settings changed, then puts their previous values back. */
+export async function withSettings(
+  admin: SignedIn,
+  change: Partial<SettingsBody>,
+  work: () => Promise<void>,
+): Promise<void> {
+  const current = (await getSettings(admin)).body;
+  const before = Object.fromEntries(Object.keys(change).map((k) => [k, current[k as keyof SettingsBody]]));
+  await changeSettings(admin, change);
   try {
     await work();
   } finally {
-    await changeSettings(admin, { tax_rate_bps: before });
+    await changeSettings(admin, before);
   }
+}
+
+/** Runs `work` with the store's tax rate set, then puts the previous rate back. */
+export function withTaxRate(admin: SignedIn, bps: number, work: () => Promise<void>): Promise<void> {
+  return withSettings(admin, { tax_rate_bps: bps }, work);
 }

@@ -512,6 +512,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/store/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The store's currency, tax rate and checkout limits
+         * @description Prices in the storefront are integer minor units of this `currency`.
+         */
+        get: operations["getStoreSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reviews": {
         parameters: {
             query?: never;
@@ -4404,7 +4424,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "IDEMPOTENCY_CONFLICT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "UPGRADE_REQUIRED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "IDEMPOTENCY_CONFLICT" | "ORDER_LIMIT_REACHED" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "UPGRADE_REQUIRED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE";
             request_id: string;
             timestamp: string;
             errors?: {
@@ -4748,6 +4768,7 @@ export interface components {
             name: string;
             description: string;
             sku: string;
+            /** @description Minor units of the store currency (`GET /v1/store/settings`). */
             price: number;
             compare_at_price: number | null;
             category_id: string | null;
@@ -4772,6 +4793,23 @@ export interface components {
             slug: string;
             position: number;
             children: components["schemas"]["StoreCategory"][];
+        };
+        StoreSettings: {
+            /**
+             * @description ISO 4217; every price is an integer in its minor units (1800 = 18.00).
+             * @example EUR
+             */
+            currency: string;
+            /** @description Tax in basis points, added to the order subtotal. */
+            tax_rate_bps: number;
+            /** @description How long checkout holds the stock unpaid. */
+            reservation_ttl_minutes: number;
+            /** @description Days after completion a customer may open a return. */
+            return_window_days: number;
+            /** @description Most units of one product per order. */
+            max_units_per_product_per_order: number;
+            /** @description Most unpaid orders a customer may have. */
+            max_open_orders_per_customer: number;
         };
         /** @description Staff send `{ status }`; the author may change rating, title and body while the review is pending. */
         UpdateReview: {
@@ -5289,6 +5327,18 @@ export interface components {
              * @example 30
              */
             return_window_days?: number;
+            /**
+             * @description The most units of one product a customer's checkout may hold. Staff orders, direct sales and the point of sale are not limited.
+             * @default 20
+             * @example 20
+             */
+            max_units_per_product_per_order?: number;
+            /**
+             * @description How many unpaid (pending or paying) orders a customer may have at once; checkout refuses the next one. Orders staff place are not refused.
+             * @default 5
+             * @example 5
+             */
+            max_open_orders_per_customer?: number;
             /** @description 0 until the settings are first saved. */
             version: number;
             updated_at: string | null;
@@ -5328,6 +5378,18 @@ export interface components {
              * @example 30
              */
             return_window_days?: number;
+            /**
+             * @description The most units of one product a customer's checkout may hold. Staff orders, direct sales and the point of sale are not limited.
+             * @default 20
+             * @example 20
+             */
+            max_units_per_product_per_order?: number;
+            /**
+             * @description How many unpaid (pending or paying) orders a customer may have at once; checkout refuses the next one. Orders staff place are not refused.
+             * @default 5
+             * @example 5
+             */
+            max_open_orders_per_customer?: number;
         };
         SettingsPatch: {
             /**
@@ -5359,6 +5421,8 @@ export interface components {
              */
             time_zone?: string;
             return_window_days?: number;
+            max_units_per_product_per_order?: number;
+            max_open_orders_per_customer?: number;
         };
         StuckOrderList: {
             data: components["schemas"]["StuckOrder"][];
@@ -10533,6 +10597,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StoreCategoryTree"];
+                };
+            };
+            /** @description Unchanged since the ETag in If-None-Match */
+            304: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStoreSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier answer; 304 if unchanged. */
+                "if-none-match"?: string;
+                /** @description Your id for this request, echoed in the answer and in every log line and problem; one is made up when absent or malformed. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The public settings */
+            200: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreSettings"];
                 };
             };
             /** @description Unchanged since the ETag in If-None-Match */

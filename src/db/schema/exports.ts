@@ -64,7 +64,7 @@ export const exportJobs = sqliteTable(
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
-    index("export_jobs_type").on(t.type, t.id),
+    index("export_jobs_type").on(t.type, t.createdAt, t.id),
     index("export_jobs_status_updated").on(t.status, t.updatedAt),
     index("export_jobs_expires").on(t.status, t.expiresAt),
   ],

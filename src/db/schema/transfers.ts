@@ -28,6 +28,7 @@ export const transfers = sqliteTable(
     cancelledAt: text("cancelled_at"),
   },
   (t) => [
+    index("transfers_created").on(t.createdAt, t.id),
     index("transfers_status").on(t.status, t.createdAt),
     index("transfers_from").on(t.fromLocationId, t.createdAt),
     index("transfers_to").on(t.toLocationId, t.createdAt),

@@ -19,8 +19,15 @@ import * as auth from "./service";
 const tags = ["Auth"];
 export const authRoutes = createRouter();
 
-const limitByIpAndEmail = (limiter: RateLimit, ip: string | null, email: string) =>
-  enforceRateLimit(limiter, `${ip ?? "unknown"}|${email}`);
+/**
+ * Login and sign-up are limited twice: per IP and email (guessing one account's
+ * password), and per IP across emails (one address trying many accounts, or opening
+ * many), the two actions counted apart.
+ */
+async function limitAuthAttempt(env: Env, action: "login" | "register", ip: string | null, email: string) {
+  await enforceRateLimit(env.RATE_LIMIT_AUTH_IP, `${action}|${ip ?? "unknown"}`);
+  await enforceRateLimit(env.RATE_LIMIT_AUTH, `${ip ?? "unknown"}|${email}`);
+}
 /**
  * A check of the current password is a password guess like a login: with a stolen
  * access token it would otherwise be an oracle at the general API rate. Counted per
@@ -39,7 +46,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    await limitByIpAndEmail(c.env.RATE_LIMIT_AUTH, clientIp(c), body.email);
+    await limitAuthAttempt(c.env, "register", clientIp(c), body.email);
     const session = await auth.register(c.get("db"), c.env, body, requestMeta(c), c.req.header("user-agent") ?? null);
     return c.json(session, 201);
   },
@@ -56,7 +63,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    await limitByIpAndEmail(c.env.RATE_LIMIT_AUTH, clientIp(c), body.email);
+    await limitAuthAttempt(c.env, "login", clientIp(c), body.email);
     return c.json(await auth.login(c.get("db"), c.env, body, requestMeta(c), c.req.header("user-agent") ?? null), 200);
   },
 );

@@ -113,7 +113,12 @@ export async function sendDispatch(
   const { db, stock } = deps;
   const state = await loadDispatch(db, id);
   const d = state.dispatch;
-  if (d.status !== "draft") throw invalidTransition(`A ${d.status} dispatch cannot be dispatched again.`);
+  if (d.status !== "draft") {
+    // The claim stays on the row once sent: a retry of the request that sent it (its answer
+    // lost in a crash) answers with the dispatch; anyone else's request is refused.
+    if (d.sendingKey === requestKey) return toDispatchView(state);
+    throw invalidTransition(`A ${d.status} dispatch cannot be dispatched again.`);
+  }
   const sampleIds = await sampleIdsOf(db, id);
   if (state.lines.length === 0 && sampleIds.length === 0) throw conflict("The dispatch has nothing on it to send.");
   await checkParties(db, d.companyId, d.projectId);

@@ -1,5 +1,5 @@
 export { type EventType, eventDefinition, isEventType, patternMatches, typesSelectedBy } from "./catalog";
-export { latestEventOf, type StoredEvent } from "./lookup";
+export { eventRecorded, latestEventOf, type StoredEvent } from "./lookup";
 export { publishOutboxAfterCommit } from "./middleware";
 export { registerWebhookDocs } from "./openapi";
 export { eventInsert, eventInsertFilled, eventInsertIf, recordedEventInsert } from "./outbox";

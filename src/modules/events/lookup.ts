@@ -20,3 +20,9 @@ export async function latestEventOf(db: Database, resourceId: string, type: stri
     .limit(1);
   return row;
 }
+
+/** Whether the event with this id was committed (a keyed effect's own event, see `OutboxEvent.id`). */
+export async function eventRecorded(db: Database, id: string): Promise<boolean> {
+  const [row] = await db.select({ id: events.id }).from(events).where(eq(events.id, id)).limit(1);
+  return row !== undefined;
+}

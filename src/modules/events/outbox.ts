@@ -12,6 +12,12 @@ export interface OutboxEvent {
   resourceType: string;
   resourceId: string;
   data: Record<string, unknown>;
+  /**
+   * The id a keyed request derived for the effect it records (see `keyedId`): a retry
+   * of a request whose first run committed cannot record it twice, and finds it
+   * (`eventRecorded`). A fresh id otherwise.
+   */
+  id?: string;
 }
 
 /** An event whose id and time were fixed by its writer beforehand (see `recordedEventInsert`). */
@@ -31,7 +37,7 @@ function outboxRow(event: OutboxEvent, recorded?: { id: string; createdAt: strin
   if (!parsed.success) {
     throw new Error(`Event ${event.type} does not match its catalog schema: ${parsed.error.message}`);
   }
-  const id = recorded?.id ?? newId("evt");
+  const id = recorded?.id ?? event.id ?? newId("evt");
   noteWrittenEvent(id);
   return {
     id,

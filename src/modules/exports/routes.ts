@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf, requestMeta } from "../../middleware/actor";
-import { idempotent } from "../../middleware/idempotency";
+import { idempotent, keyedId } from "../../middleware/idempotency";
 import { CreateExportSchema, ExportPage, ExportSchema, ListExportsQuery } from "./schemas";
 import * as exportsService from "./service";
 
@@ -26,7 +26,13 @@ exportRoutes.openapi(
     responses: { 202: jsonContent(ExportSchema, "The export job, queued"), ...problems(409) },
   }),
   async (c) => {
-    const job = await exportsService.createExport(c.get("db"), c.env.JOBS, c.req.valid("json"), requestMeta(c));
+    const job = await exportsService.createExport(
+      c.get("db"),
+      c.env.JOBS,
+      c.req.valid("json"),
+      requestMeta(c),
+      await keyedId(c, "exp"),
+    );
     c.header("Location", `/v1/exports/${job.id}`);
     return c.json(job, 202);
   },

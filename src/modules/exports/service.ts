@@ -1,9 +1,8 @@
-import { and, desc, eq, inArray, lt, lte } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, lte, or, type SQL } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
 import { EXPORT_TYPES, type ExportFilters, type ExportType, exportJobs } from "../../db/schema";
 import { badRequest, forbidden, notFound } from "../../lib/errors";
-import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
 import { isAllowed, PERMISSIONS } from "../../middleware/permissions";
@@ -33,7 +32,18 @@ export interface CreateExportInput {
   filters: ExportFilters;
 }
 
-export async function createExport(db: Database, jobs: Queue, input: CreateExportInput, meta: RequestMeta) {
+/**
+ * `exportId` comes from the request's Idempotency-Key (`keyedId`): a retry after a crash
+ * that followed the commit answers with that export (the every-minute resume sends a job
+ * whose message was lost). Derived ids do not sort by time, so lists go by creation time.
+ */
+export async function createExport(
+  db: Database,
+  jobs: Queue,
+  input: CreateExportInput,
+  meta: RequestMeta,
+  exportId: string,
+) {
   const actor = meta.actor;
   if (!actor) throw forbidden();
   if (!mayReadType(actor, input.type))
@@ -53,7 +63,7 @@ export async function createExport(db: Database, jobs: Queue, input: CreateExpor
   const { from, to } = filters;
   if (from && to && from >= to)
     throw badRequest("`from` must be before `to`.", [{ path: "filters.to", message: "Before from" }]);
-  const id = newId("exp");
+  const id = exportId;
   const now = nowIso();
   const row: typeof exportJobs.$inferInsert = {
     id,
@@ -68,15 +78,21 @@ export async function createExport(db: Database, jobs: Queue, input: CreateExpor
     createdAt: now,
     updatedAt: now,
   };
-  await db.batch([
-    db.insert(exportJobs).values(row),
-    auditInsert(db, meta, {
-      action: "export.create",
-      entityType: "export",
-      entityId: id,
-      after: { type: input.type, filters: input.filters },
-    }),
-  ]);
+  try {
+    await db.batch([
+      db.insert(exportJobs).values(row),
+      auditInsert(db, meta, {
+        action: "export.create",
+        entityType: "export",
+        entityId: id,
+        after: { type: input.type, filters: input.filters },
+      }),
+    ]);
+  } catch (err) {
+    const [committed] = await db.select({ id: exportJobs.id }).from(exportJobs).where(eq(exportJobs.id, id));
+    if (committed) return getExport(db, actor, id);
+    throw err;
+  }
   await jobs.send({ type: "export.run", export_id: id } satisfies ExportRunMessage);
   return getExport(db, actor, id);
 }
@@ -101,14 +117,22 @@ export async function listExports(
   if (readable.length === 0) return { data: [], next_cursor: null };
   const where = [inArray(exportJobs.type, readable)];
   if (query.status) where.push(eq(exportJobs.status, query.status as "queued"));
-  if (query.cursor) where.push(lt(exportJobs.id, String(decodeCursor(query.cursor, 1)[0])));
+  if (query.cursor) {
+    const [createdAt = "", cursorId = ""] = decodeCursor(query.cursor, 2).map(String);
+    where.push(
+      or(
+        lt(exportJobs.createdAt, createdAt),
+        and(eq(exportJobs.createdAt, createdAt), lt(exportJobs.id, cursorId)),
+      ) as SQL,
+    );
+  }
   const rows = await db
     .select()
     .from(exportJobs)
     .where(and(...where))
-    .orderBy(desc(exportJobs.id))
+    .orderBy(desc(exportJobs.createdAt), desc(exportJobs.id))
     .limit(query.limit + 1);
-  return toPage(rows, query.limit, (r) => [r.id], exportView);
+  return toPage(rows, query.limit, (r) => [r.createdAt, r.id], exportView);
 }
 
 /** The finished file, streamed from R2, for a caller who may read its data. */

@@ -12,9 +12,11 @@
  * re-reserves the same holds (the objects know their ids, so that only replays) and, if
  * the first run had committed, its batch fails on the taken id and it answers with
  * that order, at no cost to a first run.
+ * A customer's own checkout is held to the store's limits (limits.ts): checked before
+ * (1), and the open-orders limit again by the guard that opens the batch in (3).
  */
 import type { Actor } from "../../context";
-import { runBatch, type Statement } from "../../db/batch";
+import { guard, isGuardFailure, runBatch, type Statement } from "../../db/batch";
 import { insertRows } from "../../db/lists";
 import { type CaptureMode, orderLines, orderStatusHistory, orders } from "../../db/schema";
 import { forbidden } from "../../lib/errors";
@@ -29,6 +31,13 @@ import { salesRollup } from "../reports";
 import { getSettings } from "../settings";
 import { startOrderFlow } from "./flow-handover";
 import { holdId, releaseHolds, reserveLines, shortageError } from "./holds";
+import {
+  assertWithinLimits,
+  checkoutLimits,
+  countOpenOrders,
+  openOrdersBelowLimit,
+  openOrdersLimitReached,
+} from "./limits";
 import { priceLines } from "./lines";
 import { orderTotals } from "./money";
 import type { CheckoutInput, OrderCore } from "./schemas";
@@ -63,16 +72,21 @@ export async function placeOrder(
   }
   // Who may order for whom is settled before the lines are looked at, so the answer does not depend on timing.
   const customerId = await orderingCustomer(db, actor, input.customer_id, options.source === "checkout");
-  const [settings, priced, locations] = await Promise.all([
+  const orderId = options.orderId ?? newId("ord");
+  // Only a customer's own checkout is limited (see limits.ts); staff orders are not.
+  const limitedCustomer = isCustomer(actor) ? customerId : null;
+  const [settings, priced, locations, openOrders] = await Promise.all([
     getSettings(db),
     priceLines(db, input.lines),
     fulfillingLocationIds(db),
+    limitedCustomer ? countOpenOrders(db, limitedCustomer, orderId) : 0,
   ]);
+  const limits = limitedCustomer ? checkoutLimits(settings, limitedCustomer) : null;
+  if (limits) assertWithinLimits(limits, priced, openOrders);
   const totals = orderTotals(
     priced.map((l) => l.lineTotal),
     settings.tax_rate_bps,
   );
-  const orderId = options.orderId ?? newId("ord");
   const ttlSeconds = settings.reservation_ttl_minutes * 60;
   const now = Date.now();
   const createdAt = new Date(now).toISOString();
@@ -123,11 +137,15 @@ export async function placeOrder(
   }));
 
   try {
-    await runBatch(db, orderStatements(deps, order, lines, meta, settings.time_zone));
+    await runBatch(db, [
+      ...(limits ? [guard(db, openOrdersBelowLimit(db, limits, orderId))] : []),
+      ...orderStatements(deps, order, lines, meta, settings.time_zone),
+    ]);
   } catch (err) {
     // A keyed retry whose first run committed: its order id is taken (and holds these very
     // holds, which reserving again only replayed), so answer with that order.
     if (options.orderId && (await findOrder(db, orderId))) return { kind: "existing", orderId };
+    const refusal = limits && isGuardFailure(err) ? openOrdersLimitReached(limits) : err;
     await releaseHolds(
       deps.objects,
       await Promise.all(
@@ -135,7 +153,7 @@ export async function placeOrder(
       ),
       "checkout_failed",
     );
-    throw err;
+    throw refusal;
   }
   await startOrderFlow(deps.flow, orderId);
 

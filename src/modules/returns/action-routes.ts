@@ -4,7 +4,7 @@ import { type AppEnv, createRouter } from "../../context";
 import { versionEtag } from "../../lib/etag";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf, requestMeta } from "../../middleware/actor";
-import { idempotent } from "../../middleware/idempotency";
+import { idempotent, keyedId } from "../../middleware/idempotency";
 import { orderDeps } from "../orders";
 import {
   IdempotencyKeyHeader,
@@ -45,10 +45,10 @@ function answer(c: Context<AppEnv>, ret: ReturnView) {
   return c.json(ret, 200);
 }
 
-const context = (c: Context<AppEnv>) => ({
+// Each step's event id comes from the Idempotency-Key, so a retry finds a committed step.
+const context = async (c: Context<AppEnv>) => ({
   deps: orderDeps(c.env, c.get("db")),
-  actor: actorOf(c),
-  meta: requestMeta(c),
+  request: { actor: actorOf(c), meta: requestMeta(c), eventId: await keyedId(c, "evt") },
 });
 
 /** The staff steps of a return, under `/v1/returns`. */
@@ -62,21 +62,18 @@ returnActionRoutes.openapi(
     optionalNote,
   ),
   async (c) => {
-    const { deps, actor, meta } = context(c);
+    const { deps, request } = await context(c);
     return answer(
       c,
-      await returns.approveReturn(deps, c.req.valid("param").id, c.req.valid("json")?.note ?? null, actor, meta),
+      await returns.approveReturn(deps, c.req.valid("param").id, c.req.valid("json")?.note ?? null, request),
     );
   },
 );
 returnActionRoutes.openapi(
   step("reject", "Reject a requested return, with a reason", "`requested → rejected`.", jsonBody(RejectReturnSchema)),
   async (c) => {
-    const { deps, actor, meta } = context(c);
-    return answer(
-      c,
-      await returns.rejectReturn(deps, c.req.valid("param").id, c.req.valid("json").reason, actor, meta),
-    );
+    const { deps, request } = await context(c);
+    return answer(c, await returns.rejectReturn(deps, c.req.valid("param").id, c.req.valid("json").reason, request));
   },
 );
 returnActionRoutes.openapi(
@@ -87,8 +84,8 @@ returnActionRoutes.openapi(
     jsonBody(ReceiveReturnSchema),
   ),
   async (c) => {
-    const { deps, actor, meta } = context(c);
-    return answer(c, await returns.receiveReturn(deps, c.req.valid("param").id, c.req.valid("json"), actor, meta));
+    const { deps, request } = await context(c);
+    return answer(c, await returns.receiveReturn(deps, c.req.valid("param").id, c.req.valid("json"), request));
   },
 );
 returnActionRoutes.openapi(
@@ -99,17 +96,28 @@ returnActionRoutes.openapi(
     jsonBody(RefundReturnSchema),
   ),
   async (c) => {
-    const { deps, actor, meta } = context(c);
-    return answer(c, await returns.refundReturn(deps, c.req.valid("param").id, c.req.valid("json"), actor, meta));
+    const { deps, request } = await context(c);
+    const refundId = await keyedId(c, "rfd");
+    return answer(
+      c,
+      await returns.refundReturn(
+        deps,
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        request.actor,
+        request.meta,
+        refundId,
+      ),
+    );
   },
 );
 returnActionRoutes.openapi(
   step("close", "Close a return without a refund", "`approved` or `received` → `closed`.", optionalNote),
   async (c) => {
-    const { deps, actor, meta } = context(c);
+    const { deps, request } = await context(c);
     return answer(
       c,
-      await returns.closeReturn(deps, c.req.valid("param").id, c.req.valid("json")?.note ?? null, actor, meta),
+      await returns.closeReturn(deps, c.req.valid("param").id, c.req.valid("json")?.note ?? null, request),
     );
   },
 );

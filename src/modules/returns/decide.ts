@@ -4,7 +4,7 @@ import type { ReturnStatus } from "../../db/schema";
 import { invalidTransition } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
-import type { EventType } from "../events";
+import { type EventType, eventRecorded } from "../events";
 import type { OrderDeps } from "../orders";
 import { getReturn } from "./reads";
 import { type LoadedReturn, loadReturn } from "./store";
@@ -20,16 +20,36 @@ export interface ReturnStep {
 /**
  * Runs one step of a return as one guarded batch. Of racing steps (twenty clicks on
  * "approve" with twenty keys) the first commits and the others find the return moved
- * on: 409 INVALID_TRANSITION, nothing written.
+ * on: 409 INVALID_TRANSITION, nothing written. The step's event id comes from the
+ * request's Idempotency-Key (`keyedId`): a retry whose first run committed finds that
+ * event where the return has moved on, and answers with the return instead.
  */
-export async function stepReturn(deps: OrderDeps, id: string, step: ReturnStep, actor: Actor, meta: RequestMeta) {
+export async function stepReturn(
+  deps: OrderDeps,
+  id: string,
+  step: ReturnStep,
+  actor: Actor,
+  meta: RequestMeta,
+  eventId: string,
+) {
   const loaded = await loadReturn(deps.db, id, actor);
-  assertReturnTransition(loaded.ret, step.to, step.action);
-  const now = nowIso();
-  const { transition, extra = [] } = await step.build(loaded, now);
+  const committed = () => eventRecorded(deps.db, eventId);
   try {
-    await runBatch(deps.db, [...returnTransitionStatements(deps.db, meta, loaded.ret, transition, now), ...extra]);
+    assertReturnTransition(loaded.ret, step.to, step.action);
   } catch (err) {
+    if (await committed()) return getReturn(deps.db, id, actor);
+    throw err;
+  }
+  const now = nowIso();
+  const built = await step.build(loaded, now);
+  const transition = { ...built.transition, eventId };
+  try {
+    await runBatch(deps.db, [
+      ...returnTransitionStatements(deps.db, meta, loaded.ret, transition, now),
+      ...(built.extra ?? []),
+    ]);
+  } catch (err) {
+    if (await committed()) return getReturn(deps.db, id, actor);
     if (!isGuardFailure(err)) throw err;
     const current = await getReturn(deps.db, id, actor);
     throw invalidTransition(`The return changed meanwhile (it is now ${current.status}); it cannot be ${step.action}.`);
@@ -51,11 +71,32 @@ const decision = (
   }),
 });
 
-export const approveReturn = (deps: OrderDeps, id: string, note: string | null, actor: Actor, meta: RequestMeta) =>
-  stepReturn(deps, id, decision("approved", "approved", "return.approved", "approvedAt", note), actor, meta);
+/** Who asks for a step, and the event id their Idempotency-Key derived for it. */
+export interface StepRequest {
+  actor: Actor;
+  meta: RequestMeta;
+  eventId: string;
+}
 
-export const rejectReturn = (deps: OrderDeps, id: string, reason: string, actor: Actor, meta: RequestMeta) =>
-  stepReturn(deps, id, decision("rejected", "rejected", "return.rejected", "rejectedAt", reason), actor, meta);
+export const approveReturn = (deps: OrderDeps, id: string, note: string | null, r: StepRequest) =>
+  stepReturn(
+    deps,
+    id,
+    decision("approved", "approved", "return.approved", "approvedAt", note),
+    r.actor,
+    r.meta,
+    r.eventId,
+  );
 
-export const closeReturn = (deps: OrderDeps, id: string, note: string | null, actor: Actor, meta: RequestMeta) =>
-  stepReturn(deps, id, decision("closed", "closed", "return.closed", "closedAt", note), actor, meta);
+export const rejectReturn = (deps: OrderDeps, id: string, reason: string, r: StepRequest) =>
+  stepReturn(
+    deps,
+    id,
+    decision("rejected", "rejected", "return.rejected", "rejectedAt", reason),
+    r.actor,
+    r.meta,
+    r.eventId,
+  );
+
+export const closeReturn = (deps: OrderDeps, id: string, note: string | null, r: StepRequest) =>
+  stepReturn(deps, id, decision("closed", "closed", "return.closed", "closedAt", note), r.actor, r.meta, r.eventId);

@@ -1,9 +1,9 @@
+import { eq } from "drizzle-orm";
 import type { Actor } from "../../context";
 import { isGuardFailure, runBatch } from "../../db/batch";
 import { returnLines, returns } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { conflict, forbidden, invalidTransition } from "../../lib/errors";
-import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { eventInsert } from "../events";
@@ -35,6 +35,8 @@ async function assertMayOpen(deps: OrderDeps, order: OrderRow, actor: Actor, now
  * Opens a return (`requested`) for lines of an order. The lines are checked against
  * what is left to return, and the batch that writes them re-checks it (a guard after
  * the inserts), so two returns opened at once cannot both take the same units.
+ * `returnId` comes from the request's Idempotency-Key (`keyedId`): a retry after a crash
+ * that followed the commit finds that return (read alongside the order) and answers with it.
  */
 export async function openReturn(
   deps: OrderDeps,
@@ -42,13 +44,18 @@ export async function openReturn(
   input: OpenReturnInput,
   actor: Actor,
   meta: RequestMeta,
+  returnId: string,
 ) {
-  const { order, lines } = await loadOrder(deps.db, orderId, actor);
+  const [{ order, lines }, [committed]] = await Promise.all([
+    loadOrder(deps.db, orderId, actor),
+    deps.db.select({ id: returns.id }).from(returns).where(eq(returns.id, returnId)).limit(1),
+  ]);
+  if (committed) return getReturn(deps.db, returnId, actor);
   const now = nowIso();
   await assertMayOpen(deps, order, actor, Date.parse(now));
   checkReturnLines(lines, await unitsInOpenReturns(deps.db, orderId), input.lines);
   const row: typeof returns.$inferSelect = {
-    id: newId("ret"),
+    id: returnId,
     orderId,
     customerId: order.customerId,
     status: "requested",

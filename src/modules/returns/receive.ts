@@ -10,7 +10,7 @@ import type { RequestMeta } from "../audit";
 import { DEFAULT_LOCATION_ID, knownLocations } from "../locations";
 import type { OrderDeps } from "../orders";
 import type { InventoryDO } from "../stock";
-import { stepReturn } from "./decide";
+import { type StepRequest, stepReturn } from "./decide";
 import type { ReceiveReturnInput } from "./schemas";
 import { receiveIntoStock } from "./stock";
 import type { ReceiptRow, ReturnLineRow } from "./store";
@@ -73,13 +73,8 @@ export async function moveReceivedStock(
  * The `return.received` event runs the same moves again in the pipeline, so a crash
  * or an unreachable stock object between the two loses nothing.
  */
-export async function receiveReturn(
-  deps: OrderDeps,
-  id: string,
-  input: ReceiveReturnInput,
-  actor: Actor,
-  meta: RequestMeta,
-) {
+export async function receiveReturn(deps: OrderDeps, id: string, input: ReceiveReturnInput, request: StepRequest) {
+  const { actor, meta, eventId } = request;
   const view = await stepReturn(
     deps,
     id,
@@ -113,7 +108,9 @@ export async function receiveReturn(
     },
     actor,
     meta,
+    eventId,
   );
+  // Also on a retry that found the step committed: its moves are idempotent by their ids.
   if (!(await moveReceivedStock(deps.db, deps.objects, id, actor.id))) {
     log.warn("moving a return's units into stock failed; the pipeline retries", { return_id: id });
   }

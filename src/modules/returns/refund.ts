@@ -30,9 +30,14 @@ export async function refundReturn(
   input: RefundReturnInput,
   actor: Actor,
   meta: RequestMeta,
+  /** From the request's Idempotency-Key (`keyedId`). */
+  refundId: string,
 ) {
   const loaded = await loadReturn(deps.db, id, actor);
-  assertReturnTransition(loaded.ret, "refunded", "refunded");
+  // A retry whose first run committed this very refund: the order's refund finds it and
+  // settles it again (idempotently), refunding nothing more.
+  const retried = loaded.ret.refundId === refundId;
+  if (!retried) assertReturnTransition(loaded.ret, "refunded", "refunded");
   const arrived = arrivedUnits(loaded);
   if (arrived.size === 0) throw conflict("None of the return's units arrived; close it instead of refunding.");
   await refundOrder(
@@ -45,6 +50,7 @@ export async function refundReturn(
     actor,
     meta,
     {
+      refundId,
       restockingFee: input.restocking_fee,
       async alongside(refundId, now) {
         const { ret } = await loadReturn(deps.db, id, actor);

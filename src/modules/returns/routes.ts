@@ -3,7 +3,7 @@ import { createRouter } from "../../context";
 import { versionEtag } from "../../lib/etag";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf, requestMeta } from "../../middleware/actor";
-import { idempotent } from "../../middleware/idempotency";
+import { idempotent, keyedId } from "../../middleware/idempotency";
 import { orderDeps } from "../orders";
 import { renderReturnSlip } from "./html";
 import {
@@ -43,6 +43,7 @@ orderReturnRoutes.openapi(
       c.req.valid("json"),
       actorOf(c),
       requestMeta(c),
+      await keyedId(c, "ret"),
     );
     c.header("Location", `/v1/returns/${ret.id}`);
     c.header("ETag", versionEtag(ret.version));

@@ -28,6 +28,8 @@ export interface ReturnTransition {
   set?: ReturnChanges;
   event: EventType;
   eventData?: Record<string, unknown>;
+  /** A keyed step's derived event id (see `stepReturn`). */
+  eventId?: string;
 }
 
 /** The outbox payload of every return.* event (the catalog's ReturnEventData). */
@@ -78,6 +80,7 @@ export function returnTransitionStatements(
       .set({ ...spec.set, status: spec.to, version: next.version, updatedAt: now })
       .where(eq(returns.id, ret.id)),
     eventInsert(db, {
+      ...(spec.eventId ? { id: spec.eventId } : {}),
       type: spec.event,
       resourceType: "return",
       resourceId: ret.id,

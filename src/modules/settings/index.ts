@@ -1,1 +1,2 @@
-export { getSettings } from "./service";
+export type { SettingsView } from "./schemas";
+export { getSettings, readSettings } from "./service";

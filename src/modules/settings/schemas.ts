@@ -40,12 +40,24 @@ export const SettingsSchema = z
       example: 30,
       description: "How many days after completion a customer may open a return (staff may open one any time).",
     }),
+    max_units_per_product_per_order: z.number().int().min(1).max(1000).default(20).openapi({
+      example: 20,
+      description:
+        "The most units of one product a customer's checkout may hold. Staff orders, direct sales and the point of sale are not limited.",
+    }),
+    max_open_orders_per_customer: z.number().int().min(1).max(1000).default(5).openapi({
+      example: 5,
+      description:
+        "How many unpaid (pending or paying) orders a customer may have at once; checkout refuses the next one. Orders staff place are not refused.",
+    }),
   })
   .openapi("SettingsInput");
 
 /** PATCH: any subset of the fields. No defaults here, so an absent field keeps its value. */
 export const SettingsPatchSchema = SettingsSchema.extend({
   return_window_days: SettingsSchema.shape.return_window_days.unwrap(),
+  max_units_per_product_per_order: SettingsSchema.shape.max_units_per_product_per_order.unwrap(),
+  max_open_orders_per_customer: SettingsSchema.shape.max_open_orders_per_customer.unwrap(),
 })
   .partial()
   .openapi("SettingsPatch");
@@ -60,6 +72,8 @@ export const DEFAULT_SETTINGS: StoreSettings = {
   order_auto_capture: false,
   time_zone: "UTC",
   return_window_days: 30,
+  max_units_per_product_per_order: 20,
+  max_open_orders_per_customer: 5,
 };
 
 // Its own closed object rather than an `extend` of SettingsInput, which the document would

@@ -11,6 +11,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { settings } from "../../db/schema";
 import { preconditionFailed, preconditionRequired } from "../../lib/errors";
+import { storeSettingsChanged } from "../../lib/storefront-stamps";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { DEFAULT_SETTINGS, SettingsSchema, type SettingsView, type StoreSettings } from "./schemas";
@@ -37,7 +38,8 @@ function causeChain(err: unknown): string {
   return parts.join(" | ");
 }
 
-async function readSettings(db: Database): Promise<SettingsView> {
+/** The settings as stored now, past this isolate's cache: for answers that outlive the request. */
+export async function readSettings(db: Database): Promise<SettingsView> {
   const [row] = await db.select().from(settings).where(eq(settings.id, 1)).limit(1);
   return toView(row);
 }
@@ -92,6 +94,7 @@ export async function updateSettings(
   }
   const view: SettingsView = { ...data, version, updated_at: now };
   cached = { view, at: Date.now() };
+  await storeSettingsChanged();
   return view;
 }
 

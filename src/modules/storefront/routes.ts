@@ -4,7 +4,14 @@ import { notFound } from "../../lib/errors";
 import { originOf } from "../../lib/http";
 import { jsonContent, problems } from "../../lib/openapi";
 import { cachedLookup, cachedStoreJson } from "./cache";
-import { IdOrSlugParam, StoreCategoryTree, StoreProductPage, StoreProductSchema, StoreProductsQuery } from "./schemas";
+import {
+  IdOrSlugParam,
+  StoreCategoryTree,
+  StoreProductPage,
+  StoreProductSchema,
+  StoreProductsQuery,
+  StoreSettingsSchema,
+} from "./schemas";
 import * as store from "./service";
 
 const tags = ["Storefront"];
@@ -70,4 +77,17 @@ storefrontRoutes.openapi(
     },
   }),
   async (c) => cachedStoreJson(c, "categories", {}, ["catalog"], (db) => store.storeCategoryTree(db)),
+);
+
+storefrontRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/settings",
+    tags,
+    summary: "The store's currency, tax rate and checkout limits",
+    description: "Prices in the storefront are integer minor units of this `currency`.",
+    request: { headers: conditional },
+    responses: { 200: jsonContent(StoreSettingsSchema, "The public settings"), ...notModified, ...problems() },
+  }),
+  async (c) => cachedStoreJson(c, "settings", {}, ["settings"], (db) => store.storeSettings(db)),
 );

@@ -10,7 +10,7 @@ export const StoreProductSchema = z
     name: z.string(),
     description: z.string(),
     sku: z.string(),
-    price: z.number().int(),
+    price: z.number().int().openapi({ description: "Minor units of the store currency (`GET /v1/store/settings`)." }),
     compare_at_price: z.number().int().nullable(),
     category_id: z.string().nullable(),
     attributes: z.record(z.string(), z.unknown()),
@@ -25,6 +25,26 @@ export const StoreProductSchema = z
   .openapi("StoreProduct");
 
 export type StoreProduct = z.infer<typeof StoreProductSchema>;
+
+/** The settings a shop needs to show prices and explain checkout; the rest stay staff-only. */
+export const StoreSettingsSchema = z
+  .object({
+    currency: z.string().openapi({
+      example: "EUR",
+      description: "ISO 4217; every price is an integer in its minor units (1800 = 18.00).",
+    }),
+    tax_rate_bps: z.number().int().openapi({ description: "Tax in basis points, added to the order subtotal." }),
+    reservation_ttl_minutes: z.number().int().openapi({ description: "How long checkout holds the stock unpaid." }),
+    return_window_days: z
+      .number()
+      .int()
+      .openapi({ description: "Days after completion a customer may open a return." }),
+    max_units_per_product_per_order: z.number().int().openapi({ description: "Most units of one product per order." }),
+    max_open_orders_per_customer: z.number().int().openapi({ description: "Most unpaid orders a customer may have." }),
+  })
+  .openapi("StoreSettings");
+
+export type StoreSettings = z.infer<typeof StoreSettingsSchema>;
 
 export const StoreProductPage = pageSchema(StoreProductSchema).openapi("StoreProductPage");
 

@@ -10,8 +10,9 @@ import { products } from "../../db/schema";
 import { notFound } from "../../lib/errors";
 import { allCategories, buildTree, categoryIdBySlug, type TreeNode } from "../categories";
 import { imagesOfQuery, type ProductResponse, searchProducts, toProductResponse, withImages } from "../products";
+import { readSettings } from "../settings";
 import { availabilityOfQuery } from "../stock";
-import type { StoreCategory, StoreProduct } from "./schemas";
+import type { StoreCategory, StoreProduct, StoreSettings } from "./schemas";
 
 type StoreQuery = Omit<Parameters<typeof searchProducts>[1], "status" | "updated_since" | "low_stock"> & {
   category?: string | undefined;
@@ -87,4 +88,17 @@ export async function storeCategoryTree(db: Database): Promise<{ data: StoreCate
     children: node.children.map(toNode),
   });
   return { data: buildTree(await allCategories(db)).map(toNode) };
+}
+
+/** The public part of the store settings, read as stored (the answer is cached beyond this request). */
+export async function storeSettings(db: Database): Promise<StoreSettings> {
+  const s = await readSettings(db);
+  return {
+    currency: s.currency,
+    tax_rate_bps: s.tax_rate_bps,
+    reservation_ttl_minutes: s.reservation_ttl_minutes,
+    return_window_days: s.return_window_days,
+    max_units_per_product_per_order: s.max_units_per_product_per_order,
+    max_open_orders_per_customer: s.max_open_orders_per_customer,
+  };
 }

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { type AppEnv, createRouter } from "../../context";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf, requestMeta } from "../../middleware/actor";
-import { idempotent } from "../../middleware/idempotency";
+import { idempotent, keyedId } from "../../middleware/idempotency";
 import {
   CreateTransferSchema,
   ListTransfersQuery,
@@ -23,8 +23,12 @@ const idempotencyHeader = z.object({
     .openapi({ description: "Required. Repeats with the same body replay the first answer." }),
 });
 
-function stepActor(c: Context<AppEnv>): StepActor {
-  return { id: actorOf(c).id, idempotencyKey: c.req.header("idempotency-key") ?? "" };
+async function stepActor(c: Context<AppEnv>): Promise<StepActor> {
+  return {
+    id: actorOf(c).id,
+    idempotencyKey: c.req.header("idempotency-key") ?? "",
+    eventId: await keyedId(c, "evt"),
+  };
 }
 
 export const transferRoutes = createRouter();
@@ -54,7 +58,12 @@ transferRoutes.openapi(
     responses: { 201: jsonContent(TransferSchema, "The draft"), ...problems(404) },
   }),
   async (c) => {
-    const transfer = await service.createTransfer(c.get("db"), c.req.valid("json"), requestMeta(c));
+    const transfer = await service.createTransfer(
+      c.get("db"),
+      await keyedId(c, "trf"),
+      c.req.valid("json"),
+      requestMeta(c),
+    );
     c.header("Location", `/v1/transfers/${transfer.id}`);
     return c.json(transfer, 201);
   },
@@ -88,7 +97,7 @@ transferRoutes.openapi(
   }),
   async (c) =>
     c.json(
-      await shipTransfer(c.get("db"), c.env.INVENTORY, c.req.valid("param").id, stepActor(c), requestMeta(c)),
+      await shipTransfer(c.get("db"), c.env.INVENTORY, c.req.valid("param").id, await stepActor(c), requestMeta(c)),
       200,
     ),
 );
@@ -114,7 +123,7 @@ transferRoutes.openapi(
         c.env.INVENTORY,
         c.req.valid("param").id,
         c.req.valid("json"),
-        stepActor(c),
+        await stepActor(c),
         requestMeta(c),
       ),
       200,

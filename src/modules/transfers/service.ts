@@ -7,15 +7,17 @@
  * (or writes them off as lost), by ids derived from the request's Idempotency-Key. After
  * each step D1 takes the objects' own counts (never less than it had), so a step that
  * crashed half way is completed by its retry and the document converges on the stock.
+ * A transfer's id comes from the Idempotency-Key of the request that drafts it
+ * (`keyedId`), so a retry after a crash that followed the commit answers with that draft.
+ * Derived ids do not sort by time, so lists go by creation time, then id.
  */
-import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { guard, isGuardFailure, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { IDS_PER_QUERY } from "../../db/lists";
 import { transferLines, transfers } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { badRequest, invalidTransition, notFound } from "../../lib/errors";
-import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
@@ -41,6 +43,7 @@ export async function getTransfer(db: Database, id: string): Promise<TransferVie
 
 export async function createTransfer(
   db: Database,
+  transferId: string,
   input: {
     from_location_id: string;
     to_location_id: string;
@@ -64,7 +67,7 @@ export async function createTransfer(
   ]);
   const now = nowIso();
   const row: TransferRow = {
-    id: newId("trf"),
+    id: transferId,
     fromLocationId: input.from_location_id,
     toLocationId: input.to_location_id,
     status: "draft",
@@ -87,12 +90,19 @@ export async function createTransfer(
     lost: 0,
   }));
   const view = toTransferView(row, lines);
-  await runBatch(db, [
-    db.insert(transfers).values(row),
-    // Seven columns a line: fourteen lines per insert stay under D1's 100 bound parameters.
-    ...chunks(lines, 14).map((part) => db.insert(transferLines).values(part)),
-    auditInsert(db, meta, { action: "transfer.created", entityType: "transfer", entityId: row.id, after: view }),
-  ]);
+  try {
+    await runBatch(db, [
+      db.insert(transfers).values(row),
+      // Seven columns a line: fourteen lines per insert stay under D1's 100 bound parameters.
+      ...chunks(lines, 14).map((part) => db.insert(transferLines).values(part)),
+      auditInsert(db, meta, { action: "transfer.created", entityType: "transfer", entityId: row.id, after: view }),
+    ]);
+  } catch (err) {
+    // A keyed retry whose first run committed: its id is taken by that draft.
+    const [committed] = await db.select({ id: transfers.id }).from(transfers).where(eq(transfers.id, transferId));
+    if (committed) return getTransfer(db, transferId);
+    throw err;
+  }
   return view;
 }
 
@@ -153,12 +163,17 @@ export async function listTransfers(
       sql`EXISTS (SELECT 1 FROM ${transferLines} WHERE ${transferLines.transferId} = ${transfers.id} AND ${transferLines.productId} = ${query.product_id})`,
     );
   }
-  if (query.cursor) where.push(lt(transfers.id, String(decodeCursor(query.cursor, 1)[0])));
+  if (query.cursor) {
+    const [createdAt = "", id = ""] = decodeCursor(query.cursor, 2).map(String);
+    where.push(
+      or(lt(transfers.createdAt, createdAt), and(eq(transfers.createdAt, createdAt), lt(transfers.id, id))) as SQL,
+    );
+  }
   const rows = await db
     .select()
     .from(transfers)
     .where(and(...where))
-    .orderBy(desc(transfers.id))
+    .orderBy(desc(transfers.createdAt), desc(transfers.id))
     .limit(query.limit + 1);
   const shown = rows.slice(0, query.limit);
   const linesOf = new Map<string, TransferLineRow[]>();
@@ -177,7 +192,7 @@ export async function listTransfers(
   return toPage(
     rows,
     query.limit,
-    (r) => [r.id],
+    (r) => [r.createdAt, r.id],
     (r) => toTransferView(r, linesOf.get(r.id) ?? []),
   );
 }

@@ -6,7 +6,7 @@ import { badRequest, insufficientStock, invalidTransition } from "../../lib/erro
 import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
-import { eventInsert } from "../events";
+import { eventInsert, eventRecorded } from "../events";
 import { type InventoryDO, type Refusal, refusalError, stockObject } from "../stock";
 import { type TransferLineRow, type TransferRow, type TransferView, toTransferView } from "./schemas";
 import { loadTransfer } from "./service";
@@ -16,6 +16,12 @@ type Objects = DurableObjectNamespace<InventoryDO>;
 export interface StepActor {
   id: string;
   idempotencyKey: string;
+  /**
+   * The step's event id, derived from the caller and the key (`keyedId`): a retry whose
+   * first run committed finds that event, so it replays the (idempotent) stock moves and
+   * answers with the transfer instead of refusing a step that already happened.
+   */
+  eventId: string;
 }
 
 interface LineOutcome {
@@ -74,7 +80,9 @@ const results = (outcomes: LineOutcome[]) => outcomes.map(({ counts: _c, ...r })
 /** Ships every line; lines the origin cannot cover are refused alone. If none ships, nothing changes (409). */
 export async function shipTransfer(db: Database, objects: Objects, id: string, actor: StepActor, meta: RequestMeta) {
   const { row, lines } = await loadTransfer(db, id);
-  if (row.status !== "draft") throw invalidTransition(`The transfer is ${row.status}; only a draft can be shipped.`);
+  if (row.status !== "draft" && !(await eventRecorded(db, actor.eventId))) {
+    throw invalidTransition(`The transfer is ${row.status}; only a draft can be shipped.`);
+  }
   const outcomes = await Promise.all(
     lines.map(async (line): Promise<LineOutcome> => {
       const stub = stockObject(objects, line.productId);
@@ -108,8 +116,13 @@ export async function shipTransfer(db: Database, objects: Objects, id: string, a
         .update(transfers)
         .set({ status: "shipped", shippedAt: now, updatedAt: now, version: after.version })
         .where(still),
-      eventInsert(db, { type: "transfer.shipped", resourceType: "transfer", resourceId: id, data: eventData(view) })
-        .statement,
+      eventInsert(db, {
+        id: actor.eventId,
+        type: "transfer.shipped",
+        resourceType: "transfer",
+        resourceId: id,
+        data: eventData(view),
+      }).statement,
       auditInsert(db, meta, { action: "transfer.shipped", entityType: "transfer", entityId: id, after: view }),
     ]);
   } catch (err) {
@@ -131,7 +144,8 @@ export async function receiveTransfer(
   meta: RequestMeta,
 ) {
   const { row, lines } = await loadTransfer(db, id);
-  if (row.status !== "shipped" && row.status !== "partially_received") {
+  const receivable = row.status === "shipped" || row.status === "partially_received";
+  if (!receivable && !(await eventRecorded(db, actor.eventId))) {
     throw invalidTransition(`The transfer is ${row.status}; only a shipped one can be received.`);
   }
   const known = new Set(lines.map((l) => l.productId));
@@ -171,23 +185,35 @@ export async function receiveTransfer(
   if (!outcomes.some((o) => o.ok)) return { transfer: toTransferView(row, lines), results: results(outcomes) };
   // Counts come from the objects and only grow, so concurrent receipts need no version guard.
   const allDone = sql`NOT EXISTS (SELECT 1 FROM ${transferLines} WHERE ${transferLines.transferId} = ${id} AND ${transferLines.received} + ${transferLines.lost} < ${transferLines.shipped})`;
-  await runBatch(db, [
-    ...outcomes.flatMap((o) => lineCounts(db, id, o)),
-    db
-      .update(transfers)
-      .set({
-        status: sql`CASE WHEN ${allDone} THEN 'received' ELSE 'partially_received' END`,
-        receivedAt: sql`CASE WHEN ${allDone} THEN coalesce(${transfers.receivedAt}, ${now}) ELSE NULL END`,
-        updatedAt: now,
-        version: sql`${transfers.version} + 1`,
-      })
-      .where(eq(transfers.id, id)),
-    eventInsert(db, { type: "transfer.received", resourceType: "transfer", resourceId: id, data: eventData(view) })
-      .statement,
-    auditInsert(db, meta, { action: "transfer.received", entityType: "transfer", entityId: id, after: view }),
-  ]);
-  return {
+  const current = async () => ({
     transfer: await loadTransfer(db, id).then((t) => toTransferView(t.row, t.lines)),
     results: results(outcomes),
-  };
+  });
+  try {
+    await runBatch(db, [
+      ...outcomes.flatMap((o) => lineCounts(db, id, o)),
+      db
+        .update(transfers)
+        .set({
+          status: sql`CASE WHEN ${allDone} THEN 'received' ELSE 'partially_received' END`,
+          receivedAt: sql`CASE WHEN ${allDone} THEN coalesce(${transfers.receivedAt}, ${now}) ELSE NULL END`,
+          updatedAt: now,
+          version: sql`${transfers.version} + 1`,
+        })
+        .where(eq(transfers.id, id)),
+      eventInsert(db, {
+        id: actor.eventId,
+        type: "transfer.received",
+        resourceType: "transfer",
+        resourceId: id,
+        data: eventData(view),
+      }).statement,
+      auditInsert(db, meta, { action: "transfer.received", entityType: "transfer", entityId: id, after: view }),
+    ]);
+  } catch (err) {
+    // A retry whose first run committed: its event id is taken, and the moves only replayed.
+    if (await eventRecorded(db, actor.eventId)) return current();
+    throw err;
+  }
+  return current();
 }

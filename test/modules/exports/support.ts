@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import type { Actor } from "../../../src/context";
 import { createDb } from "../../../src/db/client";
+import { newId } from "../../../src/lib/ids";
 import { runExport } from "../../../src/modules/exports/runner";
 import { type CreateExportInput, createExport } from "../../../src/modules/exports/service";
 
@@ -26,7 +27,7 @@ export const adminActor = (id = "usr_export_admin"): Actor => ({
 export async function queuedExport(input: Partial<CreateExportInput> & Pick<CreateExportInput, "type">) {
   const { queue } = heldQueue();
   const meta = { actor: adminActor(), requestId: "req_test", ip: null };
-  return createExport(db(), queue, { format: "csv", filters: {}, ...input }, meta);
+  return createExport(db(), queue, { format: "csv", filters: {}, ...input }, meta, newId("exp"));
 }
 
 /** Runs an export to the end, as successive queue messages would. */

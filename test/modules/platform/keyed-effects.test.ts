@@ -2,13 +2,27 @@ import { createExecutionContext, runInDurableObject, waitOnExecutionContext } fr
 import { env } from "cloudflare:workers";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { idempotencyKeys, orders, payments, refunds } from "../../../src/db/schema";
+import {
+  DEFAULT_LOCATION_ID,
+  dispatchReturns,
+  events,
+  exportJobs,
+  idempotencyKeys,
+  orders,
+  payments,
+  refunds,
+  returns,
+  transfers,
+} from "../../../src/db/schema";
 import type { InventoryDO } from "../../../src/durable/inventory/object";
 import worker from "../../../src/index";
 import { stockObject } from "../../../src/modules/stock";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { createLocation } from "../../support/locations";
 import { act, db, key, level, stockedProduct } from "../../support/orders";
+import { draft, shed } from "../dispatches/support";
+import { completedOrder } from "../returns/support";
 
 /*
  * A keyed request that commits its effect and dies before its answer is stored: the
@@ -35,15 +49,15 @@ function losingAnswers<T extends D1Database | D1DatabaseSession>(real: T): T {
   });
 }
 
-async function dyingRequest(method: string, path: string, token: string, idempotencyKey: string, body: unknown) {
+async function dyingRequest(method: string, path: string, token: string, idempotencyKey: string, body?: unknown) {
   const request = new Request(`https://stockroom.test${path}`, {
     method,
     headers: {
       authorization: `Bearer ${token}`,
-      "content-type": "application/json",
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
       "idempotency-key": idempotencyKey,
     },
-    body: JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const ctx = createExecutionContext();
   const res = await worker.fetch(request, { ...env, DB: losingAnswers(env.DB) }, ctx);
@@ -159,6 +173,162 @@ describe("keyed effects survive a crash between commit and stored answer", () =>
       .where(eq(orders.saleKey, `${staff.id} ${k}`));
     expect(sales[0]?.n).toBe(1);
     expect(await level(product.id)).toMatchObject({ on_hand: 4, reserved: 0 });
+  });
+
+  /** The request dies after its commit, its key is abandoned, and the retry with the same key answers. */
+  async function diesThenRetries<T>(token: string, actorId: string, method: string, path: string, body?: unknown) {
+    const k = key();
+    expect(await dyingRequest(method, path, token, k, body)).toBe(500);
+    await abandon(actorId, k);
+    const retry = await call<T>(method, path, {
+      token,
+      headers: { "idempotency-key": k },
+      ...(body === undefined ? {} : { body }),
+    });
+    expect(retry.headers.get("idempotent-replayed")).toBeNull();
+    return retry;
+  }
+
+  const eventsOf = async (resourceId: string, type: string) =>
+    (
+      await db
+        .select({ id: events.id })
+        .from(events)
+        .where(and(eq(events.resourceId, resourceId), eq(events.type, type)))
+    ).length;
+
+  it("dispatch send and return: the retries answer with the sent dispatch and the one return; stock moves once", async () => {
+    const { company, project } = await shed(manager.token, 0);
+    const tray = await stockedProduct(20);
+    const dsp = await draft(staff.token, {
+      company_id: company.id,
+      project_id: project.id,
+      lines: [{ product_id: tray.id, qty: 6 }],
+    });
+
+    const sent = await diesThenRetries<{ status: string }>(
+      staff.token,
+      staff.id,
+      "POST",
+      `/v1/dispatches/${dsp.id}/dispatch`,
+    );
+    expect(sent.status, sent.text).toBe(200);
+    expect(sent.body.status).toBe("dispatched");
+    expect(await eventsOf(dsp.id, "dispatch.dispatched")).toBe(1);
+    expect(await level(tray.id)).toMatchObject({ on_hand: 14, out: 6 });
+
+    const back = { lines: [{ product_id: tray.id, qty: 2, condition: "good" }] };
+    const returned = await diesThenRetries(staff.token, staff.id, "POST", `/v1/dispatches/${dsp.id}/return`, back);
+    expect(returned.status, returned.text).toBe(201);
+    expect(await db.select().from(dispatchReturns).where(eq(dispatchReturns.dispatchId, dsp.id))).toHaveLength(1);
+    expect(await level(tray.id)).toMatchObject({ on_hand: 16, out: 4 });
+  });
+
+  it("order return open, approve, receive and refund: each retry answers with the step it committed, once", async () => {
+    const customer = await signInAs("customer");
+    const { id: orderId, products } = await completedOrder(customer, manager, [{ stock: 10, price: 1000, qty: 2 }]);
+    const productId = products[0]?.id ?? "";
+    const opened = await diesThenRetries<{ id: string; status: string }>(
+      customer.token,
+      customer.id,
+      "POST",
+      `/v1/orders/${orderId}/returns`,
+      { lines: [{ product_id: productId, qty: 2, reason: "defective" }] },
+    );
+    expect(opened.status, opened.text).toBe(201);
+    expect(await db.select().from(returns).where(eq(returns.orderId, orderId))).toHaveLength(1);
+    const returnId = opened.body.id;
+
+    const approved = await diesThenRetries<{ status: string }>(
+      staff.token,
+      staff.id,
+      "POST",
+      `/v1/returns/${returnId}/approve`,
+      {},
+    );
+    expect(approved.status, approved.text).toBe(200);
+    expect(approved.body.status).toBe("approved");
+    expect(await eventsOf(returnId, "return.approved")).toBe(1);
+
+    const receipt = { lines: [{ product_id: productId, qty: 2, condition: "restock" }] };
+    const received = await diesThenRetries<{ status: string }>(
+      staff.token,
+      staff.id,
+      "POST",
+      `/v1/returns/${returnId}/receive`,
+      receipt,
+    );
+    expect(received.status, received.text).toBe(200);
+    expect(received.body.status).toBe("received");
+    expect(await eventsOf(returnId, "return.received")).toBe(1);
+    expect(await level(productId)).toMatchObject({ on_hand: 10 });
+
+    const refunded = await diesThenRetries<{ status: string }>(
+      manager.token,
+      manager.id,
+      "POST",
+      `/v1/returns/${returnId}/refund`,
+      {},
+    );
+    expect(refunded.status, refunded.text).toBe(200);
+    expect(refunded.body.status).toBe("refunded");
+    expect(await db.select().from(refunds).where(eq(refunds.orderId, orderId))).toHaveLength(1);
+    // Another key is still refused: the step happened once.
+    const again = await call("POST", `/v1/returns/${returnId}/approve`, {
+      token: staff.token,
+      headers: { "idempotency-key": key() },
+      body: {},
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it("transfer draft, ship and receive: the retries answer with the one transfer; stock moves once", async () => {
+    const dest = await createLocation();
+    const product = await stockedProduct(10);
+    const draftBody = {
+      from_location_id: DEFAULT_LOCATION_ID,
+      to_location_id: dest.id,
+      lines: [{ product_id: product.id, qty: 4 }],
+    };
+    const drafted = await diesThenRetries<{ id: string }>(staff.token, staff.id, "POST", "/v1/transfers", draftBody);
+    expect(drafted.status, drafted.text).toBe(201);
+    const id = drafted.body.id;
+    expect(await db.select().from(transfers).where(eq(transfers.createdBy, staff.id))).toEqual([
+      expect.objectContaining({ id }),
+    ]);
+
+    const shipped = await diesThenRetries<{ transfer: { status: string } }>(
+      staff.token,
+      staff.id,
+      "POST",
+      `/v1/transfers/${id}/ship`,
+    );
+    expect(shipped.status, shipped.text).toBe(200);
+    expect(shipped.body.transfer.status).toBe("shipped");
+    expect(await eventsOf(id, "transfer.shipped")).toBe(1);
+
+    const receipt = { lines: [{ product_id: product.id, received: 4, lost: 0 }] };
+    const received = await diesThenRetries<{ transfer: { status: string } }>(
+      staff.token,
+      staff.id,
+      "POST",
+      `/v1/transfers/${id}/receive`,
+      receipt,
+    );
+    expect(received.status, received.text).toBe(200);
+    expect(received.body.transfer.status).toBe("received");
+    expect(await eventsOf(id, "transfer.received")).toBe(1);
+    expect(await level(product.id)).toMatchObject({ on_hand: 10, incoming: 0 });
+  });
+
+  it("export: the retry answers with the one export job", async () => {
+    const admin = await signInAs("admin");
+    const body = { type: "products", format: "csv", filters: {} };
+    const started = await diesThenRetries<{ id: string }>(admin.token, admin.id, "POST", "/v1/exports", body);
+    expect(started.status, started.text).toBe(202);
+    expect(await db.select().from(exportJobs).where(eq(exportJobs.requestedById, admin.id))).toEqual([
+      expect.objectContaining({ id: started.body.id }),
+    ]);
   });
 
   it("compares repeated bodies as JSON: the same fields in another order replay the answer", async () => {

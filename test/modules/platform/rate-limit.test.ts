@@ -3,8 +3,10 @@ import { login, signInAs, uniqueEmail } from "../../support/auth";
 import { call } from "../../support/http";
 import { expectProblem } from "../../support/problem";
 
-// vitest.config.ts sets RATE_LIMIT_AUTH to 5 requests a minute per client IP + email.
+// vitest.config.ts sets RATE_LIMIT_AUTH to 5 requests a minute per client IP + email,
+// and RATE_LIMIT_AUTH_IP to 20 a minute per client IP across emails (login and sign-up apart).
 const LIMIT = 5;
+const IP_LIMIT = 20;
 const WINDOW_MS = 60_000;
 
 /**
@@ -73,5 +75,35 @@ describe("login rate limit", () => {
         statuses.push(res.status);
       }
       expect(statuses).toEqual([201, 409, 409, 409, 409, 429]);
+    }));
+});
+
+describe("per-IP limit across emails", () => {
+  it("answers login attempts from one IP with 429 once it has tried as many emails as the limit; another IP still works", () =>
+    inOneWindow(async () => {
+      const ip = { "cf-connecting-ip": `192.0.2.${50 + Math.floor(Math.random() * 100)}` };
+      const statuses = await Promise.all(
+        Array.from({ length: IP_LIMIT }, (_, i) => login(uniqueEmail(`stuffing${i}`), "Leaked-Password-1", ip)),
+      );
+      expect(statuses.map((r) => r.status)).toEqual(Array(IP_LIMIT).fill(401));
+      const user = await signInAs("customer");
+      // A new email, even with its right password: the address is held back.
+      expectProblem(await login(user.email, undefined, ip), 429, "RATE_LIMITED");
+      expect((await login(user.email, undefined, { "cf-connecting-ip": "198.51.100.7" })).status).toBe(200);
+    }));
+
+  it("answers sign-ups from one IP with 429 after the limit, each with a new email; another IP still signs up", () =>
+    inOneWindow(async () => {
+      const ip = { "cf-connecting-ip": `2001:db8:ffff::${Math.floor(Math.random() * 0xffff).toString(16)}` };
+      const signUp = (headers: Record<string, string>) =>
+        call("POST", "/v1/auth/register", {
+          body: { email: uniqueEmail("farm"), password: "Plenty-Long-Pass-9", name: "Farm" },
+          headers,
+        });
+      const statuses: number[] = [];
+      for (let i = 0; i < IP_LIMIT; i++) statuses.push((await signUp(ip)).status);
+      expect(statuses).toEqual(Array(IP_LIMIT).fill(201));
+      expectProblem(await signUp(ip), 429, "RATE_LIMITED");
+      expect((await signUp({ "cf-connecting-ip": "198.51.100.8" })).status).toBe(201);
     }));
 });

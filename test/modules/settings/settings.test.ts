@@ -38,6 +38,8 @@ describe("settings", () => {
     expect(Object.keys(res.body).sort()).toEqual([
       "currency",
       "low_stock_default",
+      "max_open_orders_per_customer",
+      "max_units_per_product_per_order",
       "order_auto_capture",
       "reservation_ttl_minutes",
       "return_window_days",
