@@ -1,8 +1,8 @@
 // `npm run webhook-receiver -- [--port 8788] [--secret whsec_…] [--status 204] [--quiet]`
 //
 // A local webhook endpoint for development: it verifies each delivery's Standard
-// Webhooks signature with the project's own helper (`stockroom/verify-webhook`,
-// the same code a Node consumer would import) and prints it. Point an endpoint at
+// Webhooks signature with the project's own package (`@stockroom/client`, built by
+// `npm run client:build`, the same code a consumer installs) and prints it. Point an endpoint at
 // http://localhost:8788/ (allowed when WEBHOOKS_ALLOW_INSECURE_LOCALHOST=true).
 //
 //   --secret   the endpoint's `whsec_…` secret (or WEBHOOK_SECRET); without it,
@@ -14,7 +14,7 @@
 // the failure and retries it. Repeated webhook-ids (retries, replays) are marked.
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
-import { verifyWebhook } from "stockroom/verify-webhook";
+import { verifyWebhook } from "@stockroom/client";
 
 const { values } = parseArgs({
   options: {

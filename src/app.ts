@@ -9,6 +9,7 @@ import { authorize } from "./middleware/authorize";
 import { d1Session } from "./middleware/d1-session";
 import { handleError, handleNotFound } from "./middleware/error-handler";
 import { allowedMethodsOf } from "./middleware/method-not-allowed";
+import { withAppWideDocs } from "./middleware/openapi-docs";
 import { apiRateLimit } from "./middleware/rate-limit";
 import { requestContext } from "./middleware/request-context";
 import { corsFromAllowList, limitBody, privateAnswers, requireJsonBody, securityHeaders } from "./middleware/security";
@@ -45,6 +46,26 @@ import { transferRoutes } from "./modules/transfers";
 import { userRoutes } from "./modules/users/routes";
 import { webhookDeliveryRoutes } from "./modules/webhooks/deliveries/routes";
 import { webhookRoutes } from "./modules/webhooks/routes";
+
+type App = ReturnType<typeof createRouter>;
+export type OpenApiDocument = ReturnType<App["getOpenAPI31Document"]>;
+
+/** The OpenAPI document of every route mounted on `app` (served at /openapi.json; the client package is generated from it). */
+export function openApiDocument(app: App): OpenApiDocument {
+  return withAppWideDocs(
+    withOperationIds(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: {
+          title: "Stockroom API",
+          version: "1.0.0",
+          description: "Products, inventory and orders at the edge. Errors are RFC 9457 problem+json.",
+        },
+        servers: [{ url: "/" }],
+      }),
+    ),
+  );
+}
 
 export function createApp() {
   const app = createRouter();
@@ -114,19 +135,9 @@ export function createApp() {
     name: "X-API-Key",
   });
   registerWebhookDocs(app.openAPIRegistry);
-  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  let document: OpenApiDocument | undefined;
   app.get("/openapi.json", (c) => {
-    document ??= withOperationIds(
-      app.getOpenAPI31Document({
-        openapi: "3.1.0",
-        info: {
-          title: "Stockroom API",
-          version: "1.0.0",
-          description: "Products, inventory and orders at the edge. Errors are RFC 9457 problem+json.",
-        },
-        servers: [{ url: "/" }],
-      }),
-    );
+    document ??= openApiDocument(app);
     return c.json(document);
   });
 

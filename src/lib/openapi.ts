@@ -11,6 +11,23 @@ export const ProblemSchema = z
     request_id: z.string(),
     timestamp: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    lines: z
+      .array(
+        z
+          .object({
+            product_id: z.string(),
+            requested: z.number().int(),
+            available: z.number().int().optional(),
+            refundable: z.number().int().optional(),
+            returnable: z.number().int().optional(),
+          })
+          .openapi("ProblemLine"),
+      )
+      .optional()
+      .openapi({
+        description:
+          "The lines that could not be served: `available` with INSUFFICIENT_STOCK (checkout, payment), `refundable` or `returnable` with CONFLICT (refunds, returns).",
+      }),
   })
   .openapi("Problem", { description: "RFC 9457 problem details." });
 
@@ -44,6 +61,13 @@ export function problems<S extends ProblemStatus>(...statuses: S[]) {
     ReturnType<typeof problem>
   >;
 }
+
+/**
+ * A named (registered) schema or null. `.nullable()` of a registered schema renders as
+ * allOf of its $ref and `{ type: ["object", "null"] }`, which null can never satisfy;
+ * a union renders as anyOf of the $ref and `{ type: "null" }`.
+ */
+export const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 
 export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } };

@@ -5,7 +5,7 @@ import { randomToken } from "../lib/crypto";
 import { log } from "../lib/log";
 import { endpointOf } from "./endpoint";
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Gives every request an id (the caller's `X-Request-Id` when it is sane), a D1

@@ -1,4 +1,5 @@
 import { exports } from "cloudflare:workers";
+import { SpecChecker, type SpecDocument } from "./spec-check";
 
 export interface CallOptions {
   body?: unknown;
@@ -13,7 +14,22 @@ export interface CallResult<T = Record<string, unknown>> {
   text: string;
 }
 
-/** Calls the worker through its real fetch entry point, as a client would. */
+const BASE = "https://stockroom.test";
+
+let checker: Promise<SpecChecker> | undefined;
+/** The checker for the worker's own document, fetched once per test worker. */
+function specChecker(): Promise<SpecChecker> {
+  checker ??= exports.default
+    .fetch(new Request(`${BASE}/openapi.json`))
+    .then((res) => res.json<SpecDocument>())
+    .then((document) => new SpecChecker(document));
+  return checker;
+}
+
+/**
+ * Calls the worker through its real fetch entry point, as a client would, and fails when
+ * the answer breaks what /openapi.json documents for it (test/support/spec-check.ts).
+ */
 export async function call<T = Record<string, unknown>>(
   method: string,
   path: string,
@@ -26,7 +42,7 @@ export async function call<T = Record<string, unknown>>(
     body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
   }
-  const response = await exports.default.fetch(new Request(`https://stockroom.test${path}`, { method, headers, body }));
+  const response = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
   const text = await response.text();
   let parsed: unknown = null;
   try {
@@ -34,5 +50,13 @@ export async function call<T = Record<string, unknown>>(
   } catch {
     parsed = null;
   }
+  const broken = (await specChecker()).problemsWith({
+    method,
+    path,
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    body: parsed,
+  });
+  if (broken.length > 0) throw new Error(`The answer breaks /openapi.json:\n${broken.join("\n")}`);
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }

@@ -19,7 +19,7 @@ export function expectProblem(res: CallResult<unknown>, status: number, code: st
   expect(res.headers.get("content-type")).toContain("application/problem+json");
   const body = res.body as Problem;
   expect(body).toMatchObject({
-    type: expect.stringMatching(/^https:\/\//),
+    type: `/docs/errors#${code}`,
     title: expect.any(String),
     status,
     detail: expect.any(String),

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { orNull } from "../../lib/openapi";
 import { EmailSchema, PasswordSchema, UserSchema } from "../users";
 
 export const RegisterSchema = z
@@ -36,7 +37,7 @@ export const ChangePasswordSchema = z
 export const CallerSchema = z
   .object({
     kind: z.enum(["user", "api_key"]),
-    user: UserSchema.nullable(),
+    user: orNull(UserSchema),
     api_key: z
       .object({ id: z.string(), type: z.enum(["secret", "publishable"]), scopes: z.array(z.string()) })
       .nullable(),

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../context";
+import { ERRORS_PAGE } from "./errors-page";
 
 /*
  * The interactive reference is Swagger UI served from this worker's static assets
@@ -33,8 +34,9 @@ export const docsRoutes = new Hono<AppEnv>();
 
 // The root says where to go: the reference for people, the document for tools.
 docsRoutes.get("/", (c) =>
-  c.json({ name: "Stockroom API", docs: "/docs", openapi: "/openapi.json", health: "/health" }),
+  c.json({ name: "Stockroom API", docs: "/docs", errors: "/docs/errors", openapi: "/openapi.json", health: "/health" }),
 );
 docsRoutes.get("/docs", (c) => c.html(PAGE));
+docsRoutes.get("/docs/errors", (c) => c.html(ERRORS_PAGE));
 docsRoutes.get("/docs/init.js", (c) => c.body(INIT, 200, { "content-type": "text/javascript; charset=utf-8" }));
 docsRoutes.get("/docs/assets/*", (c) => c.env.ASSETS.fetch(c.req.raw));

@@ -42,6 +42,18 @@ const idempotencyHeader = z.object({
     .openapi({ description: "Required. Repeats with the same body replay the first answer." }),
 });
 
+/** A stock-take names the version it counted against: If-Match here or `expected_version` in the body (else 428). */
+const countHeaders = z.object({
+  "if-match": z.string().optional().openapi({
+    description:
+      "ETag of the location's level the count was taken against (GET with `location_id`); or send `expected_version`.",
+  }),
+  "idempotency-key": z
+    .string()
+    .optional()
+    .openapi({ description: "Optional. Repeats with the same body replay the first answer." }),
+});
+
 /** The caller and the request's Idempotency-Key (already checked by the idempotency middleware). */
 function stockActor(c: Context<AppEnv>): inventory.StockActor {
   return { id: actorOf(c).id, idempotencyKey: c.req.header("idempotency-key") ?? "" };
@@ -154,7 +166,7 @@ inventoryRoutes.openapi(
     summary: "Set the counted on_hand at a location (stock-take); needs If-Match or expected_version",
     security: bearerSecurity,
     middleware: [idempotent({ required: false })] as const,
-    request: { params, body: jsonBody(SetCountSchema) },
+    request: { params, headers: countHeaders, body: jsonBody(SetCountSchema) },
     responses: { 200: jsonContent(AdjustmentResultSchema, "The count was recorded"), ...problems(404, 409, 412, 428) },
   }),
   async (c) => {

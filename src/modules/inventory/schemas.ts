@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ADJUSTMENT_REASONS, MOVEMENT_REASONS, STATE_REASONS, UNIT_STATES } from "../../durable/inventory/types";
+import { orNull } from "../../lib/openapi";
 import { pageQuery, pageSchema } from "../../lib/pagination";
 import { LISTED_STATES } from "./current-inventory";
 
@@ -107,7 +108,9 @@ export const SetCountSchema = z
 export const BatchAdjustmentSchema = z
   .strictObject({
     lines: z
-      .array(AdjustmentSchema.extend({ product_id: productId }))
+      // A new closed object, not `extend`: the document would render that as allOf of two
+      // closed objects, which no line could satisfy.
+      .array(z.strictObject({ ...AdjustmentSchema.shape, product_id: productId }))
       .min(1)
       .max(500),
   })
@@ -121,7 +124,7 @@ export const BatchResultSchema = z
         product_id: z.string(),
         ok: z.boolean(),
         movement_id: z.string().nullable(),
-        level: StockLevelSchema.nullable(),
+        level: orNull(StockLevelSchema),
         error: z.object({ code: z.string(), detail: z.string() }).nullable(),
       }),
     ),

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { SAMPLE_STATUSES, SAMPLE_TYPES, type samples } from "../../db/schema";
+import { orNull } from "../../lib/openapi";
 import { pageQuery, pageSchema } from "../../lib/pagination";
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
@@ -118,7 +119,7 @@ export const SampleBatchResultSchema = z
       z.object({
         index: z.number().int(),
         ok: z.boolean(),
-        sample: SampleSchema.nullable(),
+        sample: orNull(SampleSchema),
         error: RowError.nullable(),
       }),
     ),

@@ -76,9 +76,14 @@ export const DEFAULT_SETTINGS: StoreSettings = {
   max_open_orders_per_customer: 5,
 };
 
-export const SettingsResponse = SettingsSchema.extend({
-  version: z.number().int().openapi({ description: "0 until the settings are first saved." }),
-  updated_at: z.string().nullable(),
-}).openapi("Settings");
+// Its own closed object rather than an `extend` of SettingsInput, which the document would
+// render as allOf of two closed objects: a schema no answer can ever satisfy.
+export const SettingsResponse = z
+  .strictObject({
+    ...SettingsSchema.shape,
+    version: z.number().int().openapi({ description: "0 until the settings are first saved." }),
+    updated_at: z.string().nullable(),
+  })
+  .openapi("Settings");
 
 export type SettingsView = z.infer<typeof SettingsResponse>;

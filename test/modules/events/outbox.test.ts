@@ -2,11 +2,11 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
+import { verifyWebhook } from "../../../packages/client/src/verify";
 import { events } from "../../../src/db/schema";
 import worker from "../../../src/index";
 import { eventInsert, eventInsertIf } from "../../../src/modules/events/outbox";
 import { type EventMessage, flushOutbox } from "../../../src/modules/events/publisher";
-import { verifyWebhook } from "../../../src/modules/webhooks/verify";
 import { call } from "../../support/http";
 import {
   captureQueue,

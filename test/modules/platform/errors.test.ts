@@ -84,7 +84,7 @@ describe("the error handler", () => {
     expectProblem(res, 409, "INSUFFICIENT_STOCK");
     expect(res.headers.get("retry-after")).toBe("5");
     expect(res.body).toMatchObject({
-      type: "https://stockroom.dev/problems/insufficient-stock",
+      type: "/docs/errors#INSUFFICIENT_STOCK",
       title: "Insufficient stock",
       errors: [{ path: "lines.0.qty", message: "Only 2 left" }],
       lines: [{ product_id: "prd_1", available: 2 }],

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
+import { verifyWebhook } from "../../../packages/client/src/verify";
 import { events } from "../../../src/db/schema";
 import { flushOutbox } from "../../../src/modules/events/publisher";
-import { verifyWebhook } from "../../../src/modules/webhooks/verify";
 import { call } from "../../support/http";
 import {
   createEndpoint,

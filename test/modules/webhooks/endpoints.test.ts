@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { verifyWebhook } from "../../../packages/client/src/verify";
 import { auditLogs, events, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../../src/db/schema";
 import { decryptSecret } from "../../../src/lib/encryption";
 import type { DeliveryMessage } from "../../../src/modules/webhooks/deliveries/dispatch";
-import { verifyWebhook } from "../../../src/modules/webhooks/verify";
 import { call } from "../../support/http";
 import { expectProblem, problemPaths } from "../../support/problem";
 import { createEndpoint, db, fanOutByHand, runQueue, specSignature, useWebhookReceivers } from "../../support/webhooks";

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
+import { verifyWebhook } from "../../../packages/client/src/verify";
 import { auditLogs, events, webhookEndpoints } from "../../../src/db/schema";
 import type { DeliveryMessage } from "../../../src/modules/webhooks/deliveries/dispatch";
-import { verifyWebhook } from "../../../src/modules/webhooks/verify";
 import { call } from "../../support/http";
 import { createEndpoint, db, deliveryRow, fanOutByHand, runQueue, useWebhookReceivers } from "../../support/webhooks";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signWebhook, verifyWebhook, WebhookVerificationError } from "../../../src/modules/webhooks/verify";
+import { signWebhook, verifyWebhook, WebhookVerificationError } from "../../../packages/client/src/verify";
 
 // The published test vector of the Standard Webhooks specification.
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -4,7 +4,9 @@
  * an internal address) and gives up after the timeout (WEBHOOK_TIMEOUT_SECONDS,
  * 10 s by default), body included. Only the first 1 KiB of the answer is read and kept.
  */
-import { signWebhook } from "../verify";
+// The one implementation of Standard Webhooks signing, shared with the published client
+// package, so what the worker signs is what consumers verify.
+import { signWebhook } from "../../../../packages/client/src/verify";
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
 const EXCERPT_BYTES = 1024;

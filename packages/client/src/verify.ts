@@ -1,9 +1,9 @@
 /*
  * Standard Webhooks signing and verification (https://www.standardwebhooks.com/).
- * Stockroom signs every delivery with it, and webhook consumers verify with it:
- * this file imports nothing and uses only WebCrypto, `atob` and `btoa`, so it runs
- * unchanged in Workers, Node 22+, Deno, Bun and browsers (package export
- * `stockroom/verify-webhook`).
+ * The worker signs every delivery with this file and webhook consumers verify with it
+ * (`@stockroom/client`, or `@stockroom/client/verify-webhook` alone): it imports
+ * nothing and uses only WebCrypto, `atob` and `btoa`, so it runs unchanged in Workers,
+ * Node 20+, Deno, Bun and browsers.
  *
  *   signed content = `${webhook-id}.${webhook-timestamp}.${raw body}`
  *   webhook-signature = "v1," + base64(HMAC-SHA256(key, signed content)), space-separated when
@@ -43,13 +43,13 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-function fromBase64(text: string): Uint8Array {
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 function hmacKey(secret: string, usage: "sign" | "verify"): Promise<CryptoKey> {
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
-  let raw: Uint8Array;
+  let raw: Uint8Array<ArrayBuffer>;
   try {
     raw = fromBase64(encoded);
   } catch {
@@ -58,7 +58,7 @@ function hmacKey(secret: string, usage: "sign" | "verify"): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, [usage]);
 }
 
-function signedContent(id: string, timestamp: string, body: string | Uint8Array): Uint8Array {
+function signedContent(id: string, timestamp: string, body: string | Uint8Array): Uint8Array<ArrayBuffer> {
   const head = encoder.encode(`${id}.${timestamp}.`);
   const payload = typeof body === "string" ? encoder.encode(body) : body;
   const content = new Uint8Array(head.byteLength + payload.byteLength);
@@ -115,7 +115,7 @@ export async function verifyWebhook<T = Record<string, unknown>>(
   for (const candidate of signatures.split(" ")) {
     const [version, signature] = candidate.split(",", 2);
     if (version !== "v1" || !signature) continue;
-    let mac: Uint8Array;
+    let mac: Uint8Array<ArrayBuffer>;
     try {
       mac = fromBase64(signature);
     } catch {
