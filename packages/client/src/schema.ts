@@ -1055,9 +1055,13 @@ export interface paths {
          * @description Upgrade to a WebSocket, authenticating with `?access_token=` (a user access token or a
          *     publishable key), since browsers cannot set headers on a WebSocket. Then send
          *     `{"subscribe": ["prd_…", …]}` (at most 200 products; staff may send `{"subscribe": "*"}`)
-         *     and `{"unsubscribe": […]}`. Each change arrives within 100 ms as
+         *     and `{"unsubscribe": […]}`; the answer is `{"type": "subscribed", all, product_ids, not_found}`. Staff may watch
+         *     any product; everyone else only published ones (a draft is in `not_found` like an unknown id, and a product
+         *     unpublished later is dropped with a new `subscribed` message). Each change arrives within 100 ms as
          *     `{ "type": "stock", product_id, on_hand, reserved, available, version, at }`. Messages over
-         *     8192 bytes close the socket (1009).
+         *     8192 bytes close the socket (1009). When the session or key the socket was opened with
+         *     ends (logout, deactivation, revocation), the socket is closed with 4401 within
+         *     10 s.
          */
         get: operations["getStream"];
         put?: never;
