@@ -2,7 +2,8 @@
  * The README's API tour in TypeScript, with @stockroom/client: every path, parameter,
  * header, body and answer below is typed from the API's OpenAPI document, and
  * `npm run check` compiles this file with `strict`, so a change of the API that breaks
- * the tour breaks the check. Run it against a dev server with
+ * the tour breaks the check; `npm run tour` runs it as its last step. By hand, against a
+ * dev server and after `npm run client:build`:
  * `BASE=http://localhost:8787 PASSWORD=<SEED_ADMIN_PASSWORD> npx tsx examples/tour.ts`.
  */
 import { createStockroomClient, type Schema, verifyWebhook, WebhookVerificationError } from "@stockroom/client";
@@ -10,8 +11,9 @@ import { createStockroomClient, type Schema, verifyWebhook, WebhookVerificationE
 const BASE = process.env.BASE ?? "http://localhost:8787";
 
 /** The problem of a failed call as an Error, so the tour stops at the first one and says why. */
-function expectData<T>(result: { data?: T; error?: Schema<"Problem"> | unknown }): T {
-  if (result.data !== undefined) return result.data;
+function expectData<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  // A 204 has no data: the answer's status says it went through.
+  if (result.response.ok) return result.data as T;
   const problem = result.error as Partial<Schema<"Problem">> | undefined;
   throw new Error(`${problem?.code ?? "error"}: ${problem?.detail ?? JSON.stringify(result.error)}`);
 }
@@ -58,21 +60,27 @@ const { response: levelResponse } = await api.GET("/v1/inventory/{product_id}", 
 const counted = expectData(
   await api.PUT("/v1/inventory/{product_id}", {
     params: { path: { product_id: mug.id }, header: { "if-match": levelResponse.headers.get("etag") ?? "" } },
-    body: { on_hand: 24, note: "aisle 4" },
+    body: { on_hand: 4, note: "aisle 4" },
   }),
 );
 console.log(counted.movement.reason, counted.level.on_hand);
 
-// Orders: checkout holds the stock or answers 409 INSUFFICIENT_STOCK with each short line.
-const tooMany = await api.POST("/v1/orders", {
+// Customers sign themselves up and check out; checkout holds the stock or answers
+// 409 INSUFFICIENT_STOCK with each short line.
+const signedUp = expectData(
+  await anonymous.POST("/v1/auth/register", {
+    body: { email: `sam-${crypto.randomUUID()}@example.com`, password: "Sam-likes-tea-7", name: "Sam" },
+  }),
+);
+const sam = createStockroomClient({ baseUrl: BASE, token: signedUp.access_token });
+const tooMany = await sam.POST("/v1/orders", {
   params: { header: { "idempotency-key": crypto.randomUUID() } },
-  body: { lines: [{ product_id: mug.id, qty: 1000 }] },
+  body: { lines: [{ product_id: mug.id, qty: 5 }] },
 });
-if (tooMany.error?.code === "INSUFFICIENT_STOCK") {
-  for (const line of tooMany.error.lines ?? []) console.log(line.product_id, line.requested, line.available);
-}
+if (tooMany.error?.code !== "INSUFFICIENT_STOCK") throw new Error("5 of 4 mugs were sold");
+for (const line of tooMany.error.lines ?? []) console.log(line.product_id, line.requested, line.available);
 const order = expectData(
-  await api.POST("/v1/orders", {
+  await sam.POST("/v1/orders", {
     params: { header: { "idempotency-key": crypto.randomUUID() } },
     body: { lines: [{ product_id: mug.id, qty: 2 }] },
   }),
