@@ -1,9 +1,10 @@
-import { and, desc, eq, inArray, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, lte } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
+import { olderThanCursor } from "../../db/keyset";
 import { EXPORT_TYPES, type ExportFilters, type ExportType, exportJobs } from "../../db/schema";
 import { badRequest, forbidden, notFound } from "../../lib/errors";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import { toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
 import { isAllowed, PERMISSIONS } from "../../middleware/permissions";
 import { auditInsert, type RequestMeta } from "../audit";
@@ -117,15 +118,7 @@ export async function listExports(
   if (readable.length === 0) return { data: [], next_cursor: null };
   const where = [inArray(exportJobs.type, readable)];
   if (query.status) where.push(eq(exportJobs.status, query.status as "queued"));
-  if (query.cursor) {
-    const [createdAt = "", cursorId = ""] = decodeCursor(query.cursor, 2).map(String);
-    where.push(
-      or(
-        lt(exportJobs.createdAt, createdAt),
-        and(eq(exportJobs.createdAt, createdAt), lt(exportJobs.id, cursorId)),
-      ) as SQL,
-    );
-  }
+  if (query.cursor) where.push(olderThanCursor(exportJobs.createdAt, exportJobs.id, query.cursor));
   const rows = await db
     .select()
     .from(exportJobs)

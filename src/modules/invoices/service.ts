@@ -8,13 +8,14 @@
  * once credit notes exist against it, and a void invoice takes no credit notes.
  * Customers may read their own invoices; staff read all and void.
  */
-import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
 import { guard, isGuardFailure, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { olderThanCursor } from "../../db/keyset";
 import { invoices } from "../../db/schema";
 import { conflict, invalidTransition, notFound, preconditionFailed } from "../../lib/errors";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import { toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { eventInsert } from "../events";
@@ -54,10 +55,7 @@ export async function listInvoices(db: Database, actor: Actor, query: InvoiceLis
   if (query.order_id) where.push(eq(invoices.orderId, query.order_id));
   if (query.issued_from) where.push(gte(invoices.issuedAt, new Date(query.issued_from).toISOString()));
   if (query.issued_to) where.push(lt(invoices.issuedAt, new Date(query.issued_to).toISOString()));
-  if (query.cursor) {
-    const [issuedAt = "", id = ""] = decodeCursor(query.cursor, 2).map(String);
-    where.push(or(lt(invoices.issuedAt, issuedAt), and(eq(invoices.issuedAt, issuedAt), lt(invoices.id, id))) as SQL);
-  }
+  if (query.cursor) where.push(olderThanCursor(invoices.issuedAt, invoices.id, query.cursor));
   const rows = await db
     .select()
     .from(invoices)

@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import type { BatchResponse } from "drizzle-orm/batch";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
+import { olderThanCursor } from "../../db/keyset";
 import { type OrderStatus, orderStatusHistory, orders, payments, refundLines, refunds } from "../../db/schema";
 import type { Reservation } from "../../durable/inventory/types";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import { toPage } from "../../lib/pagination";
 import { stockObject } from "../stock";
 import { holdId } from "./holds";
 import type { OrderCore } from "./schemas";
@@ -158,15 +159,7 @@ export async function listOrders(db: Database, actor: Actor, query: OrderListQue
       sql`EXISTS (SELECT 1 FROM order_lines ol WHERE ol.order_id = ${orders.id} AND ol.product_id = ${query.product_id})`,
     );
   }
-  if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor, 2).map(String);
-    where.push(
-      or(
-        lt(orders.createdAt, createdAt ?? ""),
-        and(eq(orders.createdAt, createdAt ?? ""), lt(orders.id, id ?? "")),
-      ) as SQL,
-    );
-  }
+  if (query.cursor) where.push(olderThanCursor(orders.createdAt, orders.id, query.cursor));
   const rows = await db
     .select()
     .from(orders)

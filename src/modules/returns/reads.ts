@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
+import { olderThanCursor } from "../../db/keyset";
 import { returns } from "../../db/schema";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import { toPage } from "../../lib/pagination";
 import type { ReturnListQuery, ReturnView } from "./schemas";
 import { assertVisible, isCustomer, returnViews } from "./store";
 
@@ -52,15 +53,7 @@ export async function listReturns(db: Database, actor: Actor, query: ReturnListQ
       sql`EXISTS (SELECT 1 FROM return_lines rl WHERE rl.return_id = ${returns.id} AND rl.product_id = ${query.product_id})`,
     );
   }
-  if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor, 2).map(String);
-    where.push(
-      or(
-        lt(returns.createdAt, createdAt ?? ""),
-        and(eq(returns.createdAt, createdAt ?? ""), lt(returns.id, id ?? "")),
-      ) as SQL,
-    );
-  }
+  if (query.cursor) where.push(olderThanCursor(returns.createdAt, returns.id, query.cursor));
   const rows = await db
     .select()
     .from(returns)

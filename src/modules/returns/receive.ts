@@ -1,12 +1,10 @@
 import { asc, eq } from "drizzle-orm";
-import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
 import { returnReceipts } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { badRequest } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { log } from "../../lib/log";
-import type { RequestMeta } from "../audit";
 import { DEFAULT_LOCATION_ID, knownLocations } from "../locations";
 import type { OrderDeps } from "../orders";
 import type { InventoryDO } from "../stock";

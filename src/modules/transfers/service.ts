@@ -11,14 +11,15 @@
  * (`keyedId`), so a retry after a crash that followed the commit answers with that draft.
  * Derived ids do not sort by time, so lists go by creation time, then id.
  */
-import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { guard, isGuardFailure, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
+import { olderThanCursor } from "../../db/keyset";
 import { IDS_PER_QUERY } from "../../db/lists";
 import { transferLines, transfers } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { badRequest, invalidTransition, notFound } from "../../lib/errors";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import { toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { requireProducts } from "../inventory";
@@ -163,12 +164,7 @@ export async function listTransfers(
       sql`EXISTS (SELECT 1 FROM ${transferLines} WHERE ${transferLines.transferId} = ${transfers.id} AND ${transferLines.productId} = ${query.product_id})`,
     );
   }
-  if (query.cursor) {
-    const [createdAt = "", id = ""] = decodeCursor(query.cursor, 2).map(String);
-    where.push(
-      or(lt(transfers.createdAt, createdAt), and(eq(transfers.createdAt, createdAt), lt(transfers.id, id))) as SQL,
-    );
-  }
+  if (query.cursor) where.push(olderThanCursor(transfers.createdAt, transfers.id, query.cursor));
   const rows = await db
     .select()
     .from(transfers)

@@ -23,7 +23,7 @@ import { webhookUrlProblem } from "../url-policy";
 import { MAX_ATTEMPTS, retryDelaySeconds } from "./backoff";
 import type { DeliveryMessage } from "./dispatch";
 import { heldAttempt, holdOff } from "./hold-off";
-import { type AttemptResult, postWebhook } from "./http";
+import { type AttemptResult, postWebhook, unsentAttempt } from "./http";
 import { type DeliveryRef, recordFailure, recordRetry, recordSuccess } from "./outcome";
 import { reserveSlot } from "./pacing";
 
@@ -103,15 +103,8 @@ export async function deliver(
   }
   const urlProblem = webhookUrlProblem(endpoint.url, deps.allowInsecureLocalhost);
   if (urlProblem) {
-    const refused = {
-      status: null,
-      error: `Refused: ${urlProblem}`,
-      latencyMs: 0,
-      excerpt: null,
-      retryAfter: null,
-      timedOut: false,
-    };
-    await recordFailure(db, ref, refused, refused.error);
+    const reason = `Refused: ${urlProblem}`;
+    await recordFailure(db, ref, unsentAttempt(reason), reason);
     return probed(ACK);
   }
   if (heldUntil !== null && heldUntil > Date.now()) {

@@ -10,7 +10,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../../../db/client";
 import { webhookEndpoints } from "../../../db/schema";
-import type { AttemptResult } from "./http";
+import { type AttemptResult, unsentAttempt } from "./http";
 
 export const HOLD_OFF_MS = 30_000;
 
@@ -23,12 +23,7 @@ export async function holdOff(db: Database, endpointId: string, now = Date.now()
 
 /** The attempt a held delivery records instead of sending. */
 export function heldAttempt(until: number): AttemptResult {
-  return {
-    status: null,
-    error: `Not sent: the endpoint left an attempt unanswered and is held off until ${new Date(until).toISOString()}.`,
-    latencyMs: 0,
-    excerpt: null,
-    retryAfter: null,
-    timedOut: false,
-  };
+  return unsentAttempt(
+    `Not sent: the endpoint left an attempt unanswered and is held off until ${new Date(until).toISOString()}.`,
+  );
 }

@@ -29,6 +29,11 @@ export interface AttemptResult {
   timedOut: boolean;
 }
 
+/** An attempt that was not sent (refused by policy, or the endpoint is held off), with why. */
+export function unsentAttempt(error: string): AttemptResult {
+  return { status: null, error, latencyMs: 0, excerpt: null, retryAfter: null, timedOut: false };
+}
+
 /** The timeout from the WEBHOOK_TIMEOUT_SECONDS var: a positive number of seconds, else the default. */
 export function attemptTimeoutMs(setting: string | undefined): number {
   const seconds = Number(setting);

@@ -27,7 +27,9 @@ export async function deliverByEndpoint(
   for (const item of batch) {
     // Messages without a row (endpoint deleted) are acknowledged at once, in a lane of their own.
     const endpointId = rows.get(item.message.delivery_id)?.endpoint.id ?? "";
-    lanes.set(endpointId, [...(lanes.get(endpointId) ?? []), item]);
+    const lane = lanes.get(endpointId);
+    if (lane) lane.push(item);
+    else lanes.set(endpointId, [item]);
   }
   await Promise.all([...lanes.values()].map((lane) => deliverLane(deps, lane, rows)));
 }
