@@ -1,6 +1,7 @@
 // Starts an export, shows its progress, and downloads the CSV:
 //   npm run export -- --type orders --from 2026-01-01 [--to 2026-02-01] [--status completed]
-//                     [--out orders.csv] [--base URL] [--token TOKEN]
+//                     [--product-id …] [--customer-id …] [--reason …] [--location-id …]
+//                     [--company-id …] [--project-id …] [--out orders.csv] [--base URL] [--token TOKEN]
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
@@ -18,6 +19,9 @@ const { values } = parseArgs({
     "product-id": { type: "string" },
     "customer-id": { type: "string" },
     reason: { type: "string" },
+    "location-id": { type: "string" },
+    "company-id": { type: "string" },
+    "project-id": { type: "string" },
     out: { type: "string" },
     base: { type: "string" },
     token: { type: "string" },
@@ -36,6 +40,9 @@ const filters = Object.fromEntries(
     product_id: values["product-id"],
     customer_id: values["customer-id"],
     reason: values.reason,
+    location_id: values["location-id"],
+    company_id: values["company-id"],
+    project_id: values["project-id"],
   }).filter(([, v]) => v !== undefined),
 );
 const request = apiClient(values);

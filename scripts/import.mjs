@@ -18,7 +18,7 @@ const { values, positionals } = parseArgs({
 });
 const [path] = positionals;
 if (!values.type || !path) {
-  console.error("Usage: npm run import -- --type products|stock-counts file.csv [--yes]");
+  console.error("Usage: npm run import -- --type products|stock-counts|samples file.csv [--yes]");
   process.exit(1);
 }
 const type = values.type.replaceAll("-", "_");

@@ -1662,7 +1662,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Upload a CSV to import; every row is validated and nothing is applied until you confirm */
+        /**
+         * Upload a CSV to import; every row is validated and nothing is applied until you confirm
+         * @description With an `Idempotency-Key`, a retry of an upload that was stored answers 200 with that import instead of creating a second one; the same key with another file is 409 IDEMPOTENCY_CONFLICT. (The key is checked against the file, not the raw multipart body, whose boundary differs between retries.)
+         */
         post: operations["createImport"];
         delete?: never;
         options?: never;
@@ -5884,7 +5887,7 @@ export interface components {
             /** @description Export id (`exp_…`). */
             id: string;
             /** @enum {string} */
-            type: "products" | "inventory" | "movements" | "orders" | "order_lines" | "invoices" | "customers" | "audit_log";
+            type: "products" | "inventory" | "movements" | "orders" | "order_lines" | "invoices" | "customers" | "dispatches" | "samples" | "audit_log";
             /** @enum {string} */
             format: "csv";
             /** @enum {string} */
@@ -5919,21 +5922,26 @@ export interface components {
             product_id?: string;
             customer_id?: string;
             reason?: string;
+            location_id?: string;
+            company_id?: string;
+            project_id?: string;
         };
         CreateExport: {
             /**
              * @description What to export. Each type, its filters and columns:
              *     - `products`: The catalog, one row per product, oldest first. Filters: from, to, status. Columns: `id` (Product id (`prd_…`).), `sku` (Stock-keeping unit, unique.), `name` (Product name.), `status` (draft, published or archived.), `price` (Price, minor units of `currency`; empty when unset.), `unit_cost` (Cost of one unit, minor units of `currency`; empty when unset.), `category_id` (Category id, empty when none.), `barcode` (Barcode as entered.), `low_stock_threshold` (Available stock at or below which it is low.), `created_at` (ISO 8601 UTC.), `updated_at` (ISO 8601 UTC.)
-             *     - `inventory`: Stock per product as projected from the stock objects. Filters: product_id. Columns: `product_id` (Product id.), `sku` (Product SKU.), `on_hand` (Units on hand.), `reserved` (Units held for orders.), `available` (on_hand − reserved.), `is_low` (1 when available is at or below the threshold.), `updated_at` (Last stock change, ISO 8601 UTC.)
+             *     - `inventory`: Stock per product and location, as projected from the stock objects. Filters: product_id, location_id. Columns: `product_id` (Product id.), `sku` (Product SKU.), `location_id` (Location id (`loc_…`).), `location_code` (The location's code.), `on_hand` (Units on hand at the location.), `reserved` (Units held for orders.), `available` (What can be sold from here.), `damaged` (Damaged units.), `quarantine` (Units in quarantine.), `incoming` (Units on their way here.), `out` (Units out on dispatch from here.), `safety_stock` (Units kept back from sale.), `updated_at` (Last stock change, ISO 8601 UTC.)
              *     - `movements`: The stock ledger, one row per movement, in time order. Filters: from, to, product_id, reason. Columns: `id` (Movement id (`mov_…`).), `product_id` (Product id.), `seq` (Position in the product's ledger.), `reason` (Why the stock moved.), `delta_on_hand` (Change of on_hand.), `delta_reserved` (Change of reserved.), `on_hand` (on_hand after the movement.), `reserved` (reserved after the movement.), `reference` (Order or other reference.), `note` (Free text.), `created_at` (ISO 8601 UTC.)
              *     - `orders`: Orders, oldest first. Filters: from, to, status, customer_id. Columns: `id` (Order id (`ord_…`).), `status` (pending, paying, processing, completed, cancelled or refunded.), `customer_id` (Customer id, empty for direct sales without one.), `currency` (ISO 4217.), `subtotal` (Before tax, minor units of `currency`.), `tax` (Tax, minor units of `currency`.), `total` (subtotal + tax, minor units of `currency`.), `refunded_total` (Refunded so far, minor units of `currency`.), `source` (checkout or direct_sale.), `customer_note` (The customer's note.), `created_at` (ISO 8601 UTC.), `paid_at` (ISO 8601 UTC, empty until paid.), `completed_at` (ISO 8601 UTC, empty until fulfilled.), `cancelled_at` (ISO 8601 UTC, empty unless cancelled.)
              *     - `order_lines`: Order lines, grouped by order, orders oldest first. Filters: from, to, status, product_id. Columns: `order_id` (Order id.), `position` (Line number within the order.), `product_id` (Product id.), `sku` (SKU at checkout.), `name` (Name at checkout.), `unit_price` (Price at checkout, minor units of `currency`.), `qty` (Units ordered.), `line_total` (unit_price × qty, minor units of `currency`.), `refunded_qty` (Units refunded.), `currency` (The order's currency.), `order_status` (The order's status.), `order_created_at` (ISO 8601 UTC.)
              *     - `invoices`: Invoices in issue order. Filters: from, to, status, customer_id. Columns: `id` (Invoice id (`inv_…`).), `number` (Invoice number.), `order_id` (Order id.), `customer_id` (Customer id.), `customer_name` (Billed name.), `currency` (ISO 4217.), `subtotal` (Before tax, minor units of `currency`.), `tax` (Tax, minor units of `currency`.), `total` (subtotal + tax, minor units of `currency`.), `status` (issued or void.), `issued_at` (ISO 8601 UTC.)
              *     - `customers`: Customer accounts, oldest first. Filters: from, to, status. Columns: `id` (Customer id (`usr_…`).), `email` (Sign-in e-mail.), `name` (Name.), `status` (active or deactivated.), `created_at` (ISO 8601 UTC.), `last_login_at` (ISO 8601 UTC, empty if never.)
+             *     - `dispatches`: Dispatches to companies, by id, with their stock counted per outcome. Filters: from, to, status, company_id, project_id, location_id. Columns: `id` (Dispatch id (`dsp_…`).), `number` (Dispatch number.), `status` (draft, dispatched, partially_returned, returned, closed or cancelled.), `company_id` (The company it went to.), `project_id` (The project, empty when none.), `location_id` (Where it left from.), `destination_name` (Who receives it.), `carrier` (Carrier.), `tracking_number` (Carrier's tracking number.), `units` (Stock units sent.), `units_returned` (Units back in good or damaged condition.), `units_consumed` (Units consumed or lost.), `samples` (Samples sent.), `samples_out` (Samples not yet returned or consumed.), `dispatched_at` (ISO 8601 UTC, empty while a draft.), `expected_return_at` (ISO 8601 UTC, empty when none.), `closed_at` (ISO 8601 UTC.), `created_at` (ISO 8601 UTC.)
+             *     - `samples`: Samples, by id. Filters: from, to, status, location_id, project_id. Columns: `id` (Sample id (`smp_…`).), `number` (Sample number, unique.), `type` (core, half_core, pulp, reject, chip or other.), `status` (in_store, dispatched, returned, consumed or disposed.), `drillhole_id` (The hole it was cut from, empty for a lot sample.), `hole_id` (The hole's own id (as drilled).), `project_id` (The hole's project.), `depth_from` (Interval start, metres.), `depth_to` (Interval end, metres.), `lot` (Lot, for samples not from a hole.), `weight_grams` (Weight in grams.), `location_id` (Where it is kept.), `dispatch_id` (The dispatch it is out on, empty when in store.), `created_at` (ISO 8601 UTC.)
              *     - `audit_log`: The audit trail in time order (before/after images as JSON). Filters: from, to. Columns: `id` (Audit row id (`aud_…`).), `created_at` (ISO 8601 UTC.), `actor_type` (user, api_key or system.), `actor_id` (Who acted.), `action` (What was done.), `entity_type` (What kind of thing.), `entity_id` (Which one.), `before` (JSON image before.), `after` (JSON image after.), `request_id` (The request that did it.)
              * @enum {string}
              */
-            type: "products" | "inventory" | "movements" | "orders" | "order_lines" | "invoices" | "customers" | "audit_log";
+            type: "products" | "inventory" | "movements" | "orders" | "order_lines" | "invoices" | "customers" | "dispatches" | "samples" | "audit_log";
             /**
              * @default csv
              * @enum {string}
@@ -6059,7 +6067,7 @@ export interface components {
             /** @description Import id (`imp_…`). */
             id: string;
             /** @enum {string} */
-            type: "products" | "stock_counts";
+            type: "products" | "stock_counts" | "samples";
             /**
              * @description `invalid` (some rows have errors; nothing can be applied), `validated` (confirm to apply), `applying`, `completed`, `failed`.
              * @enum {string}
@@ -6088,10 +6096,10 @@ export interface components {
         };
         ImportUploadForm: {
             /**
-             * @description What the file holds. `products`: columns `sku` (required), `name`, `description`, `price`, `compare_at_price`, `unit_cost`, `category_id`, `barcode`, `low_stock_threshold`; `stock_counts`: columns `sku` (required), `on_hand` (required), `location_code`. Products are created, or updated when the SKU exists; stock counts set each product's counted on_hand.
+             * @description What the file holds. `products`: columns `sku` (required), `name`, `description`, `price`, `compare_at_price`, `unit_cost`, `category_id`, `barcode`, `low_stock_threshold`; `stock_counts`: columns `sku` (required), `on_hand` (required), `location_code`; `samples`: columns `number` (required), `type` (required), `drillhole_id`, `depth_from`, `depth_to`, `lot`, `weight_grams`, `location_code`, `notes`. Products are created, or updated when the SKU exists; stock counts set each product's counted on_hand (at the location named by `location_code`, or the default location); samples are created, each under an id derived from the import and its row.
              * @enum {string}
              */
-            type: "products" | "stock_counts";
+            type: "products" | "stock_counts" | "samples";
             /**
              * Format: binary
              * @description UTF-8 CSV with a header row, at most 50 MB.
@@ -17834,7 +17842,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
-                type?: "products" | "inventory" | "movements" | "orders" | "order_lines" | "invoices" | "customers" | "audit_log";
+                type?: "products" | "inventory" | "movements" | "orders" | "order_lines" | "invoices" | "customers" | "dispatches" | "samples" | "audit_log";
                 status?: "queued" | "running" | "completed" | "failed" | "expired";
             };
             header?: {
@@ -18509,6 +18517,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Optional. */
+                "idempotency-key"?: string;
                 /** @description Your id for this request, echoed in the answer and in every log line and problem; one is made up when absent or malformed. */
                 "x-request-id"?: string;
             };
@@ -18521,6 +18531,17 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The import an earlier request with this Idempotency-Key created */
+            200: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
             /** @description The validation summary */
             201: {
                 headers: {
@@ -18556,6 +18577,17 @@ export interface operations {
             };
             /** @description The caller may not do this */
             403: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
                     "X-Request-Id"?: string;

@@ -8,6 +8,8 @@ export const EXPORT_TYPES = [
   "order_lines",
   "invoices",
   "customers",
+  "dispatches",
+  "samples",
   "audit_log",
 ] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
@@ -23,6 +25,9 @@ export interface ExportFilters {
   product_id?: string | undefined;
   customer_id?: string | undefined;
   reason?: string | undefined;
+  location_id?: string | undefined;
+  company_id?: string | undefined;
+  project_id?: string | undefined;
 }
 
 export interface UploadedPart {

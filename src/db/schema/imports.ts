@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-export const IMPORT_TYPES = ["products", "stock_counts"] as const;
+export const IMPORT_TYPES = ["products", "stock_counts", "samples"] as const;
 export type ImportType = (typeof IMPORT_TYPES)[number];
 
 /** `invalid`: some rows failed validation, nothing can be applied; fix the file and upload it again. */

@@ -20,6 +20,9 @@ export const ExportFiltersSchema = z
     product_id: z.string().min(1).max(64).optional(),
     customer_id: z.string().min(1).max(64).optional(),
     reason: z.string().min(1).max(64).optional(),
+    location_id: z.string().min(1).max(64).optional(),
+    company_id: z.string().min(1).max(64).optional(),
+    project_id: z.string().min(1).max(64).optional(),
   })
   .openapi("ExportFilters");
 

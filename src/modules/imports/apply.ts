@@ -7,8 +7,9 @@ import type { RequestMeta } from "../audit";
 import { eventInsert } from "../events";
 import type { CreateProductInput, UpdateProductInput } from "../products";
 import { createProduct, updateProduct } from "../products";
+import { CreateSampleSchema, createSampleBatch, samplesByIds } from "../samples";
 import { type InventoryDO, stockObject } from "../stock";
-import { type CsvRow, productIdsBySku, readRows, rowInput } from "./rows";
+import { type CsvRow, productIdsBySku, readRows, rowInput, rowLocations } from "./rows";
 
 export interface ImportApplyDeps {
   db: Database;
@@ -29,6 +30,7 @@ async function applyRow(
   deps: ImportApplyDeps,
   job: Job,
   row: CsvRow,
+  locationIds: Map<string, string>,
   meta: RequestMeta,
 ): Promise<"created" | "updated"> {
   const sku = row.cells.sku ?? "";
@@ -38,6 +40,7 @@ async function applyRow(
     const result = await stockObject(deps.stock, productId).setCount({
       product_id: productId,
       movement_id: await derivedId("mov", job.id, String(row.row)),
+      location_id: locationIds.get(row.cells.location_code ?? "") ?? null,
       on_hand: Number(row.cells.on_hand),
       expected_version: null,
       note: `import ${job.id} row ${row.row}`,
@@ -46,13 +49,41 @@ async function applyRow(
     if (!result.ok) throw new Error(`row ${row.row}: the stock object refused the count (${result.code})`);
     return "updated";
   }
-  const input = rowInput(row.cells);
+  const input = rowInput(row.cells, locationIds);
   if (productId) {
     await updateProduct(deps.db, deps.stock, productId, input as UpdateProductInput, null, meta, "");
     return "updated";
   }
   await createProduct(deps.db, deps.stock, input as CreateProductInput, meta, "");
   return "created";
+}
+
+/**
+ * A chunk of samples, created in one batch under ids derived from the job and each row:
+ * rows a retried chunk already created are found by their ids and not created again. A
+ * row refused now (its number or interval taken since the file was validated) fails the
+ * chunk, and so the import once its retries are spent.
+ */
+async function applySamples(
+  deps: ImportApplyDeps,
+  job: Job,
+  chunk: CsvRow[],
+  locationIds: Map<string, string>,
+  meta: RequestMeta,
+): Promise<number> {
+  const ids = await Promise.all(chunk.map((row) => derivedId("smp", job.id, String(row.row))));
+  const existing = new Set((await samplesByIds(deps.db, ids)).map((s) => s.id));
+  const fresh = chunk.flatMap((row, i) => (existing.has(ids[i] ?? "") ? [] : [{ row, id: ids[i] ?? "" }]));
+  const inputs = fresh.map(({ row }) => CreateSampleSchema.parse(rowInput(row.cells, locationIds)));
+  const result = await createSampleBatch(
+    deps.db,
+    inputs,
+    meta,
+    fresh.map((f) => f.id),
+  );
+  const refused = result.results.find((r) => !r.ok);
+  if (refused) throw new Error(`row ${fresh[refused.index]?.row.row}: ${refused.error?.detail}`);
+  return result.created;
 }
 
 /** Applies a confirmed import from its saved place to the end, saving the place after every chunk. */
@@ -63,11 +94,13 @@ export async function applyImport(deps: ImportApplyDeps, id: string): Promise<vo
   const object = await deps.bucket.get(job.fileKey);
   if (!object) throw new Error(`import ${id}: its file is gone`);
   const rows = readRows(job.type, await object.text());
+  const locationIds = await rowLocations(deps.db, rows);
   const meta: RequestMeta = { actor: null, requestId: `import:${id}`, ip: null };
   while (job.rowsDone < rows.length) {
     const chunk = rows.slice(job.rowsDone, job.rowsDone + CHUNK_ROWS);
     let created = 0;
-    for (const row of chunk) if ((await applyRow(deps, job, row, meta)) === "created") created++;
+    if (job.type === "samples") created = await applySamples(deps, job, chunk, locationIds, meta);
+    else for (const row of chunk) if ((await applyRow(deps, job, row, locationIds, meta)) === "created") created++;
     const done = job.rowsDone + chunk.length === rows.length;
     const changes = {
       rowsDone: job.rowsDone + chunk.length,

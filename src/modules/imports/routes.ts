@@ -4,6 +4,7 @@ import { type AppEnv, createRouter } from "../../context";
 import { AppError } from "../../lib/errors";
 import { bearerSecurity, idParam, jsonContent, problems } from "../../lib/openapi";
 import { requestMeta } from "../../middleware/actor";
+import { keyedId } from "../../middleware/idempotency";
 import { ImportFormSchema, ImportSchema } from "./schemas";
 import * as importsService from "./service";
 
@@ -27,14 +28,26 @@ importRoutes.openapi(
     tags,
     summary: "Upload a CSV to import; every row is validated and nothing is applied until you confirm",
     security: bearerSecurity,
-    request: { body: { required: true, content: { "multipart/form-data": { schema: ImportFormSchema } } } },
-    responses: { 201: jsonContent(ImportSchema, "The validation summary"), ...problems(413, 415) },
+    description:
+      "With an `Idempotency-Key`, a retry of an upload that was stored answers 200 with that import instead of creating a second one; the same key with another file is 409 IDEMPOTENCY_CONFLICT. (The key is checked against the file, not the raw multipart body, whose boundary differs between retries.)",
+    request: {
+      headers: z.object({
+        "idempotency-key": z.string().min(1).max(255).optional().openapi({ description: "Optional." }),
+      }),
+      body: { required: true, content: { "multipart/form-data": { schema: ImportFormSchema } } },
+    },
+    responses: {
+      201: jsonContent(ImportSchema, "The validation summary"),
+      200: jsonContent(ImportSchema, "The import an earlier request with this Idempotency-Key created"),
+      ...problems(409, 413, 415),
+    },
   }),
   async (c) => {
     const form = c.req.valid("form");
-    const job = await importsService.createImport(c.get("db"), c.env.FILES, form, requestMeta(c));
+    const id = await keyedId(c, "imp");
+    const { created, job } = await importsService.createImport(c.get("db"), c.env.FILES, form, id, requestMeta(c));
     c.header("Location", `/v1/imports/${job.id}`);
-    return c.json(job, 201);
+    return created ? c.json(job, 201) : c.json(job, 200);
   },
 );
 

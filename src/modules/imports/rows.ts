@@ -5,7 +5,9 @@ import { IDS_PER_QUERY } from "../../db/lists";
 import { type ImportRowError, type ImportType, products } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { badRequest } from "../../lib/errors";
+import { locationIdsByCode } from "../locations";
 import { CreateProductSchema, UpdateProductSchema } from "../products";
+import { type CreateSampleInput, CreateSampleSchema, sampleRefusals } from "../samples";
 
 /** The columns each import type reads; `required` must be in the header. */
 export const IMPORT_COLUMNS: Record<ImportType, { required: string[]; optional: string[] }> = {
@@ -23,9 +25,17 @@ export const IMPORT_COLUMNS: Record<ImportType, { required: string[]; optional: 
     ],
   },
   stock_counts: { required: ["sku", "on_hand"], optional: ["location_code"] },
+  samples: {
+    required: ["number", "type"],
+    optional: ["drillhole_id", "depth_from", "depth_to", "lot", "weight_grams", "location_code", "notes"],
+  },
 };
 
+/** The column each type's rows are told apart by: two rows with the same value are refused. */
+export const ROW_KEY: Record<ImportType, string> = { products: "sku", stock_counts: "sku", samples: "number" };
+
 const INTEGER_COLUMNS = new Set(["price", "compare_at_price", "unit_cost", "low_stock_threshold", "on_hand"]);
+const DECIMAL_COLUMNS = new Set(["depth_from", "depth_to", "weight_grams"]);
 
 /** One data row: its number in the file (the header is row 1) and its cells by column. */
 export interface CsvRow {
@@ -62,15 +72,32 @@ export function readRows(type: ImportType, text: string): CsvRow[] {
   }));
 }
 
-/** The cells as API input: empty cells are left out, whole numbers parsed (anything else stays text and fails). */
-export function rowInput(cells: Record<string, string>): Record<string, unknown> {
+function cellValue(name: string, value: string): unknown {
+  if (INTEGER_COLUMNS.has(name) && /^-?\d+$/.test(value)) return Number(value);
+  if (DECIMAL_COLUMNS.has(name) && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  return value;
+}
+
+/**
+ * The cells as API input: empty cells are left out, numbers parsed (anything else stays
+ * text and fails), and a `location_code` given as the `location_id` it names.
+ */
+export function rowInput(cells: Record<string, string>, locationIds: Map<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(cells)) {
-    if (value === "" || name === "location_code") continue;
-    out[name] = INTEGER_COLUMNS.has(name) && /^-?\d+$/.test(value) ? Number(value) : value;
+    if (value === "") continue;
+    if (name === "location_code") out.location_id = locationIds.get(value);
+    else out[name] = cellValue(name, value);
   }
   return out;
 }
+
+/** The ids of the locations the rows name by code. */
+export const rowLocations = (db: Database, rows: CsvRow[]) =>
+  locationIdsByCode(
+    db,
+    rows.map((r) => r.cells.location_code ?? "").filter((c) => c !== ""),
+  );
 
 /** The ids of the products with these SKUs, in D1-sized pieces. */
 export async function productIdsBySku(db: Database, skus: string[]): Promise<Map<string, string>> {
@@ -85,43 +112,84 @@ export async function productIdsBySku(db: Database, skus: string[]): Promise<Map
   return found;
 }
 
-/** Every problem of every row, without changing anything. */
-export async function validateRows(db: Database, type: ImportType, rows: CsvRow[]): Promise<ImportRowError[]> {
-  const errors: ImportRowError[] = [];
+type RowCheck = (db: Database, rows: CsvRow[], locationIds: Map<string, string>) => Promise<ImportRowError[]>;
+
+const locationError = (row: number, cells: Record<string, string>, locationIds: Map<string, string>) =>
+  cells.location_code && !locationIds.has(cells.location_code)
+    ? [{ row, column: "location_code", message: "No location has this code" }]
+    : [];
+
+const schemaErrors = (row: number, issues: { path: PropertyKey[]; message: string }[]) =>
+  issues.map((issue) => ({ row, column: String(issue.path[0] ?? "row"), message: issue.message }));
+
+const checkProducts: RowCheck = async (db, rows) => {
   const existing = await productIdsBySku(
     db,
-    rows.map((r) => r.cells.sku ?? "").filter((s) => s !== ""),
+    rows.map((r) => r.cells.sku ?? ""),
   );
-  const seen = new Map<string, number>();
+  return rows.flatMap(({ row, cells }) => {
+    const schema = existing.has(cells.sku ?? "") ? UpdateProductSchema : CreateProductSchema;
+    const parsed = schema.safeParse(rowInput(cells, new Map()));
+    return parsed.success ? [] : schemaErrors(row, parsed.error.issues);
+  });
+};
+
+const checkStockCounts: RowCheck = async (db, rows, locationIds) => {
+  const existing = await productIdsBySku(
+    db,
+    rows.map((r) => r.cells.sku ?? ""),
+  );
+  return rows.flatMap(({ row, cells }) => [
+    ...(existing.has(cells.sku ?? "") ? [] : [{ row, column: "sku", message: "No product has this SKU" }]),
+    ...(/^\d+$/.test(cells.on_hand ?? "") ? [] : [{ row, column: "on_hand", message: "A whole number ≥ 0" }]),
+    ...locationError(row, cells, locationIds),
+  ]);
+};
+
+/** Each row as a new sample: its fields, then where it would go (number, hole, interval), rows checked against each other too. */
+const checkSamples: RowCheck = async (db, rows, locationIds) => {
+  const errors: ImportRowError[] = [];
+  const placeable: { row: number; input: CreateSampleInput }[] = [];
   for (const { row, cells } of rows) {
-    const sku = cells.sku ?? "";
-    const earlier = seen.get(sku);
-    if (sku !== "" && earlier !== undefined) {
-      errors.push({ row, column: "sku", message: `Same SKU as row ${earlier}` });
-      continue;
-    }
-    seen.set(sku, row);
-    const input = rowInput(cells);
-    if (type === "stock_counts") {
-      if (sku !== "" && !existing.has(sku)) errors.push({ row, column: "sku", message: "No product has this SKU" });
-      if (!/^\d+$/.test(cells.on_hand ?? "")) errors.push({ row, column: "on_hand", message: "A whole number ≥ 0" });
-      if (cells.location_code) {
-        errors.push({
-          row,
-          column: "location_code",
-          message: "Counts by location are not available yet; leave it empty",
-        });
-      }
-      if (sku === "") errors.push({ row, column: "sku", message: "Required" });
-      continue;
-    }
-    const schema = existing.has(sku) ? UpdateProductSchema : CreateProductSchema;
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        errors.push({ row, column: String(issue.path[0] ?? "row"), message: issue.message });
-      }
+    const unknownPlace = locationError(row, cells, locationIds);
+    const parsed = CreateSampleSchema.safeParse(rowInput(cells, locationIds));
+    if (!parsed.success) errors.push(...unknownPlace, ...schemaErrors(row, parsed.error.issues));
+    else if (unknownPlace.length > 0) errors.push(...unknownPlace);
+    else placeable.push({ row, input: parsed.data });
+  }
+  const refusals = await sampleRefusals(
+    db,
+    placeable.map((p) => p.input),
+  );
+  refusals.forEach((refusal, i) => {
+    const row = placeable[i]?.row ?? 0;
+    if (refusal) errors.push({ row, column: refusal.field, message: refusal.detail });
+  });
+  return errors;
+};
+
+const CHECKS: Record<ImportType, RowCheck> = {
+  products: checkProducts,
+  stock_counts: checkStockCounts,
+  samples: checkSamples,
+};
+
+/** Every problem of every row, without changing anything, in row order. */
+export async function validateRows(db: Database, type: ImportType, rows: CsvRow[]): Promise<ImportRowError[]> {
+  const key = ROW_KEY[type];
+  const errors: ImportRowError[] = [];
+  const seen = new Map<string, number>();
+  const distinct: CsvRow[] = [];
+  for (const r of rows) {
+    const value = r.cells[key] ?? "";
+    const earlier = seen.get(value);
+    if (value === "") errors.push({ row: r.row, column: key, message: "Required" });
+    else if (earlier !== undefined) errors.push({ row: r.row, column: key, message: `Same ${key} as row ${earlier}` });
+    else {
+      seen.set(value, r.row);
+      distinct.push(r);
     }
   }
-  return errors;
+  errors.push(...(await CHECKS[type](db, distinct, await rowLocations(db, distinct))));
+  return errors.sort((a, b) => a.row - b.row);
 }

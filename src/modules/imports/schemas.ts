@@ -13,7 +13,7 @@ const typeDocs = IMPORT_TYPES.map((type) => {
 export const ImportFormSchema = z
   .object({
     type: z.enum(IMPORT_TYPES).openapi({
-      description: `What the file holds. ${typeDocs}. Products are created, or updated when the SKU exists; stock counts set each product's counted on_hand.`,
+      description: `What the file holds. ${typeDocs}. Products are created, or updated when the SKU exists; stock counts set each product's counted on_hand (at the location named by \`location_code\`, or the default location); samples are created, each under an id derived from the import and its row.`,
     }),
     file: z
       .custom<File>((value) => value instanceof File, "Attach the CSV as a file in the `file` field")

@@ -3,8 +3,7 @@ import { and, eq, lt, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
 import { type ImportType, importJobs } from "../../db/schema";
-import { AppError, forbidden, invalidTransition, notFound } from "../../lib/errors";
-import { newId } from "../../lib/ids";
+import { AppError, forbidden, idempotencyConflict, invalidTransition, notFound } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
 import { isAllowed, PERMISSIONS } from "../../middleware/permissions";
 import { auditInsert, type RequestMeta } from "../audit";
@@ -25,6 +24,7 @@ export interface ImportApplyMessage {
 const WRITE_ENDPOINT: Record<ImportType, string> = {
   products: "POST /v1/products",
   stock_counts: "PUT /v1/inventory/:product_id",
+  samples: "POST /v1/samples:batch",
 };
 
 function mayImport(actor: Actor | null, type: ImportType): boolean {
@@ -34,14 +34,18 @@ function mayImport(actor: Actor | null, type: ImportType): boolean {
 
 /**
  * Stores the file in R2 and validates every row, changing nothing else: the answer is
- * the summary (and a CSV of every error when there are any).
+ * the summary (and a CSV of every error when there are any). `id` comes from the
+ * request's Idempotency-Key when it has one (`keyedId`): a retry of an upload that was
+ * committed finds its job and answers with it (`created: false`), and the same key with
+ * another file is refused.
  */
 export async function createImport(
   db: Database,
   bucket: R2Bucket,
   input: { type: ImportType; file: File },
+  id: string,
   meta: RequestMeta,
-) {
+): Promise<{ created: boolean; job: ReturnType<typeof importView> }> {
   const actor = meta.actor;
   if (!actor || !mayImport(actor, input.type))
     throw forbidden(`You may not write ${input.type}, so you may not import them.`);
@@ -49,9 +53,10 @@ export async function createImport(
     throw new AppError("PAYLOAD_TOO_LARGE", `An import file is at most ${MAX_IMPORT_BYTES} bytes.`);
   }
   const text = await input.file.text();
+  const earlier = await sameUpload(db, bucket, id, input.type, text);
+  if (earlier) return { created: false, job: importView(earlier) };
   const rows = readRows(input.type, text);
   const errors = await validateRows(db, input.type, rows);
-  const id = newId("imp");
   const fileKey = `imports/${id}.csv`;
   const errorsKey = errors.length > 0 ? `imports/${id}-errors.csv` : null;
   await bucket.put(fileKey, text, { httpMetadata: { contentType: "text/csv; charset=utf-8" } });
@@ -81,16 +86,31 @@ export async function createImport(
     createdAt: now,
     updatedAt: now,
   };
-  await db.batch([
-    db.insert(importJobs).values(row),
-    auditInsert(db, meta, {
-      action: "import.create",
-      entityType: "import",
-      entityId: id,
-      after: { type: input.type, rows: rows.length, errors: errors.length },
-    }),
+  // A twin of this keyed upload may commit first: the audit row is written only with our insert.
+  const [, inserted] = await db.batch([
+    auditInsert(
+      db,
+      meta,
+      {
+        action: "import.create",
+        entityType: "import",
+        entityId: id,
+        after: { type: input.type, rows: rows.length, errors: errors.length },
+      },
+      sql`NOT EXISTS (SELECT 1 FROM import_jobs WHERE id = ${id})`,
+    ),
+    db.insert(importJobs).values(row).onConflictDoNothing().returning({ id: importJobs.id }),
   ]);
-  return getImport(db, actor, id);
+  return { created: inserted.length > 0, job: await getImport(db, actor, id) };
+}
+
+/** The job an earlier request with this key created, if the file is the same; another file is a conflict. */
+async function sameUpload(db: Database, bucket: R2Bucket, id: string, type: ImportType, text: string) {
+  const [job] = await db.select().from(importJobs).where(eq(importJobs.id, id));
+  if (!job) return null;
+  const stored = await bucket.get(job.fileKey);
+  if (job.type !== type || !stored || (await stored.text()) !== text) throw idempotencyConflict();
+  return job;
 }
 
 async function findImport(db: Database, actor: Actor | null, id: string) {

@@ -195,6 +195,19 @@ export async function knownLocations(db: Database, ids: string[]): Promise<Map<s
   return found;
 }
 
+/** The ids of the locations with these codes. */
+export async function locationIdsByCode(db: Database, codes: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const part of chunks([...new Set(codes)], IDS_PER_QUERY)) {
+    const rows = await db
+      .select({ id: locations.id, code: locations.code })
+      .from(locations)
+      .where(inArray(locations.code, part));
+    for (const row of rows) found.set(row.code, row.id);
+  }
+  return found;
+}
+
 /** Refuses ids that name no location (404), so stock is never kept at a phantom place. */
 export async function requireLocations(db: Database, ids: string[]): Promise<LocationRow[]> {
   const unique = [...new Set(ids)];

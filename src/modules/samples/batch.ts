@@ -22,14 +22,24 @@ import { newSampleRow, retryPlacement } from "./service";
 // Fifteen columns per sample: six rows per insert stay under D1's 100 bound parameters.
 const ROWS_PER_INSERT = 6;
 
+/** Why each new sample could not be placed (null where it could), changing nothing. */
+export async function sampleRefusals(db: Database, inputs: CreateSampleInput[]): Promise<(RowError | null)[]> {
+  const now = nowIso();
+  const rows = inputs.map((input) => newSampleRow(input, now));
+  const placement = await loadPlacement(db, rows);
+  return rows.map((row) => place(placement, row));
+}
+
+/** `ids`, when given, are the new samples' ids (an import derives them from its rows). */
 export function createSampleBatch(
   db: Database,
   inputs: CreateSampleInput[],
   meta: RequestMeta,
+  ids?: string[],
 ): Promise<SampleBatchResult> {
   return retryPlacement(async () => {
     const now = nowIso();
-    const rows = inputs.map((input) => newSampleRow(input, now));
+    const rows = inputs.map((input, i) => newSampleRow(input, now, ids?.[i]));
     const placement = await loadPlacement(db, rows);
     const outcomes: (RowError | null)[] = rows.map((row) => place(placement, row));
     const accepted: SampleRow[] = rows.filter((_, i) => outcomes[i] === null);

@@ -34,9 +34,9 @@ export async function loadSample(db: Database, id: string): Promise<SampleRow> {
   return row;
 }
 
-export function newSampleRow(input: CreateSampleInput, now: string): SampleRow {
+export function newSampleRow(input: CreateSampleInput, now: string, id = newId("smp")): SampleRow {
   return {
-    id: newId("smp"),
+    id,
     number: input.number,
     drillholeId: input.drillhole_id ?? null,
     depthFrom: input.depth_from ?? null,

@@ -1,7 +1,7 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { importJobs, products } from "../../../src/db/schema";
 import { applyImport } from "../../../src/modules/imports/apply";
 import { type SignedIn, signInAs } from "../../support/auth";
@@ -9,52 +9,10 @@ import { call } from "../../support/http";
 import { db, ledger, level, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
 import { insertProduct } from "../../support/products";
-
-interface ImportBody {
-  id: string;
-  status: string;
-  rows_total: number;
-  rows_valid: number;
-  error_count: number;
-  errors: { row: number; column: string; message: string }[];
-  errors_url: string | null;
-  rows_done: number;
-  rows_created: number;
-  rows_updated: number;
-  code?: string;
-}
+import { completed, confirm, upload } from "./support";
 
 let manager: SignedIn;
 let operator: SignedIn;
-
-async function upload(user: SignedIn, type: string, csv: string) {
-  const form = new FormData();
-  form.set("type", type);
-  form.set("file", new File([csv], `${type}.csv`, { type: "text/csv" }));
-  const res = await exports.default.fetch(
-    new Request("https://stockroom.test/v1/imports", {
-      method: "POST",
-      headers: { authorization: `Bearer ${user.token}` },
-      body: form,
-    }),
-  );
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: JSON.parse(text) as ImportBody, text };
-}
-
-const confirm = (user: SignedIn, id: string) =>
-  call<ImportBody>("POST", `/v1/imports/${id}/confirm`, { token: user.token });
-
-function completed(user: SignedIn, id: string) {
-  return vi.waitFor(
-    async () => {
-      const res = await call<ImportBody>("GET", `/v1/imports/${id}`, { token: user.token });
-      if (res.body.status !== "completed") throw new Error(`still ${res.body.status}`);
-      return res.body;
-    },
-    { timeout: 20_000, interval: 100 },
-  );
-}
 
 const bySku = async (sku: string) => db.select().from(products).where(eq(products.sku, sku));
 

@@ -1,0 +1,47 @@
+import { exports } from "cloudflare:workers";
+import { vi } from "vitest";
+import type { SignedIn } from "../../support/auth";
+import { call } from "../../support/http";
+
+export interface ImportBody {
+  id: string;
+  status: string;
+  rows_total: number;
+  rows_valid: number;
+  error_count: number;
+  errors: { row: number; column: string; message: string }[];
+  errors_url: string | null;
+  rows_done: number;
+  rows_created: number;
+  rows_updated: number;
+  code?: string;
+}
+
+export async function upload(user: SignedIn, type: string, csv: string, headers: Record<string, string> = {}) {
+  const form = new FormData();
+  form.set("type", type);
+  form.set("file", new File([csv], `${type}.csv`, { type: "text/csv" }));
+  const res = await exports.default.fetch(
+    new Request("https://stockroom.test/v1/imports", {
+      method: "POST",
+      headers: { authorization: `Bearer ${user.token}`, ...headers },
+      body: form,
+    }),
+  );
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: JSON.parse(text) as ImportBody, text };
+}
+
+export const confirm = (user: SignedIn, id: string) =>
+  call<ImportBody>("POST", `/v1/imports/${id}/confirm`, { token: user.token });
+
+export function completed(user: SignedIn, id: string) {
+  return vi.waitFor(
+    async () => {
+      const res = await call<ImportBody>("GET", `/v1/imports/${id}`, { token: user.token });
+      if (res.body.status !== "completed") throw new Error(`still ${res.body.status}`);
+      return res.body;
+    },
+    { timeout: 20_000, interval: 100 },
+  );
+}
