@@ -190,6 +190,7 @@ export const EVENT_CATALOG = {
     description: "Units of a transfer arrived at the destination (or were written off as lost in transit).",
     data: transfer,
   },
+  "transfer.cancelled": { description: "A draft transfer was cancelled; nothing had moved.", data: transfer },
   "invoice.issued": { description: "An invoice was issued.", data: invoice },
   "invoice.voided": { description: "An invoice was voided; its number stays used.", data: invoice },
   "credit_note.issued": { description: "A credit note was issued against an invoice for a refund.", data: creditNote },

@@ -13,7 +13,7 @@ import {
   TransferStepResultSchema,
 } from "./schemas";
 import * as service from "./service";
-import { receiveTransfer, type StepActor, shipTransfer } from "./steps";
+import { cancelTransfer, receiveTransfer, type StepActor, shipTransfer } from "./steps";
 
 const tags = ["Transfers"];
 const params = idParam("Transfer id (`trf_…`)");
@@ -141,5 +141,6 @@ transferRoutes.openapi(
     request: { params, headers: idempotencyHeader },
     responses: { 200: jsonContent(TransferSchema, "The cancelled transfer"), ...problems(404, 409) },
   }),
-  async (c) => c.json(await service.cancelTransfer(c.get("db"), c.req.valid("param").id, requestMeta(c)), 200),
+  async (c) =>
+    c.json(await cancelTransfer(c.get("db"), c.req.valid("param").id, await stepActor(c), requestMeta(c)), 200),
 );

@@ -12,13 +12,13 @@
  * Derived ids do not sort by time, so lists go by creation time, then id.
  */
 import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { guard, isGuardFailure, runBatch } from "../../db/batch";
+import { runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { olderThanCursor } from "../../db/keyset";
 import { IDS_PER_QUERY } from "../../db/lists";
 import { transferLines, transfers } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
-import { badRequest, invalidTransition, notFound } from "../../lib/errors";
+import { badRequest, notFound } from "../../lib/errors";
 import { toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
@@ -105,43 +105,6 @@ export async function createTransfer(
     throw err;
   }
   return view;
-}
-
-export async function cancelTransfer(db: Database, id: string, meta: RequestMeta): Promise<TransferView> {
-  const { row, lines } = await loadTransfer(db, id);
-  if (row.status !== "draft") {
-    throw invalidTransition(
-      `A ${row.status} transfer cannot be cancelled; receive what is in transit and write the rest off as lost.`,
-    );
-  }
-  const now = nowIso();
-  const after: TransferRow = {
-    ...row,
-    status: "cancelled",
-    cancelledAt: now,
-    updatedAt: now,
-    version: row.version + 1,
-  };
-  const still = and(eq(transfers.id, id), eq(transfers.status, "draft"), eq(transfers.version, row.version));
-  try {
-    await runBatch(db, [
-      guard(db, sql`EXISTS (SELECT 1 FROM ${transfers} WHERE ${still})`),
-      db
-        .update(transfers)
-        .set({ status: "cancelled", cancelledAt: now, updatedAt: now, version: after.version })
-        .where(still),
-      auditInsert(db, meta, {
-        action: "transfer.cancelled",
-        entityType: "transfer",
-        entityId: id,
-        after: { status: "cancelled" },
-      }),
-    ]);
-  } catch (err) {
-    if (isGuardFailure(err)) throw invalidTransition("The transfer changed meanwhile; fetch it again.");
-    throw err;
-  }
-  return toTransferView(after, lines);
 }
 
 export async function listTransfers(

@@ -217,3 +217,48 @@ export async function receiveTransfer(
   }
   return current();
 }
+
+/**
+ * Cancels a draft: nothing has moved, so only the document changes. A retry whose first
+ * run committed finds its `transfer.cancelled` event and answers with the transfer.
+ */
+export async function cancelTransfer(db: Database, id: string, actor: StepActor, meta: RequestMeta) {
+  const { row, lines } = await loadTransfer(db, id);
+  if (row.status !== "draft") {
+    if (row.status === "cancelled" && (await eventRecorded(db, actor.eventId))) return toTransferView(row, lines);
+    throw invalidTransition(
+      `A ${row.status} transfer cannot be cancelled; receive what is in transit and write the rest off as lost.`,
+    );
+  }
+  const now = nowIso();
+  const after: TransferRow = {
+    ...row,
+    status: "cancelled",
+    cancelledAt: now,
+    updatedAt: now,
+    version: row.version + 1,
+  };
+  const view = toTransferView(after, lines);
+  const still = and(eq(transfers.id, id), eq(transfers.status, "draft"), eq(transfers.version, row.version));
+  try {
+    await runBatch(db, [
+      guard(db, sql`EXISTS (SELECT 1 FROM ${transfers} WHERE ${still})`),
+      db
+        .update(transfers)
+        .set({ status: "cancelled", cancelledAt: now, updatedAt: now, version: after.version })
+        .where(still),
+      eventInsert(db, {
+        id: actor.eventId,
+        type: "transfer.cancelled",
+        resourceType: "transfer",
+        resourceId: id,
+        data: eventData(view),
+      }).statement,
+      auditInsert(db, meta, { action: "transfer.cancelled", entityType: "transfer", entityId: id, after: view }),
+    ]);
+  } catch (err) {
+    if (isGuardFailure(err)) throw invalidTransition("The transfer changed meanwhile; fetch it again.");
+    throw err;
+  }
+  return view;
+}

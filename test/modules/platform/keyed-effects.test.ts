@@ -321,6 +321,36 @@ describe("keyed effects survive a crash between commit and stored answer", () =>
     expect(await level(product.id)).toMatchObject({ on_hand: 10, incoming: 0 });
   });
 
+  it("transfer cancel: the retry answers with the cancelled transfer instead of refusing it", async () => {
+    const dest = await createLocation();
+    const product = await stockedProduct(2);
+    const draft = await call<{ id: string }>("POST", "/v1/transfers", {
+      token: staff.token,
+      headers: { "idempotency-key": key() },
+      body: {
+        from_location_id: DEFAULT_LOCATION_ID,
+        to_location_id: dest.id,
+        lines: [{ product_id: product.id, qty: 1 }],
+      },
+    });
+    const id = draft.body.id;
+    const cancelled = await diesThenRetries<{ status: string }>(
+      staff.token,
+      staff.id,
+      "POST",
+      `/v1/transfers/${id}/cancel`,
+    );
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(cancelled.body.status).toBe("cancelled");
+    expect(await eventsOf(id, "transfer.cancelled")).toBe(1);
+    // Another request cancelling it again is refused: only the retry of the one that did it is answered.
+    const again = await call("POST", `/v1/transfers/${id}/cancel`, {
+      token: staff.token,
+      headers: { "idempotency-key": key() },
+    });
+    expect(again.status).toBe(409);
+  });
+
   it("export: the retry answers with the one export job", async () => {
     const admin = await signInAs("admin");
     const body = { type: "products", format: "csv", filters: {} };
