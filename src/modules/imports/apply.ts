@@ -7,7 +7,7 @@ import type { RequestMeta } from "../audit";
 import { eventInsert } from "../events";
 import type { CreateProductInput, UpdateProductInput } from "../products";
 import { createProduct, updateProduct } from "../products";
-import { CreateSampleSchema, createSampleBatch, samplesByIds } from "../samples";
+import { CreateSampleSchema, createSampleBatch } from "../samples";
 import { type InventoryDO, stockObject } from "../stock";
 import { type CsvRow, productIdsBySku, readRows, rowInput, rowLocations } from "./rows";
 
@@ -72,17 +72,10 @@ async function applySamples(
   meta: RequestMeta,
 ): Promise<number> {
   const ids = await Promise.all(chunk.map((row) => derivedId("smp", job.id, String(row.row))));
-  const existing = new Set((await samplesByIds(deps.db, ids)).map((s) => s.id));
-  const fresh = chunk.flatMap((row, i) => (existing.has(ids[i] ?? "") ? [] : [{ row, id: ids[i] ?? "" }]));
-  const inputs = fresh.map(({ row }) => CreateSampleSchema.parse(rowInput(row.cells, locationIds)));
-  const result = await createSampleBatch(
-    deps.db,
-    inputs,
-    meta,
-    fresh.map((f) => f.id),
-  );
+  const inputs = chunk.map((row) => CreateSampleSchema.parse(rowInput(row.cells, locationIds)));
+  const result = await createSampleBatch(deps.db, inputs, meta, ids);
   const refused = result.results.find((r) => !r.ok);
-  if (refused) throw new Error(`row ${fresh[refused.index]?.row.row}: ${refused.error?.detail}`);
+  if (refused) throw new Error(`row ${chunk[refused.index]?.row}: ${refused.error?.detail}`);
   return result.created;
 }
 

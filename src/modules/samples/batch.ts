@@ -14,6 +14,7 @@ import { samples } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { nowIso } from "../../lib/time";
 import { auditInserts, type RequestMeta } from "../audit";
+import { samplesByIds } from "./dispatching";
 import { loadPlacement, place } from "./placement";
 import type { CreateSampleInput, RowError, SampleBatchResult, SampleRow } from "./schemas";
 import { toSampleView } from "./schemas";
@@ -30,7 +31,11 @@ export async function sampleRefusals(db: Database, inputs: CreateSampleInput[]):
   return rows.map((row) => place(placement, row));
 }
 
-/** `ids`, when given, are the new samples' ids (an import derives them from its rows). */
+/**
+ * `ids`, when given, are the new samples' ids, derived from the request's key or an
+ * import's rows: a row whose sample a first run already created is answered with that
+ * sample (as that run answered it) and not created again.
+ */
 export function createSampleBatch(
   db: Database,
   inputs: CreateSampleInput[],
@@ -39,10 +44,12 @@ export function createSampleBatch(
 ): Promise<SampleBatchResult> {
   return retryPlacement(async () => {
     const now = nowIso();
+    const earlier = new Map((ids ? await samplesByIds(db, ids) : []).map((row) => [row.id, row]));
     const rows = inputs.map((input, i) => newSampleRow(input, now, ids?.[i]));
-    const placement = await loadPlacement(db, rows);
-    const outcomes: (RowError | null)[] = rows.map((row) => place(placement, row));
-    const accepted: SampleRow[] = rows.filter((_, i) => outcomes[i] === null);
+    const fresh = rows.filter((row) => !earlier.has(row.id));
+    const placement = await loadPlacement(db, fresh);
+    const refusals = new Map(fresh.map((row) => [row.id, place(placement, row)]));
+    const accepted: SampleRow[] = fresh.filter((row) => refusals.get(row.id) === null);
     await runBatch(db, [
       ...chunks(accepted, ROWS_PER_INSERT).map((part) => db.insert(samples).values(part)),
       ...auditInserts(
@@ -57,9 +64,11 @@ export function createSampleBatch(
       ),
     ]);
     const results = rows.map((row, index) => {
-      const error = outcomes[index] ?? null;
-      return { index, ok: error === null, sample: error === null ? toSampleView(row) : null, error };
+      const stored = earlier.get(row.id);
+      const error = stored ? null : (refusals.get(row.id) ?? null);
+      return { index, ok: error === null, sample: error === null ? toSampleView(stored ?? row) : null, error };
     });
-    return { results, created: accepted.length, failed: rows.length - accepted.length };
+    const created = results.filter((r) => r.ok).length;
+    return { results, created, failed: rows.length - created };
   });
 }

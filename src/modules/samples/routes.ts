@@ -1,10 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
+import { derivedId } from "../../lib/ids";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { ifMatchHeader } from "../../lib/schemas";
 import { requestMeta } from "../../middleware/actor";
-import { idempotent } from "../../middleware/idempotency";
+import { idempotent, keyedId } from "../../middleware/idempotency";
 import { createSampleBatch } from "./batch";
 import {
   CreateSampleBatchSchema,
@@ -71,7 +72,13 @@ sampleBatchRoutes.openapi(
     },
     responses: { 200: jsonContent(SampleBatchResultSchema, "Per-row results"), ...problems(409) },
   }),
-  async (c) => c.json(await createSampleBatch(c.get("db"), c.req.valid("json").samples, requestMeta(c)), 200),
+  async (c) => {
+    const inputs = c.req.valid("json").samples;
+    // With a key, each row's id is derived from it, so a retry after a crash finds the rows it created.
+    const base = c.req.header("idempotency-key") === undefined ? null : await keyedId(c, "smp");
+    const ids = base ? await Promise.all(inputs.map((_, i) => derivedId("smp", base, String(i)))) : undefined;
+    return c.json(await createSampleBatch(c.get("db"), inputs, requestMeta(c), ids), 200);
+  },
 );
 
 sampleRoutes.openapi(

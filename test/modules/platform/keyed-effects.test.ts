@@ -1,6 +1,6 @@
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   DEFAULT_LOCATION_ID,
@@ -12,6 +12,7 @@ import {
   payments,
   refunds,
   returns,
+  samples,
   transfers,
 } from "../../../src/db/schema";
 import type { InventoryDO } from "../../../src/durable/inventory/object";
@@ -319,6 +320,31 @@ describe("keyed effects survive a crash between commit and stored answer", () =>
     expect(received.body.transfer.status).toBe("received");
     expect(await eventsOf(id, "transfer.received")).toBe(1);
     expect(await level(product.id)).toMatchObject({ on_hand: 10, incoming: 0 });
+  });
+
+  it("samples batch: the retry answers each row as created, and creates none twice", async () => {
+    const { hole } = await shed(manager.token, 0);
+    const numbers = [`KEY-${key().slice(0, 8)}-1`, `KEY-${key().slice(0, 8)}-2`];
+    const body = {
+      samples: numbers.map((number, i) => ({
+        number,
+        drillhole_id: hole.id,
+        depth_from: i,
+        depth_to: i + 1,
+        type: "core",
+      })),
+    };
+    const batch = await diesThenRetries<{ created: number; failed: number; results: { ok: boolean }[] }>(
+      staff.token,
+      staff.id,
+      "POST",
+      "/v1/samples:batch",
+      body,
+    );
+    expect(batch.status, batch.text).toBe(200);
+    expect(batch.body).toMatchObject({ created: 2, failed: 0 });
+    expect(batch.body.results.map((r) => r.ok)).toEqual([true, true]);
+    expect(await db.select({ id: samples.id }).from(samples).where(inArray(samples.number, numbers))).toHaveLength(2);
   });
 
   it("transfer cancel: the retry answers with the cancelled transfer instead of refusing it", async () => {
