@@ -1,4 +1,10 @@
 /** What other modules may use of locations. */
 export { DEFAULT_LOCATION_ID } from "../../db/schema";
 export { locationRoutes } from "./routes";
-export { fulfillingLocationIds, isFulfillingLocation, knownLocations, requireLocations } from "./service";
+export {
+  existingLocationsQuery,
+  fulfillingLocationIds,
+  isFulfillingLocation,
+  knownLocations,
+  requireLocations,
+} from "./service";

@@ -10,7 +10,7 @@ import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { guard, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
-import { IDS_PER_QUERY } from "../../db/lists";
+import { IDS_PER_QUERY, inList } from "../../db/lists";
 import { DEFAULT_LOCATION_ID, locations } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { conflict, notFound, preconditionFailed } from "../../lib/errors";
@@ -193,6 +193,14 @@ export async function knownLocations(db: Database, ids: string[]): Promise<Map<s
     for (const row of await db.select().from(locations).where(inArray(locations.id, part))) found.set(row.id, row);
   }
   return found;
+}
+
+/** Which of these locations exist (their ids), as a query a caller can put in a batch. */
+export function existingLocationsQuery(db: Database, ids: readonly string[]) {
+  return db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(inList(locations.id, [...new Set(ids)]));
 }
 
 /** Refuses ids that name no location (404), so stock is never kept at a phantom place. */

@@ -20,7 +20,7 @@ import { stockObject } from "../../../src/modules/stock";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { createLocation } from "../../support/locations";
-import { act, db, key, level, stockedProduct } from "../../support/orders";
+import { act, db, key, ledger, level, stockedProduct } from "../../support/orders";
 import { draft, shed } from "../dispatches/support";
 import { completedOrder } from "../returns/support";
 
@@ -114,6 +114,25 @@ describe("keyed effects survive a crash between commit and stored answer", () =>
     expect(await db.select().from(orders).where(eq(orders.customerId, customer.id))).toHaveLength(1);
     expect(await holdsOf(product.id)).toEqual([expect.objectContaining({ order_id: retry.body.id, qty: 3 })]);
     expect(await level(product.id)).toMatchObject({ on_hand: 10, reserved: 3 });
+  });
+
+  it("stock adjustment: its answer is stored after the response; if that is lost, the retry moves stock once", async () => {
+    const product = await stockedProduct(10);
+    const k = key();
+    const path = `/v1/inventory/${product.id}/adjustments`;
+    const body = { delta: -2, reason: "damaged" };
+    // The answer is written after the response, so the caller already has its 201.
+    expect(await dyingRequest("POST", path, manager.token, k, body)).toBe(201);
+    await abandon(manager.id, k);
+    const retry = await call<{ movement: { id: string } }>("POST", path, {
+      token: manager.token,
+      headers: { "idempotency-key": k },
+      body,
+    });
+    expect(retry.status, retry.text).toBe(201);
+    expect(await level(product.id)).toMatchObject({ on_hand: 8 });
+    const damaged = (await ledger(product.id)).filter((m) => m.reason === "damaged");
+    expect(damaged.map((m) => m.id)).toEqual([retry.body.movement.id]);
   });
 
   it("pay and refund: the retry finds the committed payment and refund; money and stock move once", async () => {
