@@ -140,7 +140,8 @@ inventoryRoutes.openapi(
     tags,
     summary: "Up to 500 adjustments across products; each line succeeds or fails alone",
     security: bearerSecurity,
-    middleware: [idempotent({ required: true })] as const,
+    // Its changes are the stock objects' (keyed movement ids), so its answer is stored after the response.
+    middleware: [idempotent({ required: true, storeAnswer: "after-response" })] as const,
     request: { headers: idempotencyHeader, body: jsonBody(BatchAdjustmentSchema) },
     responses: { 200: jsonContent(BatchResultSchema, "Per-line results"), ...problems(409) },
   }),

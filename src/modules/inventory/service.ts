@@ -208,14 +208,16 @@ export async function adjustStockBatch(
   lines: (AdjustmentInput & { product_id: string })[],
   actor: StockActor,
 ) {
-  const known = await findProductsForStock(
-    db,
-    lines.map((l) => l.product_id),
-  );
-  const places = await knownLocations(
-    db,
-    lines.flatMap((l) => (l.location_id ? [l.location_id] : [])),
-  );
+  const [known, places] = await Promise.all([
+    findProductsForStock(
+      db,
+      lines.map((l) => l.product_id),
+    ),
+    knownLocations(
+      db,
+      lines.flatMap((l) => (l.location_id ? [l.location_id] : [])),
+    ),
+  ]);
   const byProduct = new Map<string, number[]>();
   lines.forEach((line, index) => {
     byProduct.set(line.product_id, [...(byProduct.get(line.product_id) ?? []), index]);

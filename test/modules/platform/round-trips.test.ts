@@ -74,6 +74,25 @@ describe("round trips per request (Server-Timing)", () => {
     expect(serverTiming(res.headers).d1?.units).toBe(4);
   });
 
+  it("stock adjustment batch, 2 products", async () => {
+    const [a, b] = await Promise.all([stockedProduct(10), stockedProduct(10)]);
+    const res = await call("POST", "/v1/inventory/adjustments:batch", {
+      token: manager.token,
+      headers: { "idempotency-key": key() },
+      body: {
+        lines: [
+          { product_id: a.id, delta: -1, reason: "damaged" },
+          { product_id: b.id, delta: 2, reason: "received" },
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    // The claim with the session guard, then the products and locations together; the
+    // products' objects are called in one parallel round.
+    expect(roundTrips(res.headers)).toEqual({ d1: 2, do: 1, ratelimit: 1 });
+    expect(serverTiming(res.headers).do?.units).toBe(2);
+  });
+
   it("checkout, 2 lines", async () => {
     const [a, b] = await Promise.all([stockedProduct(10), stockedProduct(10)]);
     const res = await checkout(customer.token, {
