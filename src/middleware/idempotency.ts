@@ -13,6 +13,7 @@ import { derivedId, type IdPrefix, newId } from "../lib/ids";
 import { log } from "../lib/log";
 import { afterResponse } from "../lib/server-timing";
 import { isoInSeconds, nowIso } from "../lib/time";
+import { type ClaimReads, parsedJson, type Query } from "./claim-reads";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const KEEP_SECONDS = 24 * 60 * 60;
@@ -29,38 +30,14 @@ const POLL_MS = 50;
 
 type Row = typeof idempotencyKeys.$inferSelect;
 
+const keyRow = (actorKey: string, key: string) =>
+  and(eq(idempotencyKeys.actorKey, actorKey), eq(idempotencyKeys.key, key));
+
 function replay(row: Row): Response {
   return new Response(row.responseBody, {
     status: row.responseStatus ?? 200,
     headers: { "content-type": row.responseType ?? "application/json", "Idempotent-Replayed": "true" },
   });
-}
-
-/** A query a batch can carry, whose awaited value is its result. */
-type Query = Statement & PromiseLike<unknown>;
-type Results<Q extends readonly Query[]> = { -readonly [K in keyof Q]: Awaited<Q[K]> };
-
-/**
- * Reads a keyed route needs before its effect, sent in its key's claim batch instead of
- * a round trip of their own. They are built before the request is validated, from the
- * raw path and body (`body` is the parsed JSON, or undefined), so they must only use
- * values as bound parameters and leave refusing bad input to the route's validation.
- */
-export class ClaimReads<Q extends readonly Query[]> {
-  private readonly read = new WeakMap<Context<AppEnv>, Results<Q>>();
-
-  constructor(readonly queries: (c: Context<AppEnv>, body: unknown) => Q) {}
-
-  keep(c: Context<AppEnv>, results: unknown[]): void {
-    this.read.set(c, results as Results<Q>);
-  }
-
-  /** What the claim's batch read; a request that claimed no key runs the queries now. */
-  async of(c: Context<AppEnv>): Promise<Results<Q>> {
-    const kept = this.read.get(c);
-    if (kept) return kept;
-    return (await Promise.all(this.queries(c, parsed(await c.req.text())))) as Results<Q>;
-  }
 }
 
 interface ClaimedKey {
@@ -110,12 +87,7 @@ async function claim(
 }
 
 const find = async (db: Database, actorKey: string, key: string) =>
-  (
-    await db
-      .select()
-      .from(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.actorKey, actorKey), eq(idempotencyKeys.key, key)))
-  )[0];
+  (await db.select().from(idempotencyKeys).where(keyRow(actorKey, key)))[0];
 
 const claiming = new WeakSet<MiddlewareHandler>();
 
@@ -156,7 +128,7 @@ export function idempotent(options: {
     const actorKey = c.get("actor")?.id ?? "anonymous";
     const text = await c.req.text();
     const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${canonicalBody(text)}`);
-    const claimant = { actorKey, key, requestHash, body: parsed(text) };
+    const claimant = { actorKey, key, requestHash, body: parsedJson(text) };
 
     if (!(await claim(c, claimant, options.reads))) {
       const answer = await awaitTwin(db, actorKey, key, requestHash);
@@ -170,9 +142,9 @@ export function idempotent(options: {
     await next();
     if (state.answered) return;
     if (options.storeAnswer === "after-response") {
-      const answer = c.res.clone();
+      const response = c.res.clone();
       afterResponse(c.executionCtx, () =>
-        remember(db, state, answer).catch((error: unknown) => {
+        remember(db, state, response).catch((error: unknown) => {
           // The key is taken over once abandoned; the retry repeats only idempotent work.
           log.warn("storing an idempotent answer failed", { error });
         }),
@@ -220,14 +192,6 @@ export function answeredInBatch(c: Context<AppEnv>): void {
   if (state) state.answered = true;
 }
 
-function parsed(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The body as compared between repeats: JSON with its object keys sorted, so key order does not matter. */
 export function canonicalBody(text: string): string {
   let value: unknown;
@@ -249,10 +213,7 @@ async function awaitTwin(db: Database, actorKey: string, key: string, requestHas
   for (;;) {
     const row = await find(db, actorKey, key);
     if (!row || row.expiresAt <= nowIso()) {
-      if (row)
-        await db
-          .delete(idempotencyKeys)
-          .where(and(eq(idempotencyKeys.actorKey, actorKey), eq(idempotencyKeys.key, key)));
+      if (row) await db.delete(idempotencyKeys).where(keyRow(actorKey, key));
       return null;
     }
     if (row.requestHash !== requestHash) {
@@ -264,8 +225,7 @@ async function awaitTwin(db: Database, actorKey: string, key: string, requestHas
         .delete(idempotencyKeys)
         .where(
           and(
-            eq(idempotencyKeys.actorKey, actorKey),
-            eq(idempotencyKeys.key, key),
+            keyRow(actorKey, key),
             eq(idempotencyKeys.state, "in_progress"),
             eq(idempotencyKeys.createdAt, row.createdAt),
           ),
@@ -287,14 +247,12 @@ function storeStatement(
   return db
     .update(idempotencyKeys)
     .set({ state: "done", responseStatus: answer.status, responseBody: answer.body, responseType: answer.type })
-    .where(and(eq(idempotencyKeys.actorKey, state.actorKey), eq(idempotencyKeys.key, state.key)));
+    .where(keyRow(state.actorKey, state.key));
 }
 
 async function remember(db: Database, state: ClaimedKey, res: Response): Promise<void> {
   if (res.status >= 500) {
-    await db
-      .delete(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.actorKey, state.actorKey), eq(idempotencyKeys.key, state.key)));
+    await db.delete(idempotencyKeys).where(keyRow(state.actorKey, state.key));
     return;
   }
   const body = await res.clone().text();

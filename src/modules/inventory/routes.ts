@@ -5,7 +5,8 @@ import { preconditionRequired } from "../../lib/errors";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf } from "../../middleware/actor";
-import { ClaimReads, idempotent } from "../../middleware/idempotency";
+import { ClaimReads } from "../../middleware/claim-reads";
+import { idempotent } from "../../middleware/idempotency";
 import { listCurrentInventory } from "./current-inventory";
 import {
   AdjustmentResultSchema,
