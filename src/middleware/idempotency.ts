@@ -98,6 +98,9 @@ const claiming = new WeakSet<MiddlewareHandler>();
  * first still runs waits for it and gets the same answer, so concurrent retries do the
  * work once. A 5xx releases the key, so a retry runs again.
  *
+ * A keyed write's session is checked by its claim (`claimsKey`), so this goes first in
+ * a route's middleware: nothing with an effect may run before it.
+ *
  * - `reads`: queries the route needs before its effect, run in the claim's batch.
  * - `storeAnswer: "after-response"`: for a change made outside D1 (a stock object), the
  *   answer is stored after the response is sent, not on the request's path. A twin
