@@ -1,7 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { SQL } from "drizzle-orm";
 import type { Database } from "./db/client";
 import type { ApiKeyType, Role } from "./db/schema";
-import { badRequest } from "./lib/errors";
+import { type AppError, badRequest } from "./lib/errors";
 
 export interface UserActor {
   kind: "user";
@@ -19,6 +20,15 @@ export interface ApiKeyActor {
 
 export type Actor = UserActor | ApiKeyActor;
 
+/**
+ * A keyed write's session check, left by authentication to the key's claim, which runs
+ * it as the guard of its batch (src/middleware/idempotency.ts): `failure` when it fails.
+ */
+export interface SessionGuard {
+  condition: SQL;
+  failure: AppError;
+}
+
 export interface AppEnv {
   Bindings: Env;
   Variables: {
@@ -27,6 +37,7 @@ export interface AppEnv {
     /** The request's D1 session (`/v1` only), under `db`. */
     d1Session: D1DatabaseSession;
     actor: Actor | null;
+    sessionGuard: SessionGuard | undefined;
   };
 }
 

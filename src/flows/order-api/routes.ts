@@ -3,7 +3,7 @@ import { createRouter } from "../../context";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, idParam, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf, requestMeta } from "../../middleware/actor";
-import { idempotent, keyedId } from "../../middleware/idempotency";
+import { answeredInBatch, answerStatements, idempotent, keyedId } from "../../middleware/idempotency";
 import {
   CheckoutSchema,
   cancelOrder,
@@ -11,6 +11,7 @@ import {
   fulfilOrder,
   ListOrdersQuery,
   listOrders,
+  type OrderCore,
   OrderPage,
   orderDeps,
   PatchOrderSchema,
@@ -54,15 +55,16 @@ orderRoutes.openapi(
   async (c) => {
     const deps = orderDeps(c.env, c.get("db"));
     const actor = actorOf(c);
+    // A new order has no invoices or returns yet, so its answer needs no read, and is
+    // known before the order's batch runs: the key's answer is stored in that batch.
+    const answer = (created: OrderCore) => ({ ...created, invoices: [], returns: [] });
     const placed = await placeOrder(deps, actor, c.req.valid("json"), requestMeta(c), {
       source: "checkout",
       orderId: await keyedId(c, "ord"),
+      answer: (created) => answerStatements(c, 201, answer(created)),
     });
-    // A new order has no invoices or returns yet, so its answer needs no read.
-    const order =
-      placed.kind === "created"
-        ? { ...placed.order, invoices: [], returns: [] }
-        : await orderDetail(deps, placed.orderId, actor);
+    if (placed.kind === "created") answeredInBatch(c);
+    const order = placed.kind === "created" ? answer(placed.order) : await orderDetail(deps, placed.orderId, actor);
     c.header("Location", `/v1/orders/${order.id}`);
     c.header("ETag", versionEtag(order.version));
     return c.json(order, 201);

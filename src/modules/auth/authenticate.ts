@@ -2,8 +2,9 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../context";
 import { unauthenticated } from "../../lib/errors";
 import { checkWithFirstQuery } from "../../middleware/d1-session";
+import { claimsKey } from "../../middleware/idempotency";
 import { authenticateApiKey } from "../api-keys";
-import { sessionActor } from "./sessions";
+import { sessionActor, sessionStillOpen } from "./sessions";
 import { verifyAccessToken } from "./tokens";
 
 const REVOKED = "The access token is invalid, expired or revoked.";
@@ -19,7 +20,10 @@ const READS = new Set(["GET", "HEAD"]);
  * HEAD) the check rides with the request's first D1 query, one round trip for both: the
  * actor comes from the verified token until then, the check also requires the token's
  * role to still be the user's, and no result reaches the handler before it has passed.
- * Writes (and WebSocket upgrades, whose socket outlives the request) check first.
+ * A write that claims an Idempotency-Key has the check as the guard of its claim's batch
+ * (src/middleware/idempotency.ts), with the same rules: a failed check claims nothing,
+ * runs nothing and is a 401. Other writes (and WebSocket upgrades, whose socket
+ * outlives the request) check first.
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const authorization = c.req.header("authorization");
@@ -49,13 +53,19 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   }
   const claims = await verifyAccessToken(c.env, credential);
   if (!claims) throw unauthenticated(REVOKED);
+  const tokenActor = { kind: "user", id: claims.sub, role: claims.role, sessionId: claims.sid } as const;
+  if (!READS.has(c.req.method) && !upgrade && claimsKey(c)) {
+    c.set("actor", tokenActor);
+    c.set("sessionGuard", { condition: sessionStillOpen(db, claims), failure: unauthenticated(REVOKED) });
+    return next();
+  }
   if (!READS.has(c.req.method) || upgrade) {
     const user = await sessionActor(db, claims);
     if (!user) throw unauthenticated(REVOKED);
     c.set("actor", user);
     return next();
   }
-  c.set("actor", { kind: "user", id: claims.sub, role: claims.role, sessionId: claims.sid });
+  c.set("actor", tokenActor);
   const verified = checkWithFirstQuery(c, async () => {
     const user = await sessionActor(db, claims);
     if (!user || user.role !== claims.role) throw unauthenticated(REVOKED);

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, exists, isNull, type SQL, sql } from "drizzle-orm";
 import type { UserActor } from "../../context";
 import type { Database } from "../../db/client";
 import { inList } from "../../db/lists";
@@ -87,6 +87,28 @@ export async function sessionActor(db: Database, claims: AccessClaims): Promise<
     .limit(1);
   if (!row || row.id !== claims.sub || row.revokedAt !== null || row.status !== "active") return null;
   return { kind: "user", id: row.id, role: row.role, sessionId: claims.sid };
+}
+
+/**
+ * The same check as `sessionActor` as a condition, for a guard in a write's first batch:
+ * the session is open, its user active and still the token's user with the token's role.
+ */
+export function sessionStillOpen(db: Database, claims: AccessClaims): SQL {
+  return exists(
+    db
+      .select({ one: sql`1` })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(
+          eq(sessions.id, claims.sid),
+          isNull(sessions.revokedAt),
+          eq(users.id, claims.sub),
+          eq(users.status, "active"),
+          eq(users.role, claims.role),
+        ),
+      ),
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import { preconditionRequired } from "../../lib/errors";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf } from "../../middleware/actor";
+import { ClaimReads } from "../../middleware/claim-reads";
 import { idempotent } from "../../middleware/idempotency";
 import { listCurrentInventory } from "./current-inventory";
 import {
@@ -58,6 +59,23 @@ const countHeaders = z.object({
 function stockActor(c: Context<AppEnv>): inventory.StockActor {
   return { id: actorOf(c).id, idempotencyKey: c.req.header("idempotency-key") ?? "" };
 }
+
+/** The location a raw body names: it is not validated yet, so anything but a string is left to validation. */
+function namedLocation(body: unknown): string | undefined {
+  return typeof body === "object" && body !== null && "location_id" in body && typeof body.location_id === "string"
+    ? body.location_id
+    : undefined;
+}
+
+/**
+ * A stock change at one product's place: the product and location are read in the
+ * key's claim batch, and the answer is stored after the response, since the change
+ * itself is the stock object's (its movement id is keyed, so a repeat only replays).
+ */
+const placeReads = new ClaimReads((c, body) =>
+  inventory.stockPlaceQueries(c.get("db"), c.req.param("product_id") ?? "", namedLocation(body)),
+);
+const stockChange = (required: boolean) => idempotent({ required, reads: placeReads, storeAnswer: "after-response" });
 
 export const inventoryRoutes = createRouter();
 
@@ -123,7 +141,8 @@ inventoryRoutes.openapi(
     tags,
     summary: "Up to 500 adjustments across products; each line succeeds or fails alone",
     security: bearerSecurity,
-    middleware: [idempotent({ required: true })] as const,
+    // Its changes are the stock objects' (keyed movement ids), so its answer is stored after the response.
+    middleware: [idempotent({ required: true, storeAnswer: "after-response" })] as const,
     request: { headers: idempotencyHeader, body: jsonBody(BatchAdjustmentSchema) },
     responses: { 200: jsonContent(BatchResultSchema, "Per-line results"), ...problems(409) },
   }),
@@ -165,7 +184,7 @@ inventoryRoutes.openapi(
     tags,
     summary: "Set the counted on_hand at a location (stock-take); needs If-Match or expected_version",
     security: bearerSecurity,
-    middleware: [idempotent({ required: false })] as const,
+    middleware: [stockChange(false)] as const,
     request: { params, headers: countHeaders, body: jsonBody(SetCountSchema) },
     responses: { 200: jsonContent(AdjustmentResultSchema, "The count was recorded"), ...problems(404, 409, 412, 428) },
   }),
@@ -179,7 +198,7 @@ inventoryRoutes.openapi(
     }
     const actor = { id: actorOf(c).id, idempotencyKey: c.req.header("idempotency-key") ?? crypto.randomUUID() };
     const result = await inventory.countStock(
-      c.get("db"),
+      await placeReads.of(c),
       c.env.INVENTORY,
       c.req.valid("param").product_id,
       { ...body, expected_version: expectedVersion },
@@ -197,13 +216,13 @@ inventoryRoutes.openapi(
     tags,
     summary: "Adjust on_hand by a delta with a reason",
     security: bearerSecurity,
-    middleware: [idempotent({ required: true })] as const,
+    middleware: [stockChange(true)] as const,
     request: { params, headers: idempotencyHeader, body: jsonBody(AdjustmentSchema) },
     responses: { 201: jsonContent(AdjustmentResultSchema, "The movement and the new level"), ...problems(404, 409) },
   }),
   async (c) => {
     const result = await inventory.adjustStock(
-      c.get("db"),
+      await placeReads.of(c),
       c.env.INVENTORY,
       c.req.valid("param").product_id,
       c.req.valid("json"),
@@ -244,14 +263,14 @@ inventoryRoutes.openapi(
     description:
       "`sellable → damaged` is `marked_damaged`, `sellable → quarantine` `quarantined`, `quarantine → sellable` `released_from_quarantine`, `damaged → written_off` `written_off`. Refused with 409 and the location's level when it would break an invariant (e.g. damaging held units).",
     security: bearerSecurity,
-    middleware: [idempotent({ required: true })] as const,
+    middleware: [stockChange(true)] as const,
     request: { params, headers: idempotencyHeader, body: jsonBody(StateChangeSchema) },
     responses: { 201: jsonContent(AdjustmentResultSchema, "The movement and the new level"), ...problems(404, 409) },
   }),
   async (c) =>
     c.json(
       await changeStockState(
-        c.get("db"),
+        await placeReads.of(c),
         c.env.INVENTORY,
         c.req.valid("param").product_id,
         c.req.valid("json"),

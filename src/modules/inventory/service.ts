@@ -21,8 +21,8 @@ import type {
 import { type AppError, notFound } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
-import { fulfillingLocationIds, knownLocations, requireLocations } from "../locations";
-import { findProductsForStock } from "../products";
+import { existingLocationsQuery, fulfillingLocationIds, knownLocations, requireLocations } from "../locations";
+import { existingProductsQuery, findProductsForStock } from "../products";
 import { refusalError, stockObject } from "../stock";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
@@ -60,9 +60,29 @@ export async function getStockLevel(db: Database, objects: Objects, productId: s
   return { level, etagVersion: locationId ? (level.locations[0]?.version ?? 0) : level.version };
 }
 
-/** The product exists, and so does the location when one is named (none means the default). */
+/** The reads a stock change at one place needs: the product, and the location when one is named. */
+export function stockPlaceQueries(db: Database, productId: string, locationId: string | null | undefined) {
+  return [existingProductsQuery(db, [productId]), existingLocationsQuery(db, locationId ? [locationId] : [])] as const;
+}
+
+/** What `stockPlaceQueries` found. */
+export type StockPlace = readonly [{ id: string }[], { id: string }[]];
+
+/**
+ * The product exists, and so does the location when one is named (none means the
+ * default), by ids compared here: rows read for other ids than these never pass.
+ */
+export function assertStockPlace(
+  [foundProducts, foundLocations]: StockPlace,
+  productId: string,
+  locationId: string | null | undefined,
+) {
+  if (!foundProducts.some((p) => p.id === productId)) throw notFound(`Product ${productId}`);
+  if (locationId && !foundLocations.some((l) => l.id === locationId)) throw notFound(`Location ${locationId}`);
+}
+
 export async function requireStockPlace(db: Database, productId: string, locationId: string | null | undefined) {
-  await Promise.all([requireProducts(db, [productId]), requireLocations(db, locationId ? [locationId] : [])]);
+  assertStockPlace(await Promise.all(stockPlaceQueries(db, productId, locationId)), productId, locationId);
 }
 
 /** What could be sold now: at one location, or summed over the locations checkout allocates from. */
@@ -113,14 +133,15 @@ export interface AdjustmentInput {
   reference?: string | undefined;
 }
 
+/** `place`: what `stockPlaceQueries` read for this product and location. */
 export async function adjustStock(
-  db: Database,
+  place: StockPlace,
   objects: Objects,
   productId: string,
   input: AdjustmentInput,
   actor: StockActor,
 ) {
-  await requireStockPlace(db, productId, input.location_id);
+  assertStockPlace(place, productId, input.location_id);
   const result = await stockObject(objects, productId).adjust({
     product_id: productId,
     movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, productId),
@@ -137,13 +158,13 @@ export async function adjustStock(
 
 /** A stock-take: sets on_hand to what was counted, recording the difference as a cycle_count movement. */
 export async function countStock(
-  db: Database,
+  place: StockPlace,
   objects: Objects,
   productId: string,
   input: { on_hand: number; expected_version: number; location_id?: string | undefined; note?: string | undefined },
   actor: StockActor,
 ) {
-  await requireStockPlace(db, productId, input.location_id);
+  assertStockPlace(place, productId, input.location_id);
   const result = await stockObject(objects, productId).setCount({
     product_id: productId,
     movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, productId),
@@ -187,14 +208,16 @@ export async function adjustStockBatch(
   lines: (AdjustmentInput & { product_id: string })[],
   actor: StockActor,
 ) {
-  const known = await findProductsForStock(
-    db,
-    lines.map((l) => l.product_id),
-  );
-  const places = await knownLocations(
-    db,
-    lines.flatMap((l) => (l.location_id ? [l.location_id] : [])),
-  );
+  const [known, places] = await Promise.all([
+    findProductsForStock(
+      db,
+      lines.map((l) => l.product_id),
+    ),
+    knownLocations(
+      db,
+      lines.flatMap((l) => (l.location_id ? [l.location_id] : [])),
+    ),
+  ]);
   const byProduct = new Map<string, number[]>();
   lines.forEach((line, index) => {
     byProduct.set(line.product_id, [...(byProduct.get(line.product_id) ?? []), index]);

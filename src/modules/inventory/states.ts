@@ -4,13 +4,14 @@ import type { MovementReason, StateSource, StateTarget } from "../../durable/inv
 import { derivedId } from "../../lib/ids";
 import { DEFAULT_LOCATION_ID } from "../locations";
 import { moveUnits, refusalError, stockObject } from "../stock";
-import { requireStockPlace, type StockActor, toLevelResponse } from "./service";
+import { assertStockPlace, requireStockPlace, type StockActor, type StockPlace, toLevelResponse } from "./service";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
 
 /** Marks units damaged, quarantines or releases them, writes them off… at one location. */
+/** `place`: what `stockPlaceQueries` read for this product and location. */
 export async function changeStockState(
-  db: Database,
+  place: StockPlace,
   objects: Objects,
   productId: string,
   input: {
@@ -24,7 +25,7 @@ export async function changeStockState(
   },
   actor: StockActor,
 ) {
-  await requireStockPlace(db, productId, input.location_id);
+  assertStockPlace(place, productId, input.location_id);
   const result = await moveUnits(objects, {
     product_id: productId,
     movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, productId),

@@ -2,6 +2,7 @@
 export { DEFAULT_LOCATION_ID } from "../../db/schema";
 export { locationRoutes } from "./routes";
 export {
+  existingLocationsQuery,
   fulfillingLocationIds,
   isFulfillingLocation,
   knownLocations,

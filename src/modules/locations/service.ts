@@ -10,7 +10,7 @@ import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { guard, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
-import { IDS_PER_QUERY } from "../../db/lists";
+import { IDS_PER_QUERY, inList } from "../../db/lists";
 import { DEFAULT_LOCATION_ID, locations } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { conflict, notFound, preconditionFailed } from "../../lib/errors";
@@ -206,6 +206,14 @@ export async function locationIdsByCode(db: Database, codes: string[]): Promise<
     for (const row of rows) found.set(row.code, row.id);
   }
   return found;
+}
+
+/** Which of these locations exist (their ids), as a query a caller can put in a batch. */
+export function existingLocationsQuery(db: Database, ids: readonly string[]) {
+  return db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(inList(locations.id, [...new Set(ids)]));
 }
 
 /** Refuses ids that name no location (404), so stock is never kept at a phantom place. */

@@ -6,6 +6,8 @@
  * order behind; (3) write the order, its lines, its history, the `order.created`
  * event and the audit row in one D1 batch; (4) if that batch fails, release the holds.
  * A crash between (1) and (4) leaves holds without an order: their TTL frees them.
+ * A keyed checkout's answer is stored in that batch too (`answer`), so it commits with
+ * the order and needs no round trip after.
  * (5) Right after the commit the order's workflow instance is started (the order id is
  * its instance id); if that fails, the minute sweep starts it.
  * A keyed request's order id comes from its Idempotency-Key, so a retry after a crash
@@ -51,6 +53,8 @@ export interface PlaceOrderOptions {
   captureMode?: CaptureMode;
   /** The order id a keyed request derived (see `keyedId`); a fresh one otherwise. */
   orderId?: string;
+  /** Statements storing the request's answer for the new order, committed in the order's batch. */
+  answer?: (order: OrderCore) => Statement[];
 }
 
 /**
@@ -136,27 +140,6 @@ export async function placeOrder(
     fulfilled: [],
   }));
 
-  try {
-    await runBatch(db, [
-      ...(limits ? [guard(db, openOrdersBelowLimit(db, limits, orderId))] : []),
-      ...orderStatements(deps, order, lines, meta, settings.time_zone),
-    ]);
-  } catch (err) {
-    // A keyed retry whose first run committed: its order id is taken (and holds these very
-    // holds, which reserving again only replayed), so answer with that order.
-    if (options.orderId && (await findOrder(db, orderId))) return { kind: "existing", orderId };
-    const refusal = limits && isGuardFailure(err) ? openOrdersLimitReached(limits) : err;
-    await releaseHolds(
-      deps.objects,
-      await Promise.all(
-        lines.map(async (l) => ({ productId: l.productId, reservationId: await holdId(orderId, l.productId) })),
-      ),
-      "checkout_failed",
-    );
-    throw refusal;
-  }
-  await startOrderFlow(deps.flow, orderId);
-
   const created: OrderCore = {
     ...toOrderView(order),
     lines: lines.map(toLineView),
@@ -180,6 +163,28 @@ export async function placeOrder(
     payments: [],
     refunds: [],
   };
+  try {
+    await runBatch(db, [
+      ...(limits ? [guard(db, openOrdersBelowLimit(db, limits, orderId))] : []),
+      ...orderStatements(deps, order, lines, meta, settings.time_zone),
+      ...(options.answer?.(created) ?? []),
+    ]);
+  } catch (err) {
+    // A keyed retry whose first run committed: its order id is taken (and holds these very
+    // holds, which reserving again only replayed), so answer with that order.
+    if (options.orderId && (await findOrder(db, orderId))) return { kind: "existing", orderId };
+    const refusal = limits && isGuardFailure(err) ? openOrdersLimitReached(limits) : err;
+    await releaseHolds(
+      deps.objects,
+      await Promise.all(
+        lines.map(async (l) => ({ productId: l.productId, reservationId: await holdId(orderId, l.productId) })),
+      ),
+      "checkout_failed",
+    );
+    throw refusal;
+  }
+  await startOrderFlow(deps.flow, orderId);
+
   return { kind: "created", order: created };
 }
 

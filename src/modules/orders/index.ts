@@ -20,6 +20,7 @@ export {
   CheckoutSchema,
   FulfilSchema,
   ListOrdersQuery,
+  type OrderCore,
   OrderCoreSchema,
   OrderLineInput,
   OrderLineSchema,

@@ -1,5 +1,5 @@
 export { countProductsInCategory, moveCategoryProducts } from "./category-links";
-export { findProductsForStock, markProductsOrdered } from "./lookup";
+export { existingProductsQuery, findProductsForStock, markProductsOrdered } from "./lookup";
 export { productStatusOf, publishedProductIds, withImages } from "./queries";
 export { recomputeRating } from "./ratings";
 export {

@@ -33,6 +33,14 @@ export async function findProductsForStock(db: Database, ids: string[]): Promise
   return found;
 }
 
+/** Which of these products exist (their ids), as a query a caller can put in a batch. */
+export function existingProductsQuery(db: Database, ids: readonly string[]) {
+  return db
+    .select({ id: products.id })
+    .from(products)
+    .where(inList(products.id, [...new Set(ids)]));
+}
+
 /**
  * Records that an order first named these products, for the caller's batch: the catalog
  * lets a product be deleted only while nobody has ordered it.

@@ -21,7 +21,7 @@ import { stockObject } from "../../../src/modules/stock";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { createLocation } from "../../support/locations";
-import { act, db, key, level, stockedProduct } from "../../support/orders";
+import { act, db, key, ledger, level, stockedProduct } from "../../support/orders";
 import { draft, shed } from "../dispatches/support";
 import { completedOrder } from "../returns/support";
 
@@ -29,7 +29,8 @@ import { completedOrder } from "../returns/support";
  * A keyed request that commits its effect and dies before its answer is stored: the
  * D1 binding given to the worker fails every write of a stored answer (as a killed
  * isolate never writes it). The retry with the same key takes the abandoned key over
- * and must find the committed effect: one order, one hold, one answer.
+ * and must find the committed effect: one order, one hold, one answer. A checkout
+ * stores its answer in its order's batch, so there it is all or nothing.
  */
 function losingAnswers<T extends D1Database | D1DatabaseSession>(real: T): T {
   return new Proxy(real, {
@@ -82,6 +83,14 @@ async function abandon(actorId: string, idempotencyKey: string) {
   expect(rows).toHaveLength(1);
 }
 
+async function storedAnswer(actorId: string, idempotencyKey: string) {
+  const [row] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.actorKey, actorId), eq(idempotencyKeys.key, idempotencyKey)));
+  return row;
+}
+
 function holdsOf(productId: string) {
   return runInDurableObject(stockObject(env.INVENTORY, productId), (_: InventoryDO, state) =>
     state.storage.sql.exec<{ order_id: string; qty: number }>("SELECT order_id, qty FROM reservations").toArray(),
@@ -95,15 +104,36 @@ beforeAll(async () => {
 });
 
 describe("keyed effects survive a crash between commit and stored answer", () => {
-  it("checkout: the retry answers with the committed order; one order, one hold", async () => {
+  it("checkout: its answer commits with the order, so a request cannot commit one without the other", async () => {
     const customer = await signInAs("customer");
     const product = await stockedProduct(10);
     const k = key();
     const body = { lines: [{ product_id: product.id, qty: 3 }] };
+    // Losing the answer loses the order's batch with it: no order, the holds released, the key free.
     expect(await dyingRequest("POST", "/v1/orders", customer.token, k, body)).toBe(500);
-    const committed = await db.select().from(orders).where(eq(orders.customerId, customer.id));
-    expect(committed).toHaveLength(1);
-    await abandon(customer.id, k);
+    expect(await db.select().from(orders).where(eq(orders.customerId, customer.id))).toEqual([]);
+    expect(await level(product.id)).toMatchObject({ on_hand: 10, reserved: 0 });
+    expect(await storedAnswer(customer.id, k)).toBeUndefined();
+  });
+
+  it("checkout: a retry whose stored answer is gone answers with the committed order; one order, one hold", async () => {
+    const customer = await signInAs("customer");
+    const product = await stockedProduct(10);
+    const k = key();
+    const body = { lines: [{ product_id: product.id, qty: 3 }] };
+    const first = await call<{ id: string }>("POST", "/v1/orders", {
+      token: customer.token,
+      headers: { "idempotency-key": k },
+      body,
+    });
+    expect(first.status, first.text).toBe(201);
+    expect(await storedAnswer(customer.id, k)).toMatchObject({
+      state: "done",
+      responseStatus: 201,
+      responseBody: first.text,
+    });
+    // As after the key's 24 hours: the order id derived from the key is taken.
+    await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.actorKey, customer.id), eq(idempotencyKeys.key, k)));
 
     const retry = await call<{ id: string }>("POST", "/v1/orders", {
       token: customer.token,
@@ -111,10 +141,30 @@ describe("keyed effects survive a crash between commit and stored answer", () =>
       body,
     });
     expect(retry.status, retry.text).toBe(201);
-    expect(retry.body.id).toBe(committed[0]?.id);
+    expect(retry.headers.get("idempotent-replayed")).toBeNull();
+    expect(retry.body.id).toBe(first.body.id);
     expect(await db.select().from(orders).where(eq(orders.customerId, customer.id))).toHaveLength(1);
     expect(await holdsOf(product.id)).toEqual([expect.objectContaining({ order_id: retry.body.id, qty: 3 })]);
     expect(await level(product.id)).toMatchObject({ on_hand: 10, reserved: 3 });
+  });
+
+  it("stock adjustment: its answer is stored after the response; if that is lost, the retry moves stock once", async () => {
+    const product = await stockedProduct(10);
+    const k = key();
+    const path = `/v1/inventory/${product.id}/adjustments`;
+    const body = { delta: -2, reason: "damaged" };
+    // The answer is written after the response, so the caller already has its 201.
+    expect(await dyingRequest("POST", path, manager.token, k, body)).toBe(201);
+    await abandon(manager.id, k);
+    const retry = await call<{ movement: { id: string } }>("POST", path, {
+      token: manager.token,
+      headers: { "idempotency-key": k },
+      body,
+    });
+    expect(retry.status, retry.text).toBe(201);
+    expect(await level(product.id)).toMatchObject({ on_hand: 8 });
+    const damaged = (await ledger(product.id)).filter((m) => m.reason === "damaged");
+    expect(damaged.map((m) => m.id)).toEqual([retry.body.movement.id]);
   });
 
   it("pay and refund: the retry finds the committed payment and refund; money and stock move once", async () => {
