@@ -311,6 +311,37 @@ describe("GET /v1/reports/products", () => {
 });
 
 describe("the sales-side reports", () => {
+  it("page 105 products and list 100 of 105 customers at their documented maximum", async () => {
+    const at = { timeZone: ZONE, at: "2025-07-01T18:00:00Z", currency: CURRENCY };
+    const run = crypto.randomUUID().slice(0, 8);
+    const ids = Array.from({ length: 105 }, (_, i) => `${run}_${String(i).padStart(3, "0")}`);
+    await runBatch(
+      db,
+      ids.flatMap((id, i) => [
+        ...paidRollups(db, at, 100 + i, [{ productId: `prd_${id}`, qty: 1 + i, amount: 100 + i }]),
+        ...customerPaidRollups(db, at, `usr_${id}`, 100 + i),
+      ]),
+    );
+    const query = "from=2025-07-01&to=2025-07-01&limit=100";
+    const first = await report<ProductsBody>("products", query);
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.data).toHaveLength(100);
+    expect(first.body.data[0]).toMatchObject({ product_id: `prd_${ids[104]}`, units_sold: 105, on_hand: 0, sku: null });
+    const rest = await report<ProductsBody>("products", `${query}&cursor=${first.body.next_cursor}`);
+    expect(rest.body.data.map((r) => r.product_id)).toEqual(
+      ids
+        .slice(0, 5)
+        .reverse()
+        .map((id) => `prd_${id}`),
+    );
+    expect(rest.body.next_cursor).toBeNull();
+    const top = await report<CustomersBody>("customers", query);
+    expect(top.status, top.text).toBe(200);
+    expect(top.body).toMatchObject({ customers: 105, new_customers: 105, repeat_customers: 0 });
+    expect(top.body.top_customers).toHaveLength(100);
+    expect(top.body.top_customers[0]).toMatchObject({ customer_id: `usr_${ids[104]}`, net_sales: 204, email: null });
+  });
+
   it("refuse a reversed or too long range and bad parameters", async () => {
     for (const name of ["orders", "customers", "products"]) {
       expectProblem(await report(name, "from=2025-06-12&to=2025-06-10"), 400, "VALIDATION_FAILED");
