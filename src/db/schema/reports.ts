@@ -2,9 +2,9 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
 
 /*
  * Daily rollups: written in the same D1 batch as the change that moves them (by the
- * orders module, through src/modules/reports/rollups.ts), keyed by the day in the
- * store's time zone, so a report over a year reads one row per day and series. Money
- * is in minor units of `currency`. `npm run reports:backfill` rebuilds them from the
+ * orders module, with the statements src/modules/reports/index.ts exports), keyed by
+ * the day in the store's time zone, so a report over a year reads one row per day and
+ * series. Money is in minor units of `currency`. `npm run reports:backfill` rebuilds them from the
  * source tables (after a time-zone change, for instance).
  */
 export const dailySales = sqliteTable(
