@@ -15,12 +15,6 @@ interface Counted {
   value: number;
 }
 
-interface OrdersFigures extends Counted {
-  by_status: Record<OrderStatus, Counted>;
-  orders_fulfilled: number;
-  average_fulfilment_seconds: number | null;
-}
-
 interface StatusRow {
   period: string;
   status: OrderStatus;
@@ -34,30 +28,36 @@ interface FulfilmentRow {
   fulfilment_seconds: number;
 }
 
-function empty(): OrdersFigures & { seconds: number } {
-  const by_status = Object.fromEntries(ORDER_STATUSES.map((s) => [s, { orders: 0, value: 0 }])) as Record<
-    OrderStatus,
-    Counted
-  >;
-  return { orders: 0, value: 0, by_status, orders_fulfilled: 0, average_fulfilment_seconds: null, seconds: 0 };
+/** A period's figures as the rows are added up. */
+interface Tally extends Counted {
+  by_status: Record<OrderStatus, Counted>;
+  orders_fulfilled: number;
+  fulfilment_seconds: number;
 }
 
-function add(into: ReturnType<typeof empty>, status: StatusRow | null, fulfilment: FulfilmentRow | null) {
-  if (status) {
-    into.orders += status.orders;
-    into.value += status.value;
-    into.by_status[status.status].orders += status.orders;
-    into.by_status[status.status].value += status.value;
-  }
-  if (fulfilment) {
-    into.orders_fulfilled += fulfilment.orders_fulfilled;
-    into.seconds += fulfilment.fulfilment_seconds;
-  }
+const emptyTally = (): Tally => ({
+  orders: 0,
+  value: 0,
+  by_status: Object.fromEntries(ORDER_STATUSES.map((s) => [s, { orders: 0, value: 0 }])) as Tally["by_status"],
+  orders_fulfilled: 0,
+  fulfilment_seconds: 0,
+});
+
+function addStatus(into: Tally, row: StatusRow) {
+  into.orders += row.orders;
+  into.value += row.value;
+  into.by_status[row.status].orders += row.orders;
+  into.by_status[row.status].value += row.value;
 }
 
-function finish({ seconds, ...figures }: ReturnType<typeof empty>): OrdersFigures {
-  const fulfilled = figures.orders_fulfilled;
-  return { ...figures, average_fulfilment_seconds: fulfilled > 0 ? Math.round(seconds / fulfilled) : null };
+function addFulfilment(into: Tally, row: FulfilmentRow) {
+  into.orders_fulfilled += row.orders_fulfilled;
+  into.fulfilment_seconds += row.fulfilment_seconds;
+}
+
+function figures({ fulfilment_seconds, ...tally }: Tally) {
+  const fulfilled = tally.orders_fulfilled;
+  return { ...tally, average_fulfilment_seconds: fulfilled > 0 ? Math.round(fulfilment_seconds / fulfilled) : null };
 }
 
 /**
@@ -79,26 +79,26 @@ export async function ordersReport(db: Database, query: OrdersQuery) {
       FROM daily_fulfilment WHERE currency = ${currency} AND day >= ${from} AND day < ${end}
       GROUP BY 1 ORDER BY 1`),
   ]);
-  const periods = new Map<string, ReturnType<typeof empty>>();
-  const at = (p: string) => {
-    let figures = periods.get(p);
-    if (!figures) {
-      figures = empty();
-      periods.set(p, figures);
+  const periods = new Map<string, Tally>();
+  const at = (period: string) => {
+    let tally = periods.get(period);
+    if (!tally) {
+      tally = emptyTally();
+      periods.set(period, tally);
     }
-    return figures;
+    return tally;
   };
-  const totals = empty();
+  const totals = emptyTally();
   for (const row of statuses) {
-    add(at(row.period), row, null);
-    add(totals, row, null);
+    addStatus(at(row.period), row);
+    addStatus(totals, row);
   }
   for (const row of fulfilments) {
-    add(at(row.period), null, row);
-    add(totals, null, row);
+    addFulfilment(at(row.period), row);
+    addFulfilment(totals, row);
   }
   const data = [...periods.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([p, figures]) => ({ period: p, ...finish(figures) }));
-  return { currency, time_zone, ...query, totals: finish(totals), data };
+    .map(([period, tally]) => ({ period, ...figures(tally) }));
+  return { currency, time_zone, ...query, totals: figures(totals), data };
 }

@@ -5,7 +5,7 @@ import { INTERVALS } from "./range";
 import { money, rangeAnswer, rangeQuery } from "./schema-parts";
 
 const count = (description: string) => z.number().int().openapi({ description });
-const rate = (description: string) => z.number().nullable().openapi({ description });
+const orNull = (description: string) => z.number().nullable().openapi({ description });
 
 export const OrdersQuerySchema = z.object({
   ...rangeQuery,
@@ -68,7 +68,7 @@ export const CustomersReportSchema = z
     new_customers: count("Of those, the ones whose first paid order ever is in the period."),
     returning_customers: count("Of those, the ones who had paid for an order before the period."),
     repeat_customers: count("Of those, the ones with two or more orders paid in the period."),
-    repeat_rate: rate("repeat_customers ÷ customers; null when there are none."),
+    repeat_rate: orNull("repeat_customers ÷ customers; null when there are none."),
     top_customers: z
       .array(
         z.object({
@@ -113,9 +113,9 @@ export const ProductsReportSchema = z
         net_revenue: money("revenue − refunds."),
         on_hand: count("Units on hand now, over all locations."),
         available: count("Units available now, over all locations."),
-        return_rate: rate("units_refunded ÷ units_sold; null when none sold."),
-        sell_through: rate("units_sold ÷ (units_sold + on_hand); null when both are 0."),
-        days_of_cover: rate("available ÷ units sold per day over `days`; null when none sold."),
+        return_rate: orNull("units_refunded ÷ units_sold; null when none sold."),
+        sell_through: orNull("units_sold ÷ (units_sold + on_hand); null when both are 0."),
+        days_of_cover: orNull("available ÷ units sold per day over `days`; null when none sold."),
       }),
     ),
     next_cursor: z.string().nullable(),
