@@ -6188,7 +6188,7 @@ export interface components {
             repeat_customers: number;
             /** @description repeat_customers ÷ customers; null when there are none. */
             repeat_rate: number | null;
-            /** @description By net_sales, largest first. */
+            /** @description Customers with an order paid or a refund in the period, by net_sales, largest first. */
             top_customers: {
                 customer_id: string;
                 email: string | null;

@@ -82,7 +82,7 @@ export const CustomersReportSchema = z
           net_sales: money("gross_sales − refunds."),
         }),
       )
-      .openapi({ description: "By net_sales, largest first." }),
+      .openapi({ description: "Customers with an order paid or a refund in the period, by net_sales, largest first." }),
   })
   .openapi("CustomersReport");
 
