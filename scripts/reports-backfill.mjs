@@ -1,4 +1,5 @@
-// Rebuilds the daily sales rollups from the source tables (orders, order lines, refunds):
+// Rebuilds the report rollups (daily sales, products, order statuses, fulfilment,
+// customers) from the source tables (orders, order lines, refunds):
 //   npm run reports:backfill            (the local dev database)
 //   npm run reports:backfill -- --remote
 // Run it after changing the store's time zone, or to check the rollups; run it while
@@ -32,7 +33,10 @@ const [settingsRow] = d1Query("SELECT data FROM settings WHERE id = 1", target);
 const timeZone = (settingsRow ? JSON.parse(settingsRow.data).time_zone : undefined) ?? "UTC";
 console.log(`Reading source rows (${target.slice(2)}, time zone ${timeZone}) …`);
 const source = {
-  orders: readAll("SELECT id AS k, id, currency, total, created_at, paid_at, cancelled_at FROM orders", "id"),
+  orders: readAll(
+    "SELECT id AS k, id, customer_id, status, currency, total, created_at, paid_at, completed_at, cancelled_at FROM orders",
+    "id",
+  ),
   lines: readAll(
     "SELECT order_id || '|' || product_id AS k, order_id, product_id, qty, line_total FROM order_lines",
     "order_id || '|' || product_id",
@@ -43,7 +47,16 @@ const source = {
     "refund_id || '|' || product_id",
   ),
 };
-const { sales, products } = recomputeRollups(source, (iso) => dayIn(timeZone, iso));
+const rollups = recomputeRollups(source, (iso) => dayIn(timeZone, iso));
+const tables = {
+  daily_sales: rollups.sales,
+  daily_product_sales: rollups.products,
+  order_status_totals: rollups.statusTotals,
+  daily_order_status: rollups.orderStatus,
+  daily_fulfilment: rollups.fulfilment,
+  daily_customer_sales: rollups.customers,
+  customer_first_paid: rollups.firstPaid,
+};
 
 const quote = (v) => (typeof v === "number" ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
 function inserts(table, rows) {
@@ -56,16 +69,16 @@ function inserts(table, rows) {
   }
   return out;
 }
-const sql = [
-  "DELETE FROM daily_sales;",
-  "DELETE FROM daily_product_sales;",
-  ...inserts("daily_sales", sales),
-  ...inserts("daily_product_sales", products),
-].join("\n");
+const sql = Object.entries(tables)
+  .flatMap(([table, rows]) => [`DELETE FROM ${table};`, ...inserts(table, rows)])
+  .join("\n");
 mkdirSync(".wrangler", { recursive: true });
 writeFileSync(".wrangler/reports-backfill.sql", sql);
 wrangler(["d1", "execute", "DB", target, "--file", ".wrangler/reports-backfill.sql"]);
 console.log(
   `Rollups rebuilt from ${source.orders.length} orders and ${source.refunds.length} refunds: ` +
-    `${sales.length} daily sales rows, ${products.length} daily product rows.`,
+    Object.entries(tables)
+      .map(([table, rows]) => `${rows.length} ${table}`)
+      .join(", ") +
+    ".",
 );

@@ -1616,6 +1616,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orders placed by period and current status, and orders fulfilled with the time from payment
+         * @description From the daily rollups. `by_status` splits the orders PLACED in each period by the status they are in now; `orders_fulfilled` and `average_fulfilment_seconds` count the orders FULFILLED (completed) in each period, wherever they were placed.
+         */
+        get: operations["listReportsOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * New and returning customers, repeat rate, and the top customers by net spend
+         * @description From the per-customer daily rollups. A customer counts with an order paid in the period: new when it is their first paid order ever, returning when they paid before the period.
+         */
+        get: operations["listReportsCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per product sold or refunded in the period: units, revenue, refunds, return rate, sell-through, cover
+         * @description From the daily product rollups and the current stock projection, paged largest first by `sort`. Money is line revenue before tax.
+         */
+        get: operations["listReportsProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/reconciliation": {
         parameters: {
             query?: never;
@@ -5997,6 +6057,7 @@ export interface components {
         };
         SalesReport: {
             currency: string;
+            /** @description The store's time zone; days are its calendar days. */
             time_zone: string;
             from: string;
             to: string;
@@ -6020,6 +6081,174 @@ export interface components {
                 units_sold: number;
                 units_refunded: number;
             }[];
+        };
+        OrdersReport: {
+            currency: string;
+            /** @description The store's time zone; days are its calendar days. */
+            time_zone: string;
+            from: string;
+            to: string;
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            /** @description The whole period. */
+            totals: {
+                /** @description Orders placed in the period. */
+                orders: number;
+                /** @description Totals (tax included) of the orders placed. Minor units of `currency`. */
+                value: number;
+                /** @description The orders placed in the period, by the status they are in now. */
+                by_status: {
+                    pending: {
+                        orders: number;
+                        /** @description Their totals, tax included. Minor units of `currency`. */
+                        value: number;
+                    };
+                    paying: {
+                        orders: number;
+                        /** @description Their totals, tax included. Minor units of `currency`. */
+                        value: number;
+                    };
+                    processing: {
+                        orders: number;
+                        /** @description Their totals, tax included. Minor units of `currency`. */
+                        value: number;
+                    };
+                    completed: {
+                        orders: number;
+                        /** @description Their totals, tax included. Minor units of `currency`. */
+                        value: number;
+                    };
+                    cancelled: {
+                        orders: number;
+                        /** @description Their totals, tax included. Minor units of `currency`. */
+                        value: number;
+                    };
+                    refunded: {
+                        orders: number;
+                        /** @description Their totals, tax included. Minor units of `currency`. */
+                        value: number;
+                    };
+                };
+                /** @description Orders fulfilled (completed) in the period, whenever they were placed. */
+                orders_fulfilled: number;
+                /** @description Average seconds from payment to fulfilment of those; null when none. */
+                average_fulfilment_seconds: number | null;
+            };
+            data: {
+                /** @description The day, the Monday of the week, or YYYY-MM. */
+                period: string;
+                /** @description Orders placed in the period. */
+                orders: number;
+                /** @description Totals (tax included) of the orders placed. Minor units of `currency`. */
+                value: number;
+                /** @description The orders placed in the period, by the status they are in now. */
+                by_status: {
+                    pending: {
+                        orders: number;
+                        /** @description Their totals, tax included. Minor units of `currency`. */
+                        value: number;
+                    };
+                    paying: {
+                        orders: number;
+                        /** @description Their totals, tax included. Minor units of `currency`. */
+                        value: number;
+                    };
+                    processing: {
+                        orders: number;
+                        /** @description Their totals, tax included. Minor units of `currency`. */
+                        value: number;
+                    };
+                    completed: {
+                        orders: number;
+                        /** @description Their totals, tax included. Minor units of `currency`. */
+                        value: number;
+                    };
+                    cancelled: {
+                        orders: number;
+                        /** @description Their totals, tax included. Minor units of `currency`. */
+                        value: number;
+                    };
+                    refunded: {
+                        orders: number;
+                        /** @description Their totals, tax included. Minor units of `currency`. */
+                        value: number;
+                    };
+                };
+                /** @description Orders fulfilled (completed) in the period, whenever they were placed. */
+                orders_fulfilled: number;
+                /** @description Average seconds from payment to fulfilment of those; null when none. */
+                average_fulfilment_seconds: number | null;
+            }[];
+        };
+        CustomersReport: {
+            currency: string;
+            /** @description The store's time zone; days are its calendar days. */
+            time_zone: string;
+            from: string;
+            to: string;
+            /** @description Customers with an order paid in the period. */
+            customers: number;
+            /** @description Of those, the ones whose first paid order ever is in the period. */
+            new_customers: number;
+            /** @description Of those, the ones who had paid for an order before the period. */
+            returning_customers: number;
+            /** @description Of those, the ones with two or more orders paid in the period. */
+            repeat_customers: number;
+            /** @description repeat_customers ÷ customers; null when there are none. */
+            repeat_rate: number | null;
+            /** @description Customers with an order paid or a refund in the period, by net_sales, largest first. */
+            top_customers: {
+                customer_id: string;
+                email: string | null;
+                name: string | null;
+                /** @description The day of their first paid order ever. */
+                first_paid_day: string | null;
+                /** @description Orders paid in the period. */
+                orders_paid: number;
+                /** @description Totals (tax included) of those orders. Minor units of `currency`. */
+                gross_sales: number;
+                /** @description Refunds of their orders recorded in the period. Minor units of `currency`. */
+                refunds: number;
+                /** @description gross_sales − refunds. Minor units of `currency`. */
+                net_sales: number;
+            }[];
+        };
+        ProductsReport: {
+            currency: string;
+            /** @description The store's time zone; days are its calendar days. */
+            time_zone: string;
+            from: string;
+            to: string;
+            /** @enum {string} */
+            sort: "units_sold" | "revenue" | "net_revenue" | "units_refunded";
+            /** @description Days of the period up to today, that days_of_cover averages the units sold over. */
+            days: number;
+            data: {
+                product_id: string;
+                sku: string | null;
+                name: string | null;
+                /** @description Units paid for in the period. */
+                units_sold: number;
+                /** @description Their line totals, before tax. Minor units of `currency`. */
+                revenue: number;
+                /** @description Units refunded in the period. */
+                units_refunded: number;
+                /** @description Refunded line amounts, before tax. Minor units of `currency`. */
+                refunds: number;
+                /** @description revenue − refunds. Minor units of `currency`. */
+                net_revenue: number;
+                /** @description Units on hand now, over all locations. */
+                on_hand: number;
+                /** @description Units available now, over all locations. */
+                available: number;
+                /** @description units_refunded ÷ units_sold; null when none sold. */
+                return_rate: number | null;
+                /** @description units_sold ÷ (units_sold + on_hand); null when both are 0. */
+                sell_through: number | null;
+                /** @description available ÷ units sold per day over `days`; null when none sold. */
+                days_of_cover: number | null;
+            }[];
+            next_cursor: string | null;
         };
         ReconciliationPage: {
             /** @description The page's mismatches first, then the rest. */
@@ -18283,6 +18512,238 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SalesReport"];
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReportsOrders: {
+        parameters: {
+            query: {
+                /** @description First day, inclusive. */
+                from: string;
+                /** @description Last day, inclusive. */
+                to: string;
+                /** @description Weeks start on Monday. */
+                interval?: "day" | "week" | "month";
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in every log line and problem; one is made up when absent or malformed. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The orders report */
+            200: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrdersReport"];
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReportsCustomers: {
+        parameters: {
+            query: {
+                /** @description First day, inclusive. */
+                from: string;
+                /** @description Last day, inclusive. */
+                to: string;
+                /** @description Top customers listed, 1 to 100. */
+                limit?: number;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in every log line and problem; one is made up when absent or malformed. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customers report */
+            200: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomersReport"];
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReportsProducts: {
+        parameters: {
+            query: {
+                /** @description First day, inclusive. */
+                from: string;
+                /** @description Last day, inclusive. */
+                to: string;
+                /** @description Largest first; net_revenue is revenue − refunds. */
+                sort?: "units_sold" | "revenue" | "net_revenue" | "units_refunded";
+                /** @description Products per page, 1 to 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in every log line and problem; one is made up when absent or malformed. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the products report */
+            200: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductsReport"];
                 };
             };
             /** @description Validation failed */

@@ -67,6 +67,7 @@ async function commitCancellation(
       auditAction: "order.cancelled",
     },
     now,
+    timeZone,
   );
   try {
     await runBatch(db, [

@@ -29,7 +29,7 @@ import { orderingCustomer } from "../customers";
 import { eventInsert } from "../events";
 import { fulfillingLocationIds } from "../locations";
 import { markProductsOrdered } from "../products";
-import { salesRollup } from "../reports";
+import { salesRollup, statusRollups } from "../reports";
 import { getSettings } from "../settings";
 import { startOrderFlow } from "./flow-handover";
 import { holdId, releaseHolds, reserveLines, shortageError } from "./holds";
@@ -198,6 +198,7 @@ function orderStatements(
   const { db } = deps;
   return [
     salesRollup(db, { timeZone, at: order.createdAt, currency: order.currency }, { ordersCreated: 1 }),
+    ...statusRollups(db, timeZone, order, null, order.status),
     db.insert(orders).values(order),
     ...insertRows(db, orderLines, lines),
     db.insert(orderStatusHistory).values({

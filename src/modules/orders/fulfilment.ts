@@ -12,6 +12,8 @@ import { type LineAllocation, orderLines } from "../../db/schema";
 import { badRequest, conflict, invalidTransition } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
+import { fulfilmentRollup } from "../reports";
+import { getSettings } from "../settings";
 import { findOrder, type LineRow, loadOrder, type OrderDeps } from "./store";
 import { assertTransition, transitionStatements } from "./transitions";
 
@@ -80,6 +82,7 @@ export async function fulfilOrder(
   const fulfilled = plan(lines, input);
   const complete = lines.every((l) => total(fulfilled.get(l.productId) ?? l.fulfilled) >= l.qty);
   const now = nowIso();
+  const { time_zone: timeZone } = await getSettings(deps.db);
   const { statements } = transitionStatements(
     deps.db,
     meta,
@@ -94,7 +97,11 @@ export async function fulfilOrder(
         }
       : { to: "processing", reason: input.reason ?? null, auditAction: "order.partially_fulfilled" },
     now,
+    timeZone,
   );
+  if (complete && order.paidAt) {
+    statements.push(fulfilmentRollup(deps.db, { timeZone, at: now, currency: order.currency }, order.paidAt));
+  }
   for (const [productId, entries] of fulfilled) {
     statements.push(
       deps.db

@@ -70,6 +70,7 @@ export async function abandonPayment(
       auditAction: "order.cancelled",
     },
     now,
+    timeZone,
   );
   const statements = [
     ...cancel.statements,
@@ -108,12 +109,14 @@ export async function declinePayment(
   meta: RequestMeta,
 ): Promise<never> {
   const now = nowIso();
+  const { time_zone: timeZone } = await getSettings(deps.db);
   const back = transitionStatements(
     deps.db,
     meta,
     order,
     { to: "pending", reason: "payment_declined", auditAction: "order.payment_declined" },
     now,
+    timeZone,
   );
   try {
     await runBatch(deps.db, [

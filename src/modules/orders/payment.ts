@@ -29,7 +29,7 @@ import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
 import { fulfillingLocationIds } from "../locations";
 import { type PaymentInput, type PaymentProvider, providerFor, splitPaymentInput } from "../payments";
-import { paidRollups } from "../reports";
+import { customerPaidRollups, paidRollups } from "../reports";
 import { getSettings } from "../settings";
 import type { CapturedPayment, CommitOutcome } from "./flow-contract";
 import { handOverPayment } from "./flow-handover";
@@ -109,12 +109,14 @@ export async function capturePayment(
     createdAt: now,
     updatedAt: now,
   };
+  const { time_zone: timeZone } = await getSettings(deps.db);
   const claim = transitionStatements(
     deps.db,
     meta,
     order,
     { to: "paying", reason: "payment_started", auditAction: "order.payment_started" },
     now,
+    timeZone,
   );
   try {
     await runBatch(deps.db, [...claim.statements, deps.db.insert(payments).values(payment)]);
@@ -266,6 +268,7 @@ async function commitClaimed(
   if (committed.some((s) => !s.ok)) return cancelled(committed, providerRef);
 
   const now = nowIso();
+  const { time_zone: timeZone } = await getSettings(deps.db);
   const paid = transitionStatements(
     deps.db,
     meta,
@@ -278,12 +281,14 @@ async function commitClaimed(
       auditAction: "order.paid",
     },
     now,
+    timeZone,
   );
-  const { time_zone: timeZone } = await getSettings(deps.db);
   const sold = lines.map((l) => ({ productId: l.productId, qty: l.qty, amount: l.lineTotal }));
+  const key = { timeZone, at: now, currency: order.currency };
   const statements = [
     ...paid.statements,
-    ...paidRollups(deps.db, { timeZone, at: now, currency: order.currency }, order.total, sold),
+    ...paidRollups(deps.db, key, order.total, sold),
+    ...(order.customerId ? customerPaidRollups(deps.db, key, order.customerId, order.total) : []),
     deps.db
       .update(payments)
       .set({ status: "succeeded", providerRef, updatedAt: now })

@@ -3,7 +3,7 @@ import type { Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { orderLines, refundLines, refunds } from "../../db/schema";
 import { badRequest, conflict } from "../../lib/errors";
-import { refundRollups } from "../reports";
+import { customerRefundRollup, refundRollups } from "../reports";
 import { taxOn } from "./money";
 import type { LineRow, OrderRow } from "./store";
 
@@ -100,13 +100,10 @@ export interface RefundRecord {
  */
 export function refundStatements(db: Database, order: OrderRow, plan: RefundPlan, record: RefundRecord) {
   const refunded = plan.lines.map((l) => ({ productId: l.line.productId, qty: l.qty, amount: l.amount }));
+  const key = { timeZone: record.timeZone, at: record.now, currency: order.currency };
   const statements: Statement[] = [
-    ...refundRollups(
-      db,
-      { timeZone: record.timeZone, at: record.now, currency: order.currency },
-      plan.amount,
-      refunded,
-    ),
+    ...refundRollups(db, key, plan.amount, refunded),
+    ...(order.customerId ? [customerRefundRollup(db, key, order.customerId, plan.amount)] : []),
     db.insert(refunds).values({
       id: record.refundId,
       orderId: order.id,

@@ -89,6 +89,7 @@ export async function refundOrder(
         auditAction: "order.refunded",
       },
       now,
+      timeZone,
     );
     try {
       await runBatch(deps.db, [...transition.statements, ...refund.statements, ...alongside]);

@@ -5,6 +5,7 @@ import { type OrderStatus, orderStatusHistory, orders } from "../../db/schema";
 import { invalidTransition } from "../../lib/errors";
 import { auditInsert, type RequestMeta } from "../audit";
 import { type EventType, eventInsert } from "../events";
+import { statusRollups } from "../reports";
 import { orderGuard } from "./guard";
 import type { OrderRow } from "./store";
 import { orderEventData } from "./views";
@@ -55,7 +56,8 @@ const auditImage = (o: OrderRow) => ({
 /**
  * The statements of one transition, to run as one batch (with any extra statements
  * the caller appends): the guard on the status and version read, the update, the
- * history row, the outbox event and the audit row. Two racing actions read the same
+ * history row with the status rollups (days in `timeZone`, the store's), the outbox
+ * event and the audit row. Two racing actions read the same
  * version, so only the first batch passes its guard.
  */
 export function transitionStatements(
@@ -64,6 +66,7 @@ export function transitionStatements(
   order: OrderRow,
   spec: TransitionSpec,
   now: string,
+  timeZone: string,
 ): { statements: Statement[]; next: OrderRow } {
   const next: OrderRow = { ...order, ...spec.set, status: spec.to, version: order.version + 1, updatedAt: now };
   const statements: Statement[] = [
@@ -84,6 +87,7 @@ export function transitionStatements(
         actorId: meta.actor?.id ?? null,
         createdAt: now,
       }),
+      ...statusRollups(db, timeZone, order, order.status, spec.to),
     );
   }
   if (spec.event) {

@@ -1,6 +1,6 @@
-import { and, eq, gte, lt, sql } from "drizzle-orm";
+import { and, eq, gt, gte, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { dailySales, orders, products, stockLevels, users } from "../../db/schema";
+import { dailySales, orderStatusTotals, products, stockLevels, users } from "../../db/schema";
 import { getSettings } from "../settings";
 import { addDays, startOfDay, today } from "./periods";
 
@@ -64,7 +64,11 @@ export async function dashboard(db: Database, now = Date.now()) {
     totals(db, timeZone, settings.currency, day, tomorrow),
     totals(db, timeZone, settings.currency, addDays(day, -6), tomorrow),
     totals(db, timeZone, settings.currency, addDays(day, -29), tomorrow),
-    db.select({ status: orders.status, count: sql<number>`count(*)` }).from(orders).groupBy(orders.status),
+    // The rollup, one row per status; statuses no order is in any more are left out.
+    db
+      .select({ status: orderStatusTotals.status, count: orderStatusTotals.orders })
+      .from(orderStatusTotals)
+      .where(gt(orderStatusTotals.orders, 0)),
     db
       .select({
         onHand: sql<number>`coalesce(sum(${stockLevels.onHand}), 0)`,

@@ -6,10 +6,13 @@
 
 export interface SourceOrder {
   id: string;
+  customer_id: string | null;
+  status: string;
   currency: string;
   total: number;
   created_at: string;
   paid_at: string | null;
+  completed_at: string | null;
   cancelled_at: string | null;
 }
 
@@ -57,6 +60,45 @@ export interface ProductRow {
   refund_amount: number;
 }
 
+export interface StatusTotalRow {
+  status: string;
+  orders: number;
+}
+
+export interface OrderStatusRow {
+  day: string;
+  currency: string;
+  status: string;
+  orders: number;
+  total: number;
+}
+
+export interface FulfilmentRow {
+  day: string;
+  currency: string;
+  orders_fulfilled: number;
+  fulfilment_seconds: number;
+}
+
+export interface CustomerRow {
+  day: string;
+  customer_id: string;
+  currency: string;
+  orders_paid: number;
+  gross_sales: number;
+  refunds: number;
+}
+
+export interface FirstPaidRow {
+  customer_id: string;
+  day: string;
+}
+
+/** Whole seconds from payment to fulfilment, as the fulfilment rollup adds them. */
+export function fulfilmentSeconds(paidAt: string, completedAt: string): number {
+  return Math.max(0, Math.round((Date.parse(completedAt) - Date.parse(paidAt)) / 1000));
+}
+
 export interface Source {
   orders: SourceOrder[];
   lines: SourceLine[];
@@ -99,6 +141,9 @@ function slot<T>(map: Map<string, T>, key: string, make: () => T): T {
  * What the rollups must hold: an order counts as created on its `created_at` day, paid
  * (its total, its lines' units and revenue) on its `paid_at` day, cancelled on its
  * `cancelled_at` day; a refund counts on its `created_at` day, whatever its settlement.
+ * An order counts in its current status (in the totals, and on its `created_at` day); a
+ * fulfilled order (its `completed_at`) on that day with the seconds since `paid_at`; a
+ * customer's paid orders and refunds on their days, and the customer's first paid day.
  */
 export function recomputeRollups(source: Source, dayOf: (iso: string) => string) {
   const sales = new Map<string, SalesRow>();
@@ -111,8 +156,54 @@ export function recomputeRollups(source: Source, dayOf: (iso: string) => string)
     const day = dayOf(iso);
     return slot(products, `${day}|${productId}|${currency}`, () => emptyProduct(day, productId, currency));
   };
+  const statusTotals = new Map<string, StatusTotalRow>();
+  const orderStatus = new Map<string, OrderStatusRow>();
+  const fulfilment = new Map<string, FulfilmentRow>();
+  const customers = new Map<string, CustomerRow>();
+  const firstPaid = new Map<string, FirstPaidRow>();
+  const customerAt = (iso: string, customerId: string, currency: string) => {
+    const day = dayOf(iso);
+    return slot(customers, `${day}|${customerId}|${currency}`, () => ({
+      day,
+      customer_id: customerId,
+      currency,
+      orders_paid: 0,
+      gross_sales: 0,
+      refunds: 0,
+    }));
+  };
   const orderById = new Map(source.orders.map((o) => [o.id, o]));
   for (const o of source.orders) {
+    slot(statusTotals, o.status, () => ({ status: o.status, orders: 0 })).orders += 1;
+    const created = dayOf(o.created_at);
+    const cohort = slot(orderStatus, `${created}|${o.currency}|${o.status}`, () => ({
+      day: created,
+      currency: o.currency,
+      status: o.status,
+      orders: 0,
+      total: 0,
+    }));
+    cohort.orders += 1;
+    cohort.total += o.total;
+    if (o.paid_at && o.completed_at) {
+      const day = dayOf(o.completed_at);
+      const row = slot(fulfilment, `${day}|${o.currency}`, () => ({
+        day,
+        currency: o.currency,
+        orders_fulfilled: 0,
+        fulfilment_seconds: 0,
+      }));
+      row.orders_fulfilled += 1;
+      row.fulfilment_seconds += fulfilmentSeconds(o.paid_at, o.completed_at);
+    }
+    if (o.paid_at && o.customer_id) {
+      const row = customerAt(o.paid_at, o.customer_id, o.currency);
+      row.orders_paid += 1;
+      row.gross_sales += o.total;
+      const day = dayOf(o.paid_at);
+      const first = firstPaid.get(o.customer_id);
+      if (!first || day < first.day) firstPaid.set(o.customer_id, { customer_id: o.customer_id, day });
+    }
     salesAt(o.created_at, o.currency).orders_created += 1;
     if (o.cancelled_at) salesAt(o.cancelled_at, o.currency).orders_cancelled += 1;
     if (o.paid_at) {
@@ -130,7 +221,11 @@ export function recomputeRollups(source: Source, dayOf: (iso: string) => string)
     row.revenue += l.line_total;
   }
   const refundById = new Map(source.refunds.map((r) => [r.id, r]));
-  for (const r of source.refunds) salesAt(r.created_at, r.currency).refunds += r.amount;
+  for (const r of source.refunds) {
+    salesAt(r.created_at, r.currency).refunds += r.amount;
+    const customerId = orderById.get(r.order_id)?.customer_id;
+    if (customerId) customerAt(r.created_at, customerId, r.currency).refunds += r.amount;
+  }
   for (const l of source.refundLines) {
     const refund = refundById.get(l.refund_id);
     if (!refund) continue;
@@ -144,5 +239,10 @@ export function recomputeRollups(source: Source, dayOf: (iso: string) => string)
   return {
     sales: byKey(sales.values(), (r) => `${r.day}|${r.currency}`),
     products: byKey(products.values(), (r) => `${r.day}|${r.product_id}|${r.currency}`),
+    statusTotals: [...statusTotals.values()].sort((a, b) => a.status.localeCompare(b.status)),
+    orderStatus: byKey(orderStatus.values(), (r) => `${r.day}|${r.currency}|${r.status}`),
+    fulfilment: byKey(fulfilment.values(), (r) => `${r.day}|${r.currency}`),
+    customers: byKey(customers.values(), (r) => `${r.day}|${r.customer_id}|${r.currency}`),
+    firstPaid: [...firstPaid.values()].sort((a, b) => a.customer_id.localeCompare(b.customer_id)),
   };
 }

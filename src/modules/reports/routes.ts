@@ -3,10 +3,21 @@ import { createRouter } from "../../context";
 import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { requestMeta } from "../../middleware/actor";
 import { idempotent } from "../../middleware/idempotency";
+import { customersReport } from "./customers-report";
 import { dashboard } from "./dashboard";
+import { ordersReport } from "./orders-report";
+import { productsReport } from "./products-report";
 import { reconciliationPage } from "./reconciliation";
 import { repairProjection } from "./repair";
 import { salesReport } from "./sales";
+import {
+  CustomersQuerySchema,
+  CustomersReportSchema,
+  OrdersQuerySchema,
+  OrdersReportSchema,
+  ProductsQuerySchema,
+  ProductsReportSchema,
+} from "./sales-schemas";
 import {
   DashboardSchema,
   ReconciliationPageSchema,
@@ -44,6 +55,51 @@ reportRoutes.openapi(
     responses: { 200: jsonContent(SalesReportSchema, "The sales report"), ...problems() },
   }),
   async (c) => c.json(await salesReport(c.get("db"), c.req.valid("query")), 200),
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/orders",
+    tags,
+    summary: "Orders placed by period and current status, and orders fulfilled with the time from payment",
+    description:
+      "From the daily rollups. `by_status` splits the orders PLACED in each period by the status they are in now; `orders_fulfilled` and `average_fulfilment_seconds` count the orders FULFILLED (completed) in each period, wherever they were placed.",
+    security: bearerSecurity,
+    request: { query: OrdersQuerySchema },
+    responses: { 200: jsonContent(OrdersReportSchema, "The orders report"), ...problems() },
+  }),
+  async (c) => c.json(await ordersReport(c.get("db"), c.req.valid("query")), 200),
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/customers",
+    tags,
+    summary: "New and returning customers, repeat rate, and the top customers by net spend",
+    description:
+      "From the per-customer daily rollups. A customer counts with an order paid in the period: new when it is their first paid order ever, returning when they paid before the period.",
+    security: bearerSecurity,
+    request: { query: CustomersQuerySchema },
+    responses: { 200: jsonContent(CustomersReportSchema, "The customers report"), ...problems() },
+  }),
+  async (c) => c.json(await customersReport(c.get("db"), c.req.valid("query")), 200),
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/products",
+    tags,
+    summary: "Per product sold or refunded in the period: units, revenue, refunds, return rate, sell-through, cover",
+    description:
+      "From the daily product rollups and the current stock projection, paged largest first by `sort`. Money is line revenue before tax.",
+    security: bearerSecurity,
+    request: { query: ProductsQuerySchema },
+    responses: { 200: jsonContent(ProductsReportSchema, "A page of the products report"), ...problems() },
+  }),
+  async (c) => c.json(await productsReport(c.get("db"), c.req.valid("query")), 200),
 );
 
 reportRoutes.openapi(

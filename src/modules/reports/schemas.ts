@@ -1,11 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { INTERVALS, SALES_GROUPS } from "./sales";
-
-const money = (description: string) =>
-  z
-    .number()
-    .int()
-    .openapi({ description: `${description} Minor units of \`currency\`.` });
+import { INTERVALS } from "./range";
+import { SALES_GROUPS } from "./sales";
+import { money, rangeAnswer, rangeQuery } from "./schema-parts";
 
 const SalesTotalsSchema = z
   .object({
@@ -39,21 +35,15 @@ export const DashboardSchema = z
   })
   .openapi("Dashboard");
 
-const day = z.iso.date().openapi({ description: "A calendar day (YYYY-MM-DD) in the store's time zone." });
-
 export const SalesQuerySchema = z.object({
-  from: day.openapi({ description: "First day, inclusive." }),
-  to: day.openapi({ description: "Last day, inclusive." }),
+  ...rangeQuery,
   interval: z.enum(INTERVALS).default("day").openapi({ description: "Weeks start on Monday." }),
   group_by: z.enum(SALES_GROUPS).default("none"),
 });
 
 export const SalesReportSchema = z
   .object({
-    currency: z.string(),
-    time_zone: z.string(),
-    from: z.string(),
-    to: z.string(),
+    ...rangeAnswer,
     interval: z.enum(INTERVALS),
     group_by: z.enum(SALES_GROUPS),
     data: z.array(

@@ -19,6 +19,7 @@ export type {
 } from "../../durable/inventory/types";
 export { availabilityOfQuery, lowStockCondition, projectedAvailability } from "./availability";
 export { stockObject } from "./client";
+export { type ProjectedLevel, projectedLevels } from "./levels";
 export { moveUnits } from "./moves";
 export { refusalError } from "./refusals";
 export { syncLowStockThreshold } from "./threshold";

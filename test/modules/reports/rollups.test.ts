@@ -79,7 +79,16 @@ describe("daily rollups", () => {
     expect(sum("gross_sales")).toBeGreaterThan(0);
     expect(sum("refunds")).toBeGreaterThan(0);
     expect(sum("orders_cancelled")).toBeGreaterThan(0);
+    expect(stored.fulfilment.length).toBeGreaterThan(0);
+    expect(stored.customers.length).toBeGreaterThan(0);
     expect(stored.sales).toEqual(expected.sales);
     expect(stored.products).toEqual(expected.products);
+    expect(stored.statusTotals).toEqual(expected.statusTotals);
+    expect(stored.orderStatus).toEqual(expected.orderStatus);
+    expect(stored.fulfilment).toEqual(expected.fulfilment);
+    expect(stored.customers).toEqual(expected.customers);
+    // The customer is this test's own: its first paid day is all this mix's doing.
+    const firstPaid = (await storedRollups()).firstPaid.filter((r) => r.customer_id === customer.id);
+    expect(firstPaid).toEqual(expected.firstPaid);
   }, 120_000);
 });

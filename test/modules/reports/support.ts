@@ -1,5 +1,13 @@
 import { env } from "cloudflare:workers";
-import { dailyProductSales, dailySales } from "../../../src/db/schema";
+import {
+  customerFirstPaid,
+  dailyCustomerSales,
+  dailyFulfilment,
+  dailyOrderStatus,
+  dailyProductSales,
+  dailySales,
+  orderStatusTotals,
+} from "../../../src/db/schema";
 import { dayIn } from "../../../src/lib/days";
 import { recomputeRollups, type Source } from "../../../src/modules/reports/recompute";
 import { db } from "../../support/orders";
@@ -11,7 +19,9 @@ async function all<T>(query: string): Promise<T[]> {
 /** The source tables as the backfill reads them. */
 export async function readSource(): Promise<Source> {
   return {
-    orders: await all("SELECT id, currency, total, created_at, paid_at, cancelled_at FROM orders"),
+    orders: await all(
+      "SELECT id, customer_id, status, currency, total, created_at, paid_at, completed_at, cancelled_at FROM orders",
+    ),
     lines: await all("SELECT order_id, product_id, qty, line_total FROM order_lines"),
     refunds: await all("SELECT id, order_id, currency, amount, created_at FROM refunds"),
     refundLines: await all("SELECT refund_id, product_id, qty, amount FROM refund_lines"),
@@ -35,8 +45,11 @@ export async function recomputedFor(timeZone: string, orderIds: string[]) {
 
 type Stored = Awaited<ReturnType<typeof storedRollups>>;
 
-/** What the rollups gained between two readings, rows that did not change left out. */
-export function rollupDelta(before: Stored, after: Stored): Stored {
+/**
+ * What the summed rollups gained between two readings, rows that did not change left
+ * out (the first paid days are not sums: compare those of your own customers).
+ */
+export function rollupDelta(before: Stored, after: Stored): Omit<Stored, "firstPaid"> {
   const diff = <T extends Record<string, string | number>>(rows: T[], old: T[], key: (r: T) => string) => {
     const previous = new Map(old.map((r) => [key(r), r]));
     return rows
@@ -51,13 +64,26 @@ export function rollupDelta(before: Stored, after: Stored): Stored {
   return {
     sales: diff(after.sales, before.sales, (r) => `${r.day}|${r.currency}`),
     products: diff(after.products, before.products, (r) => `${r.day}|${r.product_id}|${r.currency}`),
+    statusTotals: diff(after.statusTotals, before.statusTotals, (r) => r.status),
+    orderStatus: diff(after.orderStatus, before.orderStatus, (r) => `${r.day}|${r.currency}|${r.status}`),
+    fulfilment: diff(after.fulfilment, before.fulfilment, (r) => `${r.day}|${r.currency}`),
+    customers: diff(after.customers, before.customers, (r) => `${r.day}|${r.customer_id}|${r.currency}`),
   };
 }
+
+const sortedBy = <T>(rows: T[], key: (r: T) => string) => rows.sort((a, b) => key(a).localeCompare(key(b)));
 
 /** The rollup tables in the recomputation's shape and order. */
 export async function storedRollups() {
   const sales = await db.select().from(dailySales);
   const products = await db.select().from(dailyProductSales);
+  const [statusTotals, orderStatus, fulfilment, customers, firstPaid] = await db.batch([
+    db.select().from(orderStatusTotals),
+    db.select().from(dailyOrderStatus),
+    db.select().from(dailyFulfilment),
+    db.select().from(dailyCustomerSales),
+    db.select().from(customerFirstPaid),
+  ]);
   return {
     sales: sales
       .map((r) => ({
@@ -83,5 +109,31 @@ export async function storedRollups() {
         refund_amount: r.refundAmount,
       }))
       .sort((a, b) => `${a.day}|${a.product_id}|${a.currency}`.localeCompare(`${b.day}|${b.product_id}|${b.currency}`)),
+    statusTotals: sortedBy(statusTotals, (r) => r.status),
+    orderStatus: sortedBy(orderStatus, (r) => `${r.day}|${r.currency}|${r.status}`),
+    fulfilment: sortedBy(
+      fulfilment.map((r) => ({
+        day: r.day,
+        currency: r.currency,
+        orders_fulfilled: r.ordersFulfilled,
+        fulfilment_seconds: r.fulfilmentSeconds,
+      })),
+      (r) => `${r.day}|${r.currency}`,
+    ),
+    customers: sortedBy(
+      customers.map((r) => ({
+        day: r.day,
+        customer_id: r.customerId,
+        currency: r.currency,
+        orders_paid: r.ordersPaid,
+        gross_sales: r.grossSales,
+        refunds: r.refunds,
+      })),
+      (r) => `${r.day}|${r.customer_id}|${r.currency}`,
+    ),
+    firstPaid: sortedBy(
+      firstPaid.map((r) => ({ customer_id: r.customerId, day: r.day })),
+      (r) => r.customer_id,
+    ),
   };
 }
