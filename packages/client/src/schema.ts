@@ -2877,6 +2877,61 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "transfer.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A draft transfer was cancelled; nothing had moved.
+         * @description Signed per Standard Webhooks. Deliveries are not ordered: use `data.version` to discard stale ones. Answer 2xx within 10 s to acknowledge; 410 disables the endpoint; anything else is retried (8 attempts).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry and replay. Deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Unix seconds when this attempt was signed. */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256(secret, id.timestamp.body)>`; two during a secret rotation. */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TransferCancelledEvent"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx acknowledges the delivery. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The endpoint is gone: Stockroom disables it. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "invoice.issued": {
         parameters: {
             query?: never;
@@ -4166,6 +4221,15 @@ export interface components {
             id: string;
             /** @enum {string} */
             type: "transfer.received";
+            /** @example 2026-11-02T10:15:00.000Z */
+            created_at: string;
+            data: components["schemas"]["TransferEventData"];
+        };
+        TransferCancelledEvent: {
+            /** @example evt_01jd8x2m6x4q8n0r5b7c9d1e3f */
+            id: string;
+            /** @enum {string} */
+            type: "transfer.cancelled";
             /** @example 2026-11-02T10:15:00.000Z */
             created_at: string;
             data: components["schemas"]["TransferEventData"];
