@@ -113,20 +113,8 @@ export function idempotent(options: {
   storeAnswer?: "after-response";
 }) {
   const middleware = createMiddleware<AppEnv>(async (c, next) => {
-    const key = c.req.header("idempotency-key");
-    if (key === undefined) {
-      if (options.required) {
-        throw badRequest("This request needs an Idempotency-Key header.", [
-          { path: "Idempotency-Key", message: "Required" },
-        ]);
-      }
-      return next();
-    }
-    if (!KEY_PATTERN.test(key)) {
-      throw badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.", [
-        { path: "Idempotency-Key", message: "Invalid" },
-      ]);
-    }
+    const key = checkedKey(c, options.required);
+    if (key === undefined) return next();
     const db = c.get("db");
     const actorKey = c.get("actor")?.id ?? "anonymous";
     const text = await c.req.text();
@@ -159,6 +147,34 @@ export function idempotent(options: {
   claiming.add(middleware);
   return middleware;
 }
+
+/** The request's Idempotency-Key, refused with 400 when malformed (or missing and required). */
+function checkedKey(c: Context<AppEnv>, required: boolean): string | undefined {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined) {
+    if (required) {
+      throw badRequest("This request needs an Idempotency-Key header.", [
+        { path: "Idempotency-Key", message: "Required" },
+      ]);
+    }
+    return undefined;
+  }
+  if (!KEY_PATTERN.test(key)) {
+    throw badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.", [
+      { path: "Idempotency-Key", message: "Invalid" },
+    ]);
+  }
+  return key;
+}
+
+/**
+ * For a route that makes its effect idempotent by itself (`keyedId`) rather than by a
+ * stored answer: refuses a malformed key before anything else runs, as `idempotent` does.
+ */
+export const wellFormedKey = createMiddleware<AppEnv>(async (c, next) => {
+  checkedKey(c, false);
+  await next();
+});
 
 /**
  * Whether this request will claim its Idempotency-Key: its endpoint has `idempotent` and

@@ -4,7 +4,7 @@ import { type AppEnv, createRouter } from "../../context";
 import { AppError } from "../../lib/errors";
 import { bearerSecurity, idParam, jsonContent, problems } from "../../lib/openapi";
 import { requestMeta } from "../../middleware/actor";
-import { keyedId } from "../../middleware/idempotency";
+import { keyedId, wellFormedKey } from "../../middleware/idempotency";
 import { ImportFormSchema, ImportSchema } from "./schemas";
 import * as importsService from "./service";
 
@@ -24,7 +24,7 @@ importRoutes.openapi(
   createRoute({
     method: "post",
     path: "/",
-    middleware: [requireForm] as const,
+    middleware: [wellFormedKey, requireForm] as const,
     tags,
     summary: "Upload a CSV to import; every row is validated and nothing is applied until you confirm",
     security: bearerSecurity,

@@ -44,7 +44,8 @@ describe("the session check on reads", () => {
     const manager = await signInAs("manager");
     // Changing a role through the API ends the user's sessions; this is the case where
     // the session outlived the change, so the token's role is all that is left to check.
-    await db.update(users).set({ role: "customer" }).where(eq(users.id, manager.id));
+    // (Not to customer: a demoted manager would then be listed among the customers.)
+    await db.update(users).set({ role: "operator" }).where(eq(users.id, manager.id));
     const res = await call("GET", "/v1/event-types", { token: manager.token });
     expectProblem(res, 401, "UNAUTHENTICATED");
   });
@@ -95,7 +96,7 @@ describe("the session check on keyed writes", () => {
 
   it("refuses a keyed write whose token names a role the user no longer has", async () => {
     const manager = await signInAs("manager");
-    await db.update(users).set({ role: "customer" }).where(eq(users.id, manager.id));
+    await db.update(users).set({ role: "operator" }).where(eq(users.id, manager.id));
     await expectRefusedAndUnchanged(manager.token, manager.id);
   });
 
