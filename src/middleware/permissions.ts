@@ -180,6 +180,8 @@ export const PERMISSIONS: Record<string, Rule> = {
   // Reports: managers and admins (and keys with reports:read).
   "GET /v1/reports/dashboard": { roles: MANAGERS, scope: "reports:read" },
   "GET /v1/reports/sales": { roles: MANAGERS, scope: "reports:read" },
+  "GET /v1/reports/inventory": { roles: MANAGERS, scope: "reports:read" },
+  "GET /v1/reports/dispatches": { roles: MANAGERS, scope: "reports:read" },
   "GET /v1/reports/reconciliation": { roles: MANAGERS, scope: "reports:read" },
   "POST /v1/reports/reconciliation/repair": { roles: ADMIN, scope: "inventory:write" },
   // Exports: staff start and read them, and each export type is further limited (by the

@@ -3,12 +3,14 @@ import { createDb } from "../../db/client";
 import { stockLevels, stockLocationLevels, stockMovements } from "../../db/schema";
 import { storefrontChanged } from "../../lib/storefront-stamps";
 import { recordedEventInsert } from "../../modules/events";
+import { getSettings } from "../../modules/settings";
+import { movementRollup } from "./movement-rollup";
 import type { ProjectionBatch } from "./storage";
 import type { Buckets } from "./types";
 
 /**
- * Writes one slice of an object's ledger to D1 in one atomic batch: its movements, each
- * location's level and the product's total. Every write is idempotent (movements and
+ * Writes one slice of an object's ledger to D1 in one atomic batch: its movements (and
+ * their daily rollup rows), each location's level and the product's total. Every write is idempotent (movements and
  * events insert-or-ignore by id; levels only move to a newer version), so a batch retried after a crash, or two flushes overlapping, leave
  * the projection exactly as one successful flush would. When the product goes out of or
  * back into stock, the storefront's stamps for it move once the batch has committed, so
@@ -26,7 +28,10 @@ export async function writeProjection(d1: D1Database, batch: ProjectionBatch): P
     updatedAt: level.updated_at ?? now,
     projectedAt: now,
   };
+  const { time_zone: timeZone } = await getSettings(db);
   const statements = [
+    // Before the movements' inserts: each rollup row checks its movement is not in D1 yet.
+    ...batch.movements.map((m) => movementRollup(db, timeZone, m)),
     ...batch.movements.map((m) =>
       db
         .insert(stockMovements)

@@ -1,11 +1,14 @@
 import { and, eq, inArray, notInArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { IDS_PER_QUERY } from "../../db/lists";
-import { products, stockLevels, stockMovements } from "../../db/schema";
+import { IDS_PER_QUERY, insertRows } from "../../db/lists";
+import { dailyStockMovements, products, stockLevels, stockMovements } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
+import { dayIn } from "../../lib/days";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
+import { getSettings } from "../settings";
 import { type InventoryDO, type Movement, type StockLevel, stockObject } from "../stock";
+import { recomputeMovementRollups } from "./recompute";
 import { type ReconciliationRow, reconcile } from "./reconciliation";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
@@ -38,8 +41,38 @@ const levelRow = (level: StockLevel, now: string) => ({
   projectedAt: now,
 });
 
-/** Makes the D1 ledger and level of one product what its object says: missing movements in, strays out, level set. */
-async function reproject(db: Database, objects: Objects, row: ReconciliationRow, now: string): Promise<void> {
+/** The product's daily movement rows, rebuilt from its whole ledger (they counted what D1 had). */
+function movementRollupRows(db: Database, productId: string, movements: Movement[], timeZone: string) {
+  const rows = recomputeMovementRollups(movements, (iso) => dayIn(timeZone, iso));
+  return [
+    db.delete(dailyStockMovements).where(eq(dailyStockMovements.productId, productId)),
+    ...insertRows(
+      db,
+      dailyStockMovements,
+      rows.map((r) => ({
+        day: r.day,
+        productId: r.product_id,
+        locationId: r.location_id,
+        reason: r.reason,
+        movements: r.movements,
+        unitsIn: r.units_in,
+        unitsOut: r.units_out,
+      })),
+    ),
+  ];
+}
+
+/**
+ * Makes the D1 ledger and level of one product what its object says: missing movements
+ * in, strays out, level set, and the product's movement rollup rebuilt from the ledger.
+ */
+async function reproject(
+  db: Database,
+  objects: Objects,
+  row: ReconciliationRow,
+  now: string,
+  timeZone: string,
+): Promise<void> {
   const level = await stockObject(objects, row.product_id).snapshot(row.product_id);
   const ledgerWrong = row.problems.some((p) => p.startsWith("ledger"));
   const movements = ledgerWrong ? await objectLedger(objects, row.product_id) : [];
@@ -80,6 +113,7 @@ async function reproject(db: Database, objects: Objects, row: ReconciliationRow,
         )
         .onConflictDoNothing(),
     ),
+    ...(ledgerWrong ? movementRollupRows(db, row.product_id, movements, timeZone) : []),
     // The object is the truth: the level is set whatever version the projection claims.
     db
       .insert(stockLevels)
@@ -111,7 +145,8 @@ export async function repairProjection(db: Database, objects: Objects, productId
   const before = await reconcile(db, objects, page);
   const broken = before.filter((r) => !r.matches);
   const now = nowIso();
-  for (const row of broken) await reproject(db, objects, row, now);
+  const { time_zone: timeZone } = await getSettings(db);
+  for (const row of broken) await reproject(db, objects, row, now, timeZone);
   const after = await reconcile(
     db,
     objects,

@@ -4,6 +4,8 @@ import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/opena
 import { requestMeta } from "../../middleware/actor";
 import { idempotent } from "../../middleware/idempotency";
 import { dashboard } from "./dashboard";
+import { dispatchesReport } from "./dispatches-report";
+import { inventoryReport } from "./inventory-report";
 import { reconciliationPage } from "./reconciliation";
 import { repairProjection } from "./repair";
 import { salesReport } from "./sales";
@@ -16,6 +18,12 @@ import {
   SalesQuerySchema,
   SalesReportSchema,
 } from "./schemas";
+import {
+  DispatchesQuerySchema,
+  DispatchesReportSchema,
+  InventoryQuerySchema,
+  InventoryReportSchema,
+} from "./stock-schemas";
 
 const tags = ["Reports"];
 
@@ -44,6 +52,35 @@ reportRoutes.openapi(
     responses: { 200: jsonContent(SalesReportSchema, "The sales report"), ...problems() },
   }),
   async (c) => c.json(await salesReport(c.get("db"), c.req.valid("query")), 200),
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/inventory",
+    tags,
+    summary: "Stock movements by reason over time, stock value by location, and slow movers",
+    description:
+      "Movements come from the daily movement rollup; the value is the projected levels now × unit_cost; slow movers have stock on hand and the fewest units sold or dispatched in the period.",
+    security: bearerSecurity,
+    request: { query: InventoryQuerySchema },
+    responses: { 200: jsonContent(InventoryReportSchema, "The inventory report"), ...problems() },
+  }),
+  async (c) => c.json(await inventoryReport(c.get("db"), c.req.valid("query")), 200),
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/dispatches",
+    tags,
+    summary: "Dispatched, returned, consumed and outstanding by company and project, with turnaround",
+    description: "From the daily dispatch rollup: the period's figures, and what was still out at the end of `to`.",
+    security: bearerSecurity,
+    request: { query: DispatchesQuerySchema },
+    responses: { 200: jsonContent(DispatchesReportSchema, "The dispatches report"), ...problems() },
+  }),
+  async (c) => c.json(await dispatchesReport(c.get("db"), c.req.valid("query")), 200),
 );
 
 reportRoutes.openapi(

@@ -1,27 +1,14 @@
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { badRequest } from "../../lib/errors";
 import { getSettings } from "../settings";
 import { addDays } from "./periods";
+import { checkRange, type DayRange, type Interval, periodOf } from "./range";
 
-export const INTERVALS = ["day", "week", "month"] as const;
 export const SALES_GROUPS = ["none", "product", "category"] as const;
 
-export interface SalesQuery {
-  from: string;
-  to: string;
-  interval: (typeof INTERVALS)[number];
+export interface SalesQuery extends DayRange {
+  interval: Interval;
   group_by: (typeof SALES_GROUPS)[number];
-}
-
-/** A year and a few days: 366 daily periods, or any grouping over them, stays one small read. */
-const MAX_DAYS = 400;
-
-/** The period a rollup day falls in: the day, the Monday of its ISO week, or its month. */
-function periodOf(interval: SalesQuery["interval"]): SQL {
-  if (interval === "week") return sql`date(day, 'weekday 0', '-6 days')`;
-  if (interval === "month") return sql`substr(day, 1, 7)`;
-  return sql`day`;
 }
 
 interface SalesRow {
@@ -41,11 +28,7 @@ interface SalesRow {
  * product or category, it is line revenue before tax and `orders` is not known (0).
  */
 export async function salesReport(db: Database, query: SalesQuery) {
-  if (query.from > query.to)
-    throw badRequest("`from` must not be after `to`.", [{ path: "to", message: "Before from" }]);
-  if (addDays(query.from, MAX_DAYS) < query.to) {
-    throw badRequest(`A sales report covers at most ${MAX_DAYS} days.`, [{ path: "to", message: "Range too long" }]);
-  }
+  checkRange(query, "sales");
   const { currency, time_zone } = await getSettings(db);
   const period = periodOf(query.interval);
   const to = addDays(query.to, 1);

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { INTERVALS, SALES_GROUPS } from "./sales";
+import { INTERVALS } from "./range";
+import { SALES_GROUPS } from "./sales";
 
-const money = (description: string) =>
+export const money = (description: string) =>
   z
     .number()
     .int()
@@ -36,10 +37,14 @@ export const DashboardSchema = z
       low_stock: z.number().int().openapi({ description: "Products at or below their threshold but not out." }),
       out_of_stock: z.number().int().openapi({ description: "Products with nothing available." }),
     }),
+    dispatches: z.object({
+      outstanding: z.number().int().openapi({ description: "Dispatches with something still out." }),
+      overdue: z.number().int().openapi({ description: "Of those, the ones past their expected return." }),
+    }),
   })
   .openapi("Dashboard");
 
-const day = z.iso.date().openapi({ description: "A calendar day (YYYY-MM-DD) in the store's time zone." });
+export const day = z.iso.date().openapi({ description: "A calendar day (YYYY-MM-DD) in the store's time zone." });
 
 export const SalesQuerySchema = z.object({
   from: day.openapi({ description: "First day, inclusive." }),
