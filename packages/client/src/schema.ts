@@ -6194,6 +6194,59 @@ export interface components {
                 reserved: number;
                 version: number;
             } | null;
+            /** @description The same per location, with the dispatch check; mismatches first. */
+            locations: components["schemas"]["LocationReconciliation"][];
+            /** @description The product and every one of its locations match. */
+            matches: boolean;
+            /** @description The product's totals' own; locations list theirs. */
+            problems: string[];
+        };
+        LocationReconciliation: {
+            location_id: string;
+            /** @description The object's level here. */
+            object: {
+                on_hand: number;
+                reserved: number;
+                damaged: number;
+                quarantine: number;
+                incoming: number;
+                out: number;
+                version: number;
+            };
+            /** @description The D1 movements here, summed. */
+            ledger: {
+                on_hand: number;
+                reserved: number;
+                damaged: number;
+                quarantine: number;
+                incoming: number;
+                out: number;
+                movements: number;
+            };
+            /** @description The projected location level; null if never projected. */
+            projection: {
+                on_hand: number;
+                reserved: number;
+                damaged: number;
+                quarantine: number;
+                incoming: number;
+                out: number;
+                version: number;
+            } | null;
+            /** @description Checked against `out`: outstanding + returning must equal the object's out. */
+            dispatch: {
+                /** @description Dispatch lines of this product sent from here. */
+                lines: number;
+                dispatched: number;
+                /** @description Back good or damaged. */
+                returned: number;
+                consumed: number;
+                lost: number;
+                /** @description Still out on those lines. */
+                outstanding: number;
+                /** @description Recorded as returned, not yet moved back on the object. */
+                returning: number;
+            };
             matches: boolean;
             problems: string[];
         };

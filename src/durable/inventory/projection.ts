@@ -6,7 +6,7 @@ import { recordedEventInsert } from "../../modules/events";
 import { getSettings } from "../../modules/settings";
 import { movementRollup } from "./movement-rollup";
 import type { ProjectionBatch } from "./storage";
-import type { Buckets } from "./types";
+import type { Buckets, Movement } from "./types";
 
 /**
  * Writes one slice of an object's ledger to D1 in one atomic batch: its movements (and
@@ -32,38 +32,7 @@ export async function writeProjection(d1: D1Database, batch: ProjectionBatch): P
   const statements = [
     // Before the movements' inserts: each rollup row checks its movement is not in D1 yet.
     ...batch.movements.map((m) => movementRollup(db, timeZone, m)),
-    ...batch.movements.map((m) =>
-      db
-        .insert(stockMovements)
-        .values({
-          id: m.id,
-          productId: m.product_id,
-          locationId: m.location_id,
-          operationId: m.operation_id,
-          seq: m.seq,
-          reason: m.reason,
-          deltaOnHand: m.delta_on_hand,
-          deltaReserved: m.delta_reserved,
-          deltaDamaged: m.delta_damaged,
-          deltaQuarantine: m.delta_quarantine,
-          deltaIncoming: m.delta_incoming,
-          deltaOut: m.delta_out,
-          onHand: m.on_hand,
-          reserved: m.reserved,
-          damaged: m.damaged,
-          quarantine: m.quarantine,
-          incoming: m.incoming,
-          out: m.out,
-          version: m.version,
-          reservationId: m.reservation_id,
-          reference: m.reference,
-          note: m.note,
-          actor: m.actor,
-          createdAt: m.created_at,
-          projectedAt: now,
-        })
-        .onConflictDoNothing(),
-    ),
+    ...batch.movements.map((m) => db.insert(stockMovements).values(movementRow(m, now)).onConflictDoNothing()),
     ...level.locations.map((l) => {
       const row = { ...bucketsOf(l), version: l.version, updatedAt: l.updated_at ?? now, projectedAt: now };
       return db
@@ -110,5 +79,36 @@ function bucketsOf(b: Buckets & { available: number }) {
     incoming: b.incoming,
     out: b.out,
     available: b.available,
+  };
+}
+
+/** A ledger movement as its D1 row (the flush and the reconciliation's repair write the same). */
+export function movementRow(m: Movement, projectedAt: string): typeof stockMovements.$inferInsert {
+  return {
+    id: m.id,
+    productId: m.product_id,
+    locationId: m.location_id,
+    operationId: m.operation_id,
+    seq: m.seq,
+    reason: m.reason,
+    deltaOnHand: m.delta_on_hand,
+    deltaReserved: m.delta_reserved,
+    deltaDamaged: m.delta_damaged,
+    deltaQuarantine: m.delta_quarantine,
+    deltaIncoming: m.delta_incoming,
+    deltaOut: m.delta_out,
+    onHand: m.on_hand,
+    reserved: m.reserved,
+    damaged: m.damaged,
+    quarantine: m.quarantine,
+    incoming: m.incoming,
+    out: m.out,
+    version: m.version,
+    reservationId: m.reservation_id,
+    reference: m.reference,
+    note: m.note,
+    actor: m.actor,
+    createdAt: m.created_at,
+    projectedAt,
   };
 }

@@ -1,12 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { INTERVALS } from "./range";
 import { SALES_GROUPS } from "./sales";
-
-export const money = (description: string) =>
-  z
-    .number()
-    .int()
-    .openapi({ description: `${description} Minor units of \`currency\`.` });
+import { day, money } from "./schema-parts";
+import { LocationReconciliationSchema } from "./stock-schemas";
 
 const SalesTotalsSchema = z
   .object({
@@ -43,8 +39,6 @@ export const DashboardSchema = z
     }),
   })
   .openapi("Dashboard");
-
-export const day = z.iso.date().openapi({ description: "A calendar day (YYYY-MM-DD) in the store's time zone." });
 
 export const SalesQuerySchema = z.object({
   from: day.openapi({ description: "First day, inclusive." }),
@@ -92,8 +86,11 @@ export const ReconciliationRowSchema = z
       .object({ ...quantities, version: z.number().int() })
       .nullable()
       .openapi({ description: "The D1 level; null if never projected." }),
-    matches: z.boolean(),
-    problems: z.array(z.string()),
+    locations: z
+      .array(LocationReconciliationSchema)
+      .openapi({ description: "The same per location, with the dispatch check; mismatches first." }),
+    matches: z.boolean().openapi({ description: "The product and every one of its locations match." }),
+    problems: z.array(z.string()).openapi({ description: "The product's totals' own; locations list theirs." }),
   })
   .openapi("ReconciliationRow");
 

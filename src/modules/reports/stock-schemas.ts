@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { INTERVALS } from "./range";
-import { day, money } from "./schemas";
+import { day, money } from "./schema-parts";
 
 const count = (description: string) => z.number().int().openapi({ description });
 const range = {
@@ -112,3 +112,39 @@ export const DispatchesReportSchema = z
     }),
   })
   .openapi("DispatchesReport");
+
+const buckets = {
+  on_hand: z.number().int(),
+  reserved: z.number().int(),
+  damaged: z.number().int(),
+  quarantine: z.number().int(),
+  incoming: z.number().int(),
+  out: z.number().int(),
+};
+
+export const LocationReconciliationSchema = z
+  .object({
+    location_id: z.string(),
+    object: z.object({ ...buckets, version: z.number().int() }).openapi({ description: "The object's level here." }),
+    ledger: z
+      .object({ ...buckets, movements: z.number().int() })
+      .openapi({ description: "The D1 movements here, summed." }),
+    projection: z
+      .object({ ...buckets, version: z.number().int() })
+      .nullable()
+      .openapi({ description: "The projected location level; null if never projected." }),
+    dispatch: z
+      .object({
+        lines: count("Dispatch lines of this product sent from here."),
+        dispatched: z.number().int(),
+        returned: count("Back good or damaged."),
+        consumed: z.number().int(),
+        lost: z.number().int(),
+        outstanding: count("Still out on those lines."),
+        returning: count("Recorded as returned, not yet moved back on the object."),
+      })
+      .openapi({ description: "Checked against `out`: outstanding + returning must equal the object's out." }),
+    matches: z.boolean(),
+    problems: z.array(z.string()),
+  })
+  .openapi("LocationReconciliation");
