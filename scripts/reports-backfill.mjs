@@ -1,12 +1,17 @@
-// Rebuilds the daily sales rollups from the source tables (orders, order lines, refunds):
+// Rebuilds the daily rollups from the source tables: sales (orders, order lines, refunds),
+// stock movements (the D1 ledger) and dispatches (dispatches, their lines, samples and returns):
 //   npm run reports:backfill            (the local dev database)
 //   npm run reports:backfill -- --remote
 // Run it after changing the store's time zone, or to check the rollups; run it while
-// no orders are being written, since it replaces the rollup tables whole.
+// no orders, stock or dispatches are being written, since it replaces the rollup tables whole.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { dayIn } from "../src/lib/days.ts";
-import { recomputeRollups } from "../src/modules/reports/recompute.ts";
+import {
+  recomputeDispatchRollups,
+  recomputeMovementRollups,
+  recomputeRollups,
+} from "../src/modules/reports/recompute.ts";
 import { d1Query, wrangler } from "./lib/wrangler.mjs";
 
 const { values } = parseArgs({ options: { remote: { type: "boolean", default: false } } });
@@ -43,7 +48,30 @@ const source = {
     "refund_id || '|' || product_id",
   ),
 };
-const { sales, products } = recomputeRollups(source, (iso) => dayIn(timeZone, iso));
+const dayOf = (iso) => dayIn(timeZone, iso);
+const { sales, products } = recomputeRollups(source, dayOf);
+const ledger = readAll(
+  "SELECT id AS k, product_id, location_id, reason, delta_on_hand, created_at FROM stock_movements",
+  "id",
+);
+const movements = recomputeMovementRollups(ledger, dayOf);
+const dispatchSource = {
+  dispatches: readAll("SELECT id AS k, id, company_id, project_id, status, dispatched_at FROM dispatches", "id"),
+  lines: readAll(
+    "SELECT dispatch_id || '|' || position AS k, dispatch_id, qty FROM dispatch_lines",
+    "dispatch_id || '|' || position",
+  ),
+  samples: readAll(
+    "SELECT dispatch_id || '|' || sample_id AS k, dispatch_id FROM dispatch_samples",
+    "dispatch_id || '|' || sample_id",
+  ),
+  returns: readAll("SELECT id AS k, dispatch_id, created_at, stock, samples FROM dispatch_returns", "id").map((r) => ({
+    ...r,
+    stock: JSON.parse(r.stock),
+    samples: JSON.parse(r.samples),
+  })),
+};
+const dispatched = recomputeDispatchRollups(dispatchSource, dayOf);
 
 const quote = (v) => (typeof v === "number" ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
 function inserts(table, rows) {
@@ -59,13 +87,19 @@ function inserts(table, rows) {
 const sql = [
   "DELETE FROM daily_sales;",
   "DELETE FROM daily_product_sales;",
+  "DELETE FROM daily_stock_movements;",
+  "DELETE FROM daily_dispatches;",
   ...inserts("daily_sales", sales),
   ...inserts("daily_product_sales", products),
+  ...inserts("daily_stock_movements", movements),
+  ...inserts("daily_dispatches", dispatched),
 ].join("\n");
 mkdirSync(".wrangler", { recursive: true });
 writeFileSync(".wrangler/reports-backfill.sql", sql);
 wrangler(["d1", "execute", "DB", target, "--file", ".wrangler/reports-backfill.sql"]);
 console.log(
   `Rollups rebuilt from ${source.orders.length} orders and ${source.refunds.length} refunds: ` +
-    `${sales.length} daily sales rows, ${products.length} daily product rows.`,
+    `${sales.length} daily sales rows, ${products.length} daily product rows; ` +
+    `from ${ledger.length} movements, ${movements.length} daily movement rows; ` +
+    `from ${dispatchSource.dispatches.length} dispatches, ${dispatched.length} daily dispatch rows.`,
 );
