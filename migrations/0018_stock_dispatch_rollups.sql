@@ -17,6 +17,16 @@ CREATE TABLE `daily_dispatches` (
 	PRIMARY KEY(`day`, `company_id`, `project_id`)
 );
 --> statement-breakpoint
+CREATE TABLE `daily_location_movements` (
+	`day` text NOT NULL,
+	`location_id` text NOT NULL,
+	`reason` text NOT NULL,
+	`movements` integer DEFAULT 0 NOT NULL,
+	`units_in` integer DEFAULT 0 NOT NULL,
+	`units_out` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`day`, `location_id`, `reason`)
+);
+--> statement-breakpoint
 CREATE TABLE `daily_stock_movements` (
 	`day` text NOT NULL,
 	`product_id` text NOT NULL,

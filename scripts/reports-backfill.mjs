@@ -88,10 +88,14 @@ const sql = [
   "DELETE FROM daily_sales;",
   "DELETE FROM daily_product_sales;",
   "DELETE FROM daily_stock_movements;",
+  "DELETE FROM daily_location_movements;",
   "DELETE FROM daily_dispatches;",
   ...inserts("daily_sales", sales),
   ...inserts("daily_product_sales", products),
   ...inserts("daily_stock_movements", movements),
+  `INSERT INTO daily_location_movements (day, location_id, reason, movements, units_in, units_out)
+    SELECT day, location_id, reason, sum(movements), sum(units_in), sum(units_out)
+    FROM daily_stock_movements GROUP BY 1, 2, 3;`,
   ...inserts("daily_dispatches", dispatched),
 ].join("\n");
 mkdirSync(".wrangler", { recursive: true });

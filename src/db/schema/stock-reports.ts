@@ -2,9 +2,10 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
 
 /*
  * Daily rollups of stock and dispatches, keyed by the day in the store's time zone like
- * `daily_sales`. `daily_stock_movements` is written by the stock objects' flush in the
- * batch that projects the movements (a movement already in D1 adds nothing, so a retried
- * flush counts once); `daily_dispatches` by the dispatch and return batches. Reports
+ * `daily_sales`. `daily_stock_movements` (and its sum over products,
+ * `daily_location_movements`) is written by the stock objects' flush in the batch that
+ * projects the movements (a movement already in D1 adds nothing, so a retried flush
+ * counts once); `daily_dispatches` by the dispatch and return batches. Reports
  * read them instead of the ledger; `npm run reports:backfill` rebuilds them.
  */
 export const dailyStockMovements = sqliteTable(
@@ -25,6 +26,23 @@ export const dailyStockMovements = sqliteTable(
     // A repair rebuilds one product's rows.
     index("daily_stock_movements_product").on(t.productId, t.day),
   ],
+);
+
+/**
+ * The same without the product, kept equal to the sum of `daily_stock_movements` over
+ * products (same batches): a year of movements by reason is a few rows a day to read.
+ */
+export const dailyLocationMovements = sqliteTable(
+  "daily_location_movements",
+  {
+    day: text("day").notNull(),
+    locationId: text("location_id").notNull(),
+    reason: text("reason").notNull(),
+    movements: integer("movements").notNull().default(0),
+    unitsIn: integer("units_in").notNull().default(0),
+    unitsOut: integer("units_out").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.locationId, t.reason] })],
 );
 
 export const dailyDispatches = sqliteTable(

@@ -4,7 +4,7 @@ import { stockLevels, stockLocationLevels, stockMovements } from "../../db/schem
 import { storefrontChanged } from "../../lib/storefront-stamps";
 import { recordedEventInsert } from "../../modules/events";
 import { getSettings } from "../../modules/settings";
-import { movementRollup } from "./movement-rollup";
+import { movementRollups } from "./movement-rollup";
 import type { ProjectionBatch } from "./storage";
 import type { Buckets, Movement } from "./types";
 
@@ -30,8 +30,8 @@ export async function writeProjection(d1: D1Database, batch: ProjectionBatch): P
   };
   const { time_zone: timeZone } = await getSettings(db);
   const statements = [
-    // Before the movements' inserts: each rollup row checks its movement is not in D1 yet.
-    ...batch.movements.map((m) => movementRollup(db, timeZone, m)),
+    // Before the movements' inserts: the rollups count only movements not in D1 yet.
+    ...movementRollups(db, timeZone, batch.movements),
     ...batch.movements.map((m) => db.insert(stockMovements).values(movementRow(m, now)).onConflictDoNothing()),
     ...level.locations.map((l) => {
       const row = { ...bucketsOf(l), version: l.version, updatedAt: l.updated_at ?? now, projectedAt: now };

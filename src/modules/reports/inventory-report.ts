@@ -1,6 +1,6 @@
 /*
  * `GET /v1/reports/inventory`: the movements by reason over time (from the daily movement
- * rollup), the stock's value at cost per location (the projected levels × unit_cost, now),
+ * rollup summed over products), the stock's value at cost per location (the projected levels × unit_cost, now),
  * and the slow movers: products with stock on hand and the fewest units sold or
  * dispatched in the period. Optionally for one location.
  */
@@ -65,9 +65,9 @@ export async function inventoryReport(db: Database, query: InventoryQuery) {
     db.all<MovementSeries>(sql`
       SELECT ${periodOf(query.interval)} AS period, reason, sum(movements) AS movements,
         sum(units_in) AS units_in, sum(units_out) AS units_out
-      FROM daily_stock_movements
+      FROM daily_location_movements
       WHERE day >= ${query.from} AND day < ${to} ${atLocation(sql`location_id`)}
-      GROUP BY 1, 2 ORDER BY 1, 2`),
+      GROUP BY 1, 2 HAVING sum(movements) > 0 ORDER BY 1, 2`),
     db.all<LocationValue>(sql`
       SELECT l.location_id, loc.name, ${VALUE_COLUMNS}
       FROM stock_location_levels l

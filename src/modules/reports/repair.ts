@@ -1,9 +1,8 @@
 import { and, eq, inArray, notInArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { IDS_PER_QUERY, insertRows, rowsPerInsert } from "../../db/lists";
-import { dailyStockMovements, products, stockLevels, stockLocationLevels, stockMovements } from "../../db/schema";
+import { IDS_PER_QUERY, rowsPerInsert } from "../../db/lists";
+import { products, stockLevels, stockLocationLevels, stockMovements } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
-import { dayIn } from "../../lib/days";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { getSettings } from "../settings";
@@ -15,8 +14,8 @@ import {
   type StockLevel,
   stockObject,
 } from "../stock";
-import { recomputeMovementRollups } from "./recompute";
 import { type ReconciliationRow, reconcile } from "./reconciliation";
+import { rebuildMovementRollups } from "./repair-rollups";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
 const LEDGER_PAGE = 200;
@@ -60,27 +59,6 @@ const locationLevelRow = (l: LocationLevel, now: string) => ({
   projectedAt: now,
 });
 
-/** The product's daily movement rows, rebuilt from its whole ledger (they counted what D1 had). */
-function movementRollupRows(db: Database, productId: string, movements: Movement[], timeZone: string) {
-  const rows = recomputeMovementRollups(movements, (iso) => dayIn(timeZone, iso));
-  return [
-    db.delete(dailyStockMovements).where(eq(dailyStockMovements.productId, productId)),
-    ...insertRows(
-      db,
-      dailyStockMovements,
-      rows.map((r) => ({
-        day: r.day,
-        productId: r.product_id,
-        locationId: r.location_id,
-        reason: r.reason,
-        movements: r.movements,
-        unitsIn: r.units_in,
-        unitsOut: r.units_out,
-      })),
-    ),
-  ];
-}
-
 /**
  * Makes the D1 ledger and level of one product what its object says: missing movements
  * in, strays out, level set, and the product's movement rollup rebuilt from the ledger.
@@ -116,7 +94,7 @@ async function reproject(
         .values(part.map((m) => movementRow(m, now)))
         .onConflictDoNothing(),
     ),
-    ...(ledgerWrong ? movementRollupRows(db, row.product_id, movements, timeZone) : []),
+    ...(ledgerWrong ? rebuildMovementRollups(db, row.product_id, movements, timeZone) : []),
     // The object is the truth: the levels are set whatever version the projection claims.
     ...level.locations.map((l) => {
       const set = locationLevelRow(l, now);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stockMovements } from "../../../src/db/schema";
-import { movementRollup } from "../../../src/durable/inventory/movement-rollup";
+import { movementRollups } from "../../../src/durable/inventory/movement-rollup";
 import { dayIn } from "../../../src/lib/days";
 import { type Movement, type MovementReason, movementRow } from "../../../src/modules/stock";
 import { type SignedIn, signInAs } from "../../support/auth";
@@ -60,7 +60,7 @@ const SERIES = [
 const flush = (movements: Movement[]) => {
   const now = new Date().toISOString();
   const [first, ...rest] = [
-    ...movements.map((m) => movementRollup(db, ZONE, m)),
+    ...movementRollups(db, ZONE, movements),
     ...movements.map((m) => db.insert(stockMovements).values(movementRow(m, now)).onConflictDoNothing()),
   ];
   if (!first) throw new Error("nothing to flush");

@@ -11,6 +11,7 @@ import {
   adjust,
   changeState,
   costedProduct,
+  driftedLocationSums,
   projected,
   recomputedMovements,
   storedMovementRollups,
@@ -131,5 +132,7 @@ describe("reconciliation per location", () => {
     const rebuilt = await storedMovementRollups([ledgerBad]);
     expect(rebuilt.map((r) => r.units_in).sort((a, b) => a - b)).toEqual([5, 7]);
     expect(rebuilt).toEqual(await recomputedMovements(settings.body.time_zone, [ledgerBad]));
+    // The per-location sums, which still counted the deleted rows, are exact again.
+    expect(await driftedLocationSums([ledgerBad, levelBad])).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import {
   adjust,
   changeState,
   costedProduct,
+  driftedLocationSums,
   projected,
   recomputedMovements,
   storedMovementRollups,
@@ -71,5 +72,6 @@ describe("the daily movement rollup", () => {
     const stored = await storedMovementRollups(products);
     expect(new Set(stored.map((r) => r.reason)).size).toBeGreaterThanOrEqual(4);
     expect(stored).toEqual(await recomputedMovements("Asia/Kolkata", products));
+    expect(await driftedLocationSums(products)).toEqual([]);
   });
 });

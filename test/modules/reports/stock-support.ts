@@ -141,3 +141,21 @@ export async function recomputedDispatches(timeZone: string, companyId: string) 
   };
   return recomputeDispatchRollups(source, (iso) => dayIn(timeZone, iso));
 }
+
+/**
+ * The days, locations and reasons these products moved where the per-location movement
+ * sum is missing or not the sum of the product rows there (one statement, so flushes by
+ * other tests cannot fall between the two sides).
+ */
+export function driftedLocationSums(productIds: string[]) {
+  const at = (alias: string) =>
+    `${alias}.day = k.day AND ${alias}.location_id = k.location_id AND ${alias}.reason = k.reason`;
+  return all<{ day: string; location_id: string; reason: string }>(
+    `SELECT k.day, k.location_id, k.reason
+     FROM (SELECT DISTINCT day, location_id, reason FROM daily_stock_movements
+       WHERE product_id IN (SELECT value FROM json_each(?))) k
+     WHERE (SELECT movements, units_in, units_out FROM daily_location_movements l WHERE ${at("l")})
+       IS NOT (SELECT sum(movements), sum(units_in), sum(units_out) FROM daily_stock_movements f WHERE ${at("f")})`,
+    JSON.stringify(productIds),
+  );
+}
