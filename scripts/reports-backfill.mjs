@@ -1,13 +1,18 @@
-// Rebuilds the report rollups (daily sales, products, order statuses, fulfilment,
-// customers) from the source tables (orders, order lines, refunds):
+// Rebuilds the report rollups from the source tables: sales, order statuses, fulfilment and
+// customers (orders, order lines, refunds), stock movements (the D1 ledger) and dispatches
+// (dispatches, their lines, samples and returns):
 //   npm run reports:backfill            (the local dev database)
 //   npm run reports:backfill -- --remote
 // Run it after changing the store's time zone, or to check the rollups; run it while
-// no orders are being written, since it replaces the rollup tables whole.
+// no orders, stock or dispatches are being written, since it replaces the rollup tables whole.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { dayIn } from "../src/lib/days.ts";
-import { recomputeRollups } from "../src/modules/reports/recompute.ts";
+import {
+  recomputeDispatchRollups,
+  recomputeMovementRollups,
+  recomputeRollups,
+} from "../src/modules/reports/recompute.ts";
 import { d1Query, wrangler } from "./lib/wrangler.mjs";
 
 const { values } = parseArgs({ options: { remote: { type: "boolean", default: false } } });
@@ -47,7 +52,28 @@ const source = {
     "refund_id || '|' || product_id",
   ),
 };
-const rollups = recomputeRollups(source, (iso) => dayIn(timeZone, iso));
+const dayOf = (iso) => dayIn(timeZone, iso);
+const rollups = recomputeRollups(source, dayOf);
+const ledger = readAll(
+  "SELECT id AS k, product_id, location_id, reason, delta_on_hand, created_at FROM stock_movements",
+  "id",
+);
+const dispatchSource = {
+  dispatches: readAll("SELECT id AS k, id, company_id, project_id, status, dispatched_at FROM dispatches", "id"),
+  lines: readAll(
+    "SELECT dispatch_id || '|' || position AS k, dispatch_id, qty FROM dispatch_lines",
+    "dispatch_id || '|' || position",
+  ),
+  samples: readAll(
+    "SELECT dispatch_id || '|' || sample_id AS k, dispatch_id FROM dispatch_samples",
+    "dispatch_id || '|' || sample_id",
+  ),
+  returns: readAll("SELECT id AS k, dispatch_id, created_at, stock, samples FROM dispatch_returns", "id").map((r) => ({
+    ...r,
+    stock: JSON.parse(r.stock),
+    samples: JSON.parse(r.samples),
+  })),
+};
 const tables = {
   daily_sales: rollups.sales,
   daily_product_sales: rollups.products,
@@ -56,6 +82,8 @@ const tables = {
   daily_fulfilment: rollups.fulfilment,
   daily_customer_sales: rollups.customers,
   customer_first_paid: rollups.firstPaid,
+  daily_stock_movements: recomputeMovementRollups(ledger, dayOf),
+  daily_dispatches: recomputeDispatchRollups(dispatchSource, dayOf),
 };
 
 const quote = (v) => (typeof v === "number" ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
@@ -69,14 +97,20 @@ function inserts(table, rows) {
   }
   return out;
 }
-const sql = Object.entries(tables)
-  .flatMap(([table, rows]) => [`DELETE FROM ${table};`, ...inserts(table, rows)])
-  .join("\n");
+const sql = [
+  ...Object.entries(tables).flatMap(([table, rows]) => [`DELETE FROM ${table};`, ...inserts(table, rows)]),
+  // The per-location movement sums are the product rows summed over products.
+  "DELETE FROM daily_location_movements;",
+  `INSERT INTO daily_location_movements (day, location_id, reason, movements, units_in, units_out)
+    SELECT day, location_id, reason, sum(movements), sum(units_in), sum(units_out)
+    FROM daily_stock_movements GROUP BY 1, 2, 3;`,
+].join("\n");
 mkdirSync(".wrangler", { recursive: true });
 writeFileSync(".wrangler/reports-backfill.sql", sql);
 wrangler(["d1", "execute", "DB", target, "--file", ".wrangler/reports-backfill.sql"]);
 console.log(
-  `Rollups rebuilt from ${source.orders.length} orders and ${source.refunds.length} refunds: ` +
+  `Rollups rebuilt from ${source.orders.length} orders, ${source.refunds.length} refunds, ` +
+    `${ledger.length} movements and ${dispatchSource.dispatches.length} dispatches: ` +
     Object.entries(tables)
       .map(([table, rows]) => `${rows.length} ${table}`)
       .join(", ") +

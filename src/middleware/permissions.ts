@@ -183,6 +183,8 @@ export const PERMISSIONS: Record<string, Rule> = {
   "GET /v1/reports/orders": { roles: MANAGERS, scope: "reports:read" },
   "GET /v1/reports/customers": { roles: MANAGERS, scope: "reports:read" },
   "GET /v1/reports/products": { roles: MANAGERS, scope: "reports:read" },
+  "GET /v1/reports/inventory": { roles: MANAGERS, scope: "reports:read" },
+  "GET /v1/reports/dispatches": { roles: MANAGERS, scope: "reports:read" },
   "GET /v1/reports/reconciliation": { roles: MANAGERS, scope: "reports:read" },
   "POST /v1/reports/reconciliation/repair": { roles: ADMIN, scope: "inventory:write" },
   // Exports: staff start and read them, and each export type is further limited (by the

@@ -1636,6 +1636,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stock movements by reason over time, stock value by location, and slow movers
+         * @description Movements come from the daily movement rollup; the value is the projected levels now × unit_cost; slow movers have stock on hand and the fewest units sold or dispatched in the period.
+         */
+        get: operations["listReportsInventory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/customers": {
         parameters: {
             query?: never;
@@ -1668,6 +1688,26 @@ export interface paths {
          * @description From the daily product rollups and the current stock projection, paged largest first by `sort`. Money is line revenue before tax.
          */
         get: operations["listReportsProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/dispatches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dispatched, returned, consumed and outstanding by company and project, with turnaround
+         * @description From the daily dispatch rollup: the period's figures, and what was still out at the end of `to`.
+         */
+        get: operations["listReportsDispatches"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6103,6 +6143,12 @@ export interface components {
                 /** @description Products with nothing available. */
                 out_of_stock: number;
             };
+            dispatches: {
+                /** @description Dispatches with something still out. */
+                outstanding: number;
+                /** @description Of those, the ones past their expected return. */
+                overdue: number;
+            };
         };
         SalesTotals: {
             /** @description Totals (tax included) of the orders paid. Minor units of `currency`. */
@@ -6244,6 +6290,63 @@ export interface components {
                 average_fulfilment_seconds: number | null;
             }[];
         };
+        InventoryReport: {
+            currency: string;
+            /** @description The store's time zone; days are its calendar days. */
+            time_zone: string;
+            from: string;
+            to: string;
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            location_id: string | null;
+            /** @description By period and reason, from the daily movement rollup. */
+            movements: {
+                /** @description The day, the Monday of the week, or YYYY-MM. */
+                period: string;
+                reason: string;
+                /** @description Ledger movements. */
+                movements: number;
+                /** @description Units that came on hand. */
+                units_in: number;
+                /** @description Units that left on hand. */
+                units_out: number;
+            }[];
+            /** @description Now (the projected levels), by location, highest value first. */
+            stock_value: {
+                locations: {
+                    /** @description Units on hand (damaged and quarantined included). */
+                    on_hand: number;
+                    /** @description on_hand × unit_cost, over the products that have a unit_cost. Minor units of `currency`. */
+                    value_at_cost: number;
+                    /** @description Units on hand of products without a unit_cost (not valued). */
+                    units_without_cost: number;
+                    /** @description Products with stock here but no unit_cost. */
+                    products_without_cost: number;
+                    location_id: string;
+                    name: string | null;
+                }[];
+                total: {
+                    /** @description Units on hand (damaged and quarantined included). */
+                    on_hand: number;
+                    /** @description on_hand × unit_cost, over the products that have a unit_cost. Minor units of `currency`. */
+                    value_at_cost: number;
+                    /** @description Units on hand of products without a unit_cost (not valued). */
+                    units_without_cost: number;
+                    /** @description Products with stock here but no unit_cost. */
+                    products_without_cost: number;
+                };
+            };
+            /** @description Products with stock on hand, fewest units out in the period first. */
+            slow_movers: {
+                product_id: string;
+                sku: string;
+                name: string;
+                /** @description Units on hand now. */
+                on_hand: number;
+                /** @description Units sold or dispatched in the period. */
+                units_out: number;
+            }[];
+        };
         CustomersReport: {
             currency: string;
             /** @description The store's time zone; days are its calendar days. */
@@ -6314,6 +6417,57 @@ export interface components {
             }[];
             next_cursor: string | null;
         };
+        DispatchesReport: {
+            time_zone: string;
+            from: string;
+            to: string;
+            company_id: string | null;
+            data: {
+                company_id: string;
+                company_name: string | null;
+                project_id: string | null;
+                project_code: string | null;
+                /** @description Dispatches sent in the period. */
+                dispatches: number;
+                /** @description Their stock lines. */
+                lines: number;
+                /** @description Their units. */
+                units_dispatched: number;
+                /** @description Their samples. */
+                samples_dispatched: number;
+                /** @description Units back in good condition in the period. */
+                units_returned_good: number;
+                /** @description Units back damaged. */
+                units_returned_damaged: number;
+                /** @description Units reported consumed. */
+                units_consumed: number;
+                /** @description Units reported lost. */
+                units_lost: number;
+                samples_returned: number;
+                samples_consumed: number;
+                /** @description Units still out at the end of `to`. */
+                units_outstanding: number;
+                /** @description Samples still out at the end of `to`. */
+                samples_outstanding: number;
+                /** @description Dispatches whose return in the period left nothing out. */
+                completed: number;
+                /** @description Average days from sent to the return that left nothing out; null if none completed. */
+                average_turnaround_days: number | null;
+            }[];
+            total: {
+                dispatches: number;
+                units_dispatched: number;
+                /** @description Good and damaged. */
+                units_returned: number;
+                units_consumed: number;
+                units_lost: number;
+                units_outstanding: number;
+                samples_outstanding: number;
+                completed: number;
+                /** @description Average days from sent to the return that left nothing out; null if none completed. */
+                average_turnaround_days: number | null;
+            };
+        };
         ReconciliationPage: {
             /** @description The page's mismatches first, then the rest. */
             data: components["schemas"]["ReconciliationRow"][];
@@ -6342,6 +6496,59 @@ export interface components {
                 reserved: number;
                 version: number;
             } | null;
+            /** @description The same per location, with the dispatch check; mismatches first. */
+            locations: components["schemas"]["LocationReconciliation"][];
+            /** @description The product and every one of its locations match. */
+            matches: boolean;
+            /** @description The product's totals' own; locations list theirs. */
+            problems: string[];
+        };
+        LocationReconciliation: {
+            location_id: string;
+            /** @description The object's level here. */
+            object: {
+                on_hand: number;
+                reserved: number;
+                damaged: number;
+                quarantine: number;
+                incoming: number;
+                out: number;
+                version: number;
+            };
+            /** @description The D1 movements here, summed. */
+            ledger: {
+                on_hand: number;
+                reserved: number;
+                damaged: number;
+                quarantine: number;
+                incoming: number;
+                out: number;
+                movements: number;
+            };
+            /** @description The projected location level; null if never projected. */
+            projection: {
+                on_hand: number;
+                reserved: number;
+                damaged: number;
+                quarantine: number;
+                incoming: number;
+                out: number;
+                version: number;
+            } | null;
+            /** @description Checked against `out`: outstanding + returning must equal the object's out. */
+            dispatch: {
+                /** @description Dispatch lines of this product sent from here. */
+                lines: number;
+                dispatched: number;
+                /** @description Back good or damaged. */
+                returned: number;
+                consumed: number;
+                lost: number;
+                /** @description Still out on those lines. */
+                outstanding: number;
+                /** @description Recorded as returned, not yet moved back on the object. */
+                returning: number;
+            };
             matches: boolean;
             problems: string[];
         };
@@ -18700,6 +18907,86 @@ export interface operations {
             };
         };
     };
+    listReportsInventory: {
+        parameters: {
+            query: {
+                /** @description First day, inclusive. */
+                from: string;
+                /** @description Last day, inclusive. */
+                to: string;
+                /** @description Weeks start on Monday. */
+                interval?: "day" | "week" | "month";
+                /** @description Only this location. */
+                location_id?: string;
+                /** @description Slow movers listed, 1 to 100. */
+                limit?: number;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in every log line and problem; one is made up when absent or malformed. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The inventory report */
+            200: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryReport"];
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listReportsCustomers: {
         parameters: {
             query: {
@@ -18808,6 +19095,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProductsReport"];
+                };
+            };
+            /** @description Validation failed */
+            400: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReportsDispatches: {
+        parameters: {
+            query: {
+                /** @description First day, inclusive. */
+                from: string;
+                /** @description Last day, inclusive. */
+                to: string;
+                /** @description Only this company. */
+                company_id?: string;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in every log line and problem; one is made up when absent or malformed. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dispatches report */
+            200: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchesReport"];
                 };
             };
             /** @description Validation failed */

@@ -140,6 +140,8 @@ export const DISPATCH_STATUSES = [
   "cancelled",
 ] as const;
 export type DispatchStatus = (typeof DISPATCH_STATUSES)[number];
+/** Statuses with something still out (the outstanding dispatches; overdue once past their expected return). */
+export const OUT_STATUSES = ["dispatched", "partially_returned"] as const;
 
 export interface DestinationAddress {
   line1?: string | undefined;
@@ -217,6 +219,8 @@ export const dispatchLines = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.dispatchId, t.position] }),
     uniqueIndex("dispatch_lines_product").on(t.dispatchId, t.productId),
+    // The reconciliation finds a product's lines.
+    index("dispatch_lines_by_product").on(t.productId, t.dispatchId),
     check(
       "dispatch_lines_accounted",
       sql`${t.qty} > 0 AND ${t.returnedGood} >= 0 AND ${t.returnedDamaged} >= 0 AND ${t.consumed} >= 0 AND ${t.lost} >= 0 AND ${t.returnedGood} + ${t.returnedDamaged} + ${t.consumed} + ${t.lost} <= ${t.qty}`,

@@ -14,5 +14,6 @@ export * from "./orders";
 export * from "./reports";
 export * from "./returns";
 export * from "./settings";
+export * from "./stock-reports";
 export * from "./transfers";
 export * from "./webhooks";

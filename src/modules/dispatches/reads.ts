@@ -7,7 +7,7 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { IDS_PER_QUERY } from "../../db/lists";
-import { dispatches, dispatchLines, dispatchSamples, samples } from "../../db/schema";
+import { dispatches, dispatchLines, dispatchSamples, OUT_STATUSES, samples } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import type { SampleHistoryEntry } from "../samples";
@@ -17,7 +17,6 @@ import {
   type DispatchState,
   isOverdue,
   type LineRow,
-  OUT_STATUSES,
   outstandingOf,
   outstandingUnits,
   type SampleCounts,

@@ -18,6 +18,7 @@ import {
   dispatchLines,
   dispatchReturns,
   dispatchSamples,
+  OUT_STATUSES,
   type ReturnedSample,
   type ReturnedStock,
   type SampleOutcome,
@@ -29,6 +30,8 @@ import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { eventInsert } from "../events";
 import { markBack } from "../samples";
+import { getSettings } from "../settings";
+import { dispatchRollup, returnDelta } from "./rollup";
 import type { DispatchView, ReturnInput } from "./schemas";
 import type { DispatchDeps } from "./send";
 import { unchangedSql } from "./service";
@@ -38,7 +41,6 @@ import {
   dispatchEventData,
   type LineRow,
   loadDispatch,
-  OUT_STATUSES,
   outstandingOf,
   sampleIdsOut,
   toDispatchView,
@@ -156,6 +158,8 @@ async function recordOnce(db: Database, state: DispatchState, input: ReturnInput
     stockAppliedAt: stock.length === 0 ? now : null,
     createdAt: now,
   };
+  const { time_zone: timeZone } = await getSettings(db);
+  const completesAt = status === "partially_returned" ? null : now;
   const event = (type: "dispatch.returned" | "dispatch.closed") =>
     eventInsert(db, {
       type,
@@ -175,6 +179,7 @@ async function recordOnce(db: Database, state: DispatchState, input: ReturnInput
           .where(and(eq(dispatchLines.dispatchId, d.id), eq(dispatchLines.position, l.position))),
       ),
     ...sampleStatements(db, state, samples, returnId, now),
+    dispatchRollup(db, timeZone, now, d, returnDelta(d, stock, samples, completesAt)),
     db
       .update(dispatches)
       .set({ status, version: next.dispatch.version, updatedAt: now, closedAt: next.dispatch.closedAt })

@@ -19,7 +19,9 @@ import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { eventInsert } from "../events";
 import { allInStoreSql, markDispatched } from "../samples";
+import { getSettings } from "../settings";
 import { sampleIdsOf } from "./contents";
+import { dispatchRollup } from "./rollup";
 import type { DispatchView } from "./schemas";
 import { checkParties, partiesStillOpen } from "./service";
 import type { DispatchStock, StockMove } from "./stock";
@@ -138,6 +140,7 @@ export async function sendDispatch(
     dispatch: { ...d, status: "dispatched", dispatchedAt: now, version: d.version + 1, updatedAt: now },
     samples: { ...state.samples, out: sampleIds.length },
   };
+  const { time_zone: timeZone } = await getSettings(db);
   const claimed = sql`EXISTS (SELECT 1 FROM dispatches WHERE id = ${id} AND status = 'draft' AND version = ${d.version} AND sending_key = ${requestKey})`;
   try {
     await runBatch(db, [
@@ -149,6 +152,12 @@ export async function sendDispatch(
         .set({ status: "dispatched", dispatchedAt: now, version: next.dispatch.version, updatedAt: now })
         .where(eq(dispatches.id, id)),
       ...markDispatched(db, sampleIds, id, now),
+      dispatchRollup(db, timeZone, now, d, {
+        dispatches: 1,
+        lines: state.lines.length,
+        unitsDispatched: state.lines.reduce((n, l) => n + l.qty, 0),
+        samplesDispatched: sampleIds.length,
+      }),
       eventInsert(db, {
         type: "dispatch.dispatched",
         resourceType: "dispatch",

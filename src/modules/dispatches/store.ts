@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { dispatches, dispatchLines, dispatchSamples } from "../../db/schema";
+import { dispatches, dispatchLines, dispatchSamples, OUT_STATUSES } from "../../db/schema";
 import { notFound } from "../../lib/errors";
 import type { DispatchView } from "./schemas";
 
@@ -21,9 +21,6 @@ export interface DispatchState {
 }
 
 export const outstandingOf = (l: LineRow) => l.qty - l.returnedGood - l.returnedDamaged - l.consumed - l.lost;
-
-/** Statuses with something still out. */
-export const OUT_STATUSES = ["dispatched", "partially_returned"] as const;
 
 export async function loadDispatchRow(db: Database, id: string): Promise<DispatchRow> {
   const [row] = await db.select().from(dispatches).where(eq(dispatches.id, id)).limit(1);

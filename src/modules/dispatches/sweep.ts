@@ -8,12 +8,12 @@
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
-import { dispatches, dispatchReturns } from "../../db/schema";
+import { dispatches, dispatchReturns, OUT_STATUSES } from "../../db/schema";
 import { eventInsertIf } from "../events";
 import { statesOf } from "./reads";
 import { applyReturnStock } from "./returns";
 import type { DispatchStock } from "./stock";
-import { dispatchEventData, OUT_STATUSES } from "./store";
+import { dispatchEventData } from "./store";
 
 /** Two statements per dispatch: a page this size stays far inside D1's statements per invocation. */
 const OVERDUE_PER_SWEEP = 100;

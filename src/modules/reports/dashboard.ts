@@ -2,6 +2,7 @@ import { and, eq, gt, gte, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { dailySales, orderStatusTotals, products, stockLevels, users } from "../../db/schema";
 import { getSettings } from "../settings";
+import { outstandingCounts } from "./dispatch-counts";
 import { addDays, startOfDay, today } from "./periods";
 
 export interface SalesTotals {
@@ -60,7 +61,7 @@ export async function dashboard(db: Database, now = Date.now()) {
   const timeZone = settings.time_zone;
   const day = today(timeZone, now);
   const tomorrow = addDays(day, 1);
-  const [todayTotals, last7, last30, byStatus, stock] = await Promise.all([
+  const [todayTotals, last7, last30, byStatus, stock, dispatches] = await Promise.all([
     totals(db, timeZone, settings.currency, day, tomorrow),
     totals(db, timeZone, settings.currency, addDays(day, -6), tomorrow),
     totals(db, timeZone, settings.currency, addDays(day, -29), tomorrow),
@@ -79,6 +80,7 @@ export async function dashboard(db: Database, now = Date.now()) {
       })
       .from(stockLevels)
       .leftJoin(products, eq(products.id, stockLevels.productId)),
+    outstandingCounts(db, new Date(now).toISOString()),
   ]);
   return {
     currency: settings.currency,
@@ -93,5 +95,6 @@ export async function dashboard(db: Database, now = Date.now()) {
       low_stock: stock[0]?.low ?? 0,
       out_of_stock: stock[0]?.out ?? 0,
     },
+    dispatches,
   };
 }

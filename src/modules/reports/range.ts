@@ -22,8 +22,8 @@ export function reportRange(query: { from: string; to: string }): { from: string
 }
 
 /** The period a rollup day (its `day` column) falls in: the day, the Monday of its ISO week, or its month. */
-export function periodOf(interval: Interval): SQL {
-  if (interval === "week") return sql`date(day, 'weekday 0', '-6 days')`;
-  if (interval === "month") return sql`substr(day, 1, 7)`;
-  return sql`day`;
+export function periodOf(interval: Interval, day: SQL = sql`day`): SQL {
+  if (interval === "week") return sql`date(${day}, 'weekday 0', '-6 days')`;
+  if (interval === "month") return sql`substr(${day}, 1, 7)`;
+  return day;
 }

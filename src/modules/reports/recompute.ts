@@ -246,3 +246,152 @@ export function recomputeRollups(source: Source, dayOf: (iso: string) => string)
     firstPaid: [...firstPaid.values()].sort((a, b) => a.customer_id.localeCompare(b.customer_id)),
   };
 }
+
+export interface SourceMovement {
+  product_id: string;
+  location_id: string;
+  reason: string;
+  delta_on_hand: number;
+  created_at: string;
+}
+
+export interface MovementRow {
+  day: string;
+  product_id: string;
+  location_id: string;
+  reason: string;
+  movements: number;
+  units_in: number;
+  units_out: number;
+}
+
+/** Every movement on its `created_at` day: counted, its on-hand delta split into units in and out. */
+export function recomputeMovementRollups(movements: SourceMovement[], dayOf: (iso: string) => string): MovementRow[] {
+  const rows = new Map<string, MovementRow>();
+  for (const m of movements) {
+    const day = dayOf(m.created_at);
+    const row = slot(rows, `${day}|${m.product_id}|${m.location_id}|${m.reason}`, () => ({
+      day,
+      product_id: m.product_id,
+      location_id: m.location_id,
+      reason: m.reason,
+      movements: 0,
+      units_in: 0,
+      units_out: 0,
+    }));
+    row.movements += 1;
+    row.units_in += Math.max(m.delta_on_hand, 0);
+    row.units_out += Math.max(-m.delta_on_hand, 0);
+  }
+  return [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, r]) => r);
+}
+
+export interface SourceDispatch {
+  id: string;
+  company_id: string;
+  project_id: string | null;
+  status: string;
+  dispatched_at: string | null;
+}
+
+export interface SourceDispatchReturn {
+  dispatch_id: string;
+  created_at: string;
+  stock: { qty: number; condition: string }[];
+  samples: { outcome: string }[];
+}
+
+export interface DispatchSource {
+  dispatches: SourceDispatch[];
+  lines: { dispatch_id: string; qty: number }[];
+  samples: { dispatch_id: string }[];
+  returns: SourceDispatchReturn[];
+}
+
+export interface DispatchRow {
+  day: string;
+  company_id: string;
+  project_id: string;
+  dispatches: number;
+  lines: number;
+  units_dispatched: number;
+  samples_dispatched: number;
+  units_returned_good: number;
+  units_returned_damaged: number;
+  units_consumed: number;
+  units_lost: number;
+  samples_returned: number;
+  samples_consumed: number;
+  completed: number;
+  turnaround_seconds: number;
+}
+
+const RETURN_COLUMNS = {
+  good: "units_returned_good",
+  damaged: "units_returned_damaged",
+  consumed: "units_consumed",
+  lost: "units_lost",
+} as const;
+
+/**
+ * A dispatch counts (with its lines, units and samples) on its `dispatched_at` day; each
+ * return on its `created_at` day. A dispatch returned or closed completed with its last
+ * return, which adds the seconds since it was sent to the turnaround.
+ */
+export function recomputeDispatchRollups(source: DispatchSource, dayOf: (iso: string) => string): DispatchRow[] {
+  const rows = new Map<string, DispatchRow>();
+  const rowAt = (iso: string, d: SourceDispatch) => {
+    const day = dayOf(iso);
+    const project = d.project_id ?? "";
+    return slot(rows, `${day}|${d.company_id}|${project}`, () => ({
+      day,
+      company_id: d.company_id,
+      project_id: project,
+      dispatches: 0,
+      lines: 0,
+      units_dispatched: 0,
+      samples_dispatched: 0,
+      units_returned_good: 0,
+      units_returned_damaged: 0,
+      units_consumed: 0,
+      units_lost: 0,
+      samples_returned: 0,
+      samples_consumed: 0,
+      completed: 0,
+      turnaround_seconds: 0,
+    }));
+  };
+  const sent = new Map(source.dispatches.filter((d) => d.dispatched_at).map((d) => [d.id, d]));
+  for (const d of sent.values()) rowAt(d.dispatched_at as string, d).dispatches += 1;
+  for (const l of source.lines) {
+    const d = sent.get(l.dispatch_id);
+    if (!d) continue;
+    const row = rowAt(d.dispatched_at as string, d);
+    row.lines += 1;
+    row.units_dispatched += l.qty;
+  }
+  for (const s of source.samples) {
+    const d = sent.get(s.dispatch_id);
+    if (d) rowAt(d.dispatched_at as string, d).samples_dispatched += 1;
+  }
+  const lastReturn = new Map<string, string>();
+  for (const r of source.returns) {
+    const d = sent.get(r.dispatch_id);
+    if (!d) continue;
+    const row = rowAt(r.created_at, d);
+    for (const s of r.stock) row[RETURN_COLUMNS[s.condition as keyof typeof RETURN_COLUMNS]] += s.qty;
+    for (const s of r.samples) {
+      if (s.outcome === "returned") row.samples_returned += 1;
+      else row.samples_consumed += 1;
+    }
+    if ((lastReturn.get(d.id) ?? "") < r.created_at) lastReturn.set(d.id, r.created_at);
+  }
+  for (const [id, at] of lastReturn) {
+    const d = sent.get(id) as SourceDispatch;
+    if (d.status !== "returned" && d.status !== "closed") continue;
+    const row = rowAt(at, d);
+    row.completed += 1;
+    row.turnaround_seconds += Math.round((Date.parse(at) - Date.parse(d.dispatched_at as string)) / 1000);
+  }
+  return [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, r]) => r);
+}

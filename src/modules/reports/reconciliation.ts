@@ -1,8 +1,10 @@
-import { asc, gt, inArray, sql } from "drizzle-orm";
+import { asc, gt } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { products, stockLevels, stockMovements } from "../../db/schema";
+import { inList } from "../../db/lists";
+import { products, stockLevels } from "../../db/schema";
 import { decodeCursor, encodeCursor } from "../../lib/pagination";
 import { type InventoryDO, type StockLevel, stockObject } from "../stock";
+import { type LocationRow, locationFacts, locationRows } from "./reconciliation-locations";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
 
@@ -23,7 +25,10 @@ export interface ReconciliationRow {
   ledger: Quantities & { movements: number };
   /** The level projected to D1; null when none was ever written. */
   projection: (Quantities & { version: number }) | null;
+  /** The same per location, with the dispatch check; the row matches only if every location does. */
+  locations: LocationRow[];
   matches: boolean;
+  /** The product's own; each location has its own. */
   problems: string[];
 }
 
@@ -60,31 +65,29 @@ function compare(
   return problems;
 }
 
-/** The three views of the stock of these products, side by side. */
+/** The three views of the stock of these products, side by side, in total and per location. */
 export async function reconcile(db: Database, objects: Objects, page: { id: string; sku: string }[]) {
   const ids = page.map((p) => p.id);
   if (ids.length === 0) return [];
-  const [levels, sums, objectLevels] = await Promise.all([
-    db.select().from(stockLevels).where(inArray(stockLevels.productId, ids)),
-    db
-      .select({
-        productId: stockMovements.productId,
-        onHand: sql<number>`sum(${stockMovements.deltaOnHand})`,
-        reserved: sql<number>`sum(${stockMovements.deltaReserved})`,
-        count: sql<number>`count(*)`,
-      })
-      .from(stockMovements)
-      .where(inArray(stockMovements.productId, ids))
-      .groupBy(stockMovements.productId),
+  const [levels, facts, objectLevels] = await Promise.all([
+    db.select().from(stockLevels).where(inList(stockLevels.productId, ids)),
+    locationFacts(db, ids),
     snapshots(objects, ids),
   ]);
   const levelOf = new Map(levels.map((l) => [l.productId, l]));
-  const sumOf = new Map(sums.map((s) => [s.productId, s]));
   return page.map((p, i): ReconciliationRow => {
     const object = objectLevels[i] as StockLevel;
     const level = levelOf.get(p.id);
-    const sum = sumOf.get(p.id);
-    const ledger = { on_hand: sum?.onHand ?? 0, reserved: sum?.reserved ?? 0, movements: sum?.count ?? 0 };
+    const locations = locationRows(facts, object);
+    // The product's ledger is its locations' ledgers summed.
+    const ledger = locations.reduce(
+      (t, l) => ({
+        on_hand: t.on_hand + l.ledger.on_hand,
+        reserved: t.reserved + l.ledger.reserved,
+        movements: t.movements + l.ledger.movements,
+      }),
+      { on_hand: 0, reserved: 0, movements: 0 },
+    );
     const projection = level ? { on_hand: level.onHand, reserved: level.reserved, version: level.version } : null;
     const problems = compare(object, ledger, projection);
     return {
@@ -93,7 +96,8 @@ export async function reconcile(db: Database, objects: Objects, page: { id: stri
       object: { on_hand: object.on_hand, reserved: object.reserved, version: object.version },
       ledger,
       projection,
-      matches: problems.length === 0,
+      locations,
+      matches: problems.length === 0 && locations.every((l) => l.matches),
       problems,
     };
   });

@@ -1,17 +1,24 @@
 import { and, eq, inArray, notInArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { IDS_PER_QUERY } from "../../db/lists";
-import { products, stockLevels, stockMovements } from "../../db/schema";
+import { IDS_PER_QUERY, rowsPerInsert } from "../../db/lists";
+import { products, stockLevels, stockLocationLevels, stockMovements } from "../../db/schema";
 import { chunks } from "../../lib/chunks";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
-import { type InventoryDO, type Movement, type StockLevel, stockObject } from "../stock";
+import { getSettings } from "../settings";
+import {
+  type InventoryDO,
+  type LocationLevel,
+  type Movement,
+  movementRow,
+  type StockLevel,
+  stockObject,
+} from "../stock";
 import { type ReconciliationRow, reconcile } from "./reconciliation";
+import { rebuildMovementRollups } from "./repair-rollups";
 
 type Objects = DurableObjectNamespace<InventoryDO>;
 const LEDGER_PAGE = 200;
-// Fifteen columns per movement: six rows per insert keeps under D1's 100 bound parameters.
-const MOVEMENTS_PER_INSERT = 6;
 
 /** The object's whole ledger, newest first, page by page. */
 async function objectLedger(objects: Objects, productId: string): Promise<Movement[]> {
@@ -38,10 +45,35 @@ const levelRow = (level: StockLevel, now: string) => ({
   projectedAt: now,
 });
 
-/** Makes the D1 ledger and level of one product what its object says: missing movements in, strays out, level set. */
-async function reproject(db: Database, objects: Objects, row: ReconciliationRow, now: string): Promise<void> {
+const locationLevelRow = (l: LocationLevel, now: string) => ({
+  onHand: l.on_hand,
+  reserved: l.reserved,
+  damaged: l.damaged,
+  quarantine: l.quarantine,
+  safetyStock: l.safety_stock,
+  incoming: l.incoming,
+  out: l.out,
+  available: l.available,
+  version: l.version,
+  updatedAt: l.updated_at ?? now,
+  projectedAt: now,
+});
+
+/**
+ * Makes the D1 ledger and level of one product what its object says: missing movements
+ * in, strays out, level set, and the product's movement rollup rebuilt from the ledger.
+ */
+async function reproject(
+  db: Database,
+  objects: Objects,
+  row: ReconciliationRow,
+  now: string,
+  timeZone: string,
+): Promise<void> {
   const level = await stockObject(objects, row.product_id).snapshot(row.product_id);
-  const ledgerWrong = row.problems.some((p) => p.startsWith("ledger"));
+  const ledgerWrong = [row.problems, ...row.locations.map((l) => l.problems)].some((problems) =>
+    problems.some((p) => p.startsWith("ledger")),
+  );
   const movements = ledgerWrong ? await objectLedger(objects, row.product_id) : [];
   const ids = movements.map((m) => m.id);
   const statements = [
@@ -56,31 +88,21 @@ async function reproject(db: Database, objects: Objects, row: ReconciliationRow,
             ),
         ]
       : []),
-    ...chunks(movements, MOVEMENTS_PER_INSERT).map((part) =>
+    ...chunks(movements, rowsPerInsert(stockMovements)).map((part) =>
       db
         .insert(stockMovements)
-        .values(
-          part.map((m) => ({
-            id: m.id,
-            productId: m.product_id,
-            seq: m.seq,
-            reason: m.reason,
-            deltaOnHand: m.delta_on_hand,
-            deltaReserved: m.delta_reserved,
-            onHand: m.on_hand,
-            reserved: m.reserved,
-            version: m.version,
-            reservationId: m.reservation_id,
-            reference: m.reference,
-            note: m.note,
-            actor: m.actor,
-            createdAt: m.created_at,
-            projectedAt: now,
-          })),
-        )
+        .values(part.map((m) => movementRow(m, now)))
         .onConflictDoNothing(),
     ),
-    // The object is the truth: the level is set whatever version the projection claims.
+    ...(ledgerWrong ? rebuildMovementRollups(db, row.product_id, movements, timeZone) : []),
+    // The object is the truth: the levels are set whatever version the projection claims.
+    ...level.locations.map((l) => {
+      const set = locationLevelRow(l, now);
+      return db
+        .insert(stockLocationLevels)
+        .values({ productId: level.product_id, locationId: l.location_id, ...set })
+        .onConflictDoUpdate({ target: [stockLocationLevels.productId, stockLocationLevels.locationId], set });
+    }),
     db
       .insert(stockLevels)
       .values(levelRow(level, now))
@@ -111,7 +133,8 @@ export async function repairProjection(db: Database, objects: Objects, productId
   const before = await reconcile(db, objects, page);
   const broken = before.filter((r) => !r.matches);
   const now = nowIso();
-  for (const row of broken) await reproject(db, objects, row, now);
+  const { time_zone: timeZone } = await getSettings(db);
+  for (const row of broken) await reproject(db, objects, row, now, timeZone);
   const after = await reconcile(
     db,
     objects,

@@ -5,6 +5,8 @@ import { requestMeta } from "../../middleware/actor";
 import { idempotent } from "../../middleware/idempotency";
 import { customersReport } from "./customers-report";
 import { dashboard } from "./dashboard";
+import { dispatchesReport } from "./dispatches-report";
+import { inventoryReport } from "./inventory-report";
 import { ordersReport } from "./orders-report";
 import { productsReport } from "./products-report";
 import { reconciliationPage } from "./reconciliation";
@@ -27,6 +29,12 @@ import {
   SalesQuerySchema,
   SalesReportSchema,
 } from "./schemas";
+import {
+  DispatchesQuerySchema,
+  DispatchesReportSchema,
+  InventoryQuerySchema,
+  InventoryReportSchema,
+} from "./stock-schemas";
 
 const tags = ["Reports"];
 
@@ -75,6 +83,21 @@ reportRoutes.openapi(
 reportRoutes.openapi(
   createRoute({
     method: "get",
+    path: "/inventory",
+    tags,
+    summary: "Stock movements by reason over time, stock value by location, and slow movers",
+    description:
+      "Movements come from the daily movement rollup; the value is the projected levels now × unit_cost; slow movers have stock on hand and the fewest units sold or dispatched in the period.",
+    security: bearerSecurity,
+    request: { query: InventoryQuerySchema },
+    responses: { 200: jsonContent(InventoryReportSchema, "The inventory report"), ...problems() },
+  }),
+  async (c) => c.json(await inventoryReport(c.get("db"), c.req.valid("query")), 200),
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
     path: "/customers",
     tags,
     summary: "New and returning customers, repeat rate, and the top customers by net spend",
@@ -100,6 +123,20 @@ reportRoutes.openapi(
     responses: { 200: jsonContent(ProductsReportSchema, "A page of the products report"), ...problems() },
   }),
   async (c) => c.json(await productsReport(c.get("db"), c.req.valid("query")), 200),
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/dispatches",
+    tags,
+    summary: "Dispatched, returned, consumed and outstanding by company and project, with turnaround",
+    description: "From the daily dispatch rollup: the period's figures, and what was still out at the end of `to`.",
+    security: bearerSecurity,
+    request: { query: DispatchesQuerySchema },
+    responses: { 200: jsonContent(DispatchesReportSchema, "The dispatches report"), ...problems() },
+  }),
+  async (c) => c.json(await dispatchesReport(c.get("db"), c.req.valid("query")), 200),
 );
 
 reportRoutes.openapi(

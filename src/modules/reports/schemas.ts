@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { INTERVALS } from "./range";
 import { SALES_GROUPS } from "./sales";
 import { money, rangeAnswer, rangeQuery } from "./schema-parts";
+import { LocationReconciliationSchema } from "./stock-schemas";
 
 const SalesTotalsSchema = z
   .object({
@@ -31,6 +32,10 @@ export const DashboardSchema = z
         .openapi({ description: "Products with stock but no unit_cost (not valued)." }),
       low_stock: z.number().int().openapi({ description: "Products at or below their threshold but not out." }),
       out_of_stock: z.number().int().openapi({ description: "Products with nothing available." }),
+    }),
+    dispatches: z.object({
+      outstanding: z.number().int().openapi({ description: "Dispatches with something still out." }),
+      overdue: z.number().int().openapi({ description: "Of those, the ones past their expected return." }),
     }),
   })
   .openapi("Dashboard");
@@ -77,8 +82,11 @@ export const ReconciliationRowSchema = z
       .object({ ...quantities, version: z.number().int() })
       .nullable()
       .openapi({ description: "The D1 level; null if never projected." }),
-    matches: z.boolean(),
-    problems: z.array(z.string()),
+    locations: z
+      .array(LocationReconciliationSchema)
+      .openapi({ description: "The same per location, with the dispatch check; mismatches first." }),
+    matches: z.boolean().openapi({ description: "The product and every one of its locations match." }),
+    problems: z.array(z.string()).openapi({ description: "The product's totals' own; locations list theirs." }),
   })
   .openapi("ReconciliationRow");
 

@@ -4,6 +4,7 @@
  * need these too, which is why they are a module of their own.
  */
 export type { InventoryDO } from "../../durable/inventory/object";
+export { movementRow } from "../../durable/inventory/projection";
 export type {
   Allocation,
   ChangeStateInput,
