@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { dashboard } from "../../../src/modules/reports/dashboard";
 import { startOfDay } from "../../../src/modules/reports/periods";
@@ -211,11 +212,20 @@ describe("the dashboard", () => {
     });
     expect(patched.status, patched.text).toBe(200);
     expect(patched.body.unit_cost).toBe(300);
+    // Other files' stock shares the tables, some of it costed too: what this product adds
+    // is the dashboard's value less the others', read on both sides of it until unchanged.
+    const othersValue = async () => {
+      const [row] = await db.all<{ value: number }>(sql`
+        SELECT coalesce(sum(l.on_hand * p.unit_cost), 0) AS value FROM stock_levels l
+        JOIN products p ON p.id = l.product_id WHERE p.unit_cost IS NOT NULL AND p.id <> ${costed.id}`);
+      return row?.value ?? 0;
+    };
     await vi.waitFor(
       async () => {
+        const before = await othersValue();
         const board = await dashboard(db);
-        // Other files' stock shares the table; only this product has a unit_cost.
-        expect(board.stock.value_at_cost).toBe(1200);
+        expect(await othersValue()).toBe(before);
+        expect(board.stock.value_at_cost - before).toBe(1200);
         expect(board.stock.on_hand).toBeGreaterThanOrEqual(7);
         expect(board.stock.products_without_cost).toBeGreaterThanOrEqual(1);
       },
