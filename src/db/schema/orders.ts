@@ -9,6 +9,8 @@ import { users } from "./identity";
  */
 export const ORDER_STATUSES = ["pending", "paying", "processing", "completed", "cancelled", "refunded"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** The statuses of an order that was paid and not cancelled: a purchase, invoiceable, counted in a customer's spend. */
+export const PAID_STATUSES = ["processing", "completed", "refunded"] as const satisfies readonly OrderStatus[];
 
 export const CAPTURE_MODES = ["automatic", "manual"] as const;
 export type CaptureMode = (typeof CAPTURE_MODES)[number];

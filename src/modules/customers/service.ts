@@ -9,7 +9,7 @@ import { and, desc, eq, inArray, lt, max, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
 import { inList, startsWith } from "../../db/lists";
-import { orders, users } from "../../db/schema";
+import { orders, PAID_STATUSES, users } from "../../db/schema";
 import { badRequest, forbidden, notFound } from "../../lib/errors";
 import { decodeCursor, toPage } from "../../lib/pagination";
 
@@ -38,8 +38,6 @@ export async function orderingCustomer(
   }
   return user.id;
 }
-
-const PAID_STATUSES = ["processing", "completed", "refunded"] as const;
 
 async function statsOf(db: Database, customerIds: string[]) {
   if (customerIds.length === 0) return new Map<string, { count: number; spent: number; lastAt: string | null }>();

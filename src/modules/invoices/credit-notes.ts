@@ -1,11 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { guard, isGuardFailure, isUniqueViolation, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
-import { creditNoteLines, creditNotes, invoices, orderLines, refundLines, refunds } from "../../db/schema";
+import { creditNoteLines, creditNotes, invoices } from "../../db/schema";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { eventInsert } from "../events";
+import { refundOf } from "../orders";
 import { bumpCounter, numberSql, sequenceSql } from "./numbering";
 
 async function creditNoteOfRefund(db: Database, refundId: string) {
@@ -22,20 +23,15 @@ async function creditNoteOfRefund(db: Database, refundId: string) {
 export async function ensureCreditNote(db: Database, refundId: string, meta: RequestMeta) {
   const existing = await creditNoteOfRefund(db, refundId);
   if (existing) return existing;
-  const [refund] = await db.select().from(refunds).where(eq(refunds.id, refundId)).limit(1);
-  if (!refund) return null;
+  const refunded = await refundOf(db, refundId);
+  if (!refunded) return null;
+  const { refund, lines } = refunded;
   const [invoice] = await db
     .select()
     .from(invoices)
     .where(and(eq(invoices.orderId, refund.orderId), eq(invoices.status, "issued")))
     .limit(1);
   if (!invoice) return null;
-  const lines = await db
-    .select({ refund: refundLines, sold: orderLines })
-    .from(refundLines)
-    .innerJoin(orderLines, and(eq(orderLines.orderId, refund.orderId), eq(orderLines.productId, refundLines.productId)))
-    .where(eq(refundLines.refundId, refundId))
-    .orderBy(orderLines.position);
   const id = newId("crn");
   const now = nowIso();
   const year = new Date(now).getUTCFullYear();
@@ -58,17 +54,17 @@ export async function ensureCreditNote(db: Database, refundId: string, meta: Req
       total: refund.amount,
       issuedAt: now,
     }),
-    ...lines.map(({ refund: r, sold }, position) =>
+    ...lines.map((line, position) =>
       db.insert(creditNoteLines).values({
         creditNoteId: id,
         position,
-        productId: r.productId,
-        sku: sold.sku,
-        name: sold.name,
-        unitPrice: sold.unitPrice,
-        qty: r.qty,
-        lineTotal: r.amount,
-        restocked: r.restock,
+        productId: line.productId,
+        sku: line.sku,
+        name: line.name,
+        unitPrice: line.unitPrice,
+        qty: line.qty,
+        lineTotal: line.amount,
+        restocked: line.restock,
       }),
     ),
     eventInsert(db, {

@@ -1,19 +1,17 @@
-import { eq, sql } from "drizzle-orm";
-import { guard, isGuardFailure, isUniqueViolation, runBatch } from "../../db/batch";
+import { eq } from "drizzle-orm";
+import { isGuardFailure, isUniqueViolation, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { insertRows } from "../../db/lists";
-import { invoiceLines, invoices, orders, users } from "../../db/schema";
+import { invoiceLines, invoices } from "../../db/schema";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { eventInsert } from "../events";
-import { linesOf } from "../orders";
+import { paidOrder, stillPaid } from "../orders";
+import { contactOf } from "../users";
 import { bumpCounter, numberSql, sequenceSql } from "./numbering";
 import type { InvoiceDetail } from "./schemas";
 import { invoiceDetailOf } from "./views";
-
-/** Orders that were paid and not cancelled; a cancelled order is never invoiced afterwards. */
-const INVOICEABLE = sql`('processing', 'completed', 'refunded')`;
 
 async function invoiceOfOrder(db: Database, orderId: string) {
   const [row] = await db.select().from(invoices).where(eq(invoices.orderId, orderId)).limit(1);
@@ -29,19 +27,15 @@ async function invoiceOfOrder(db: Database, orderId: string) {
 export async function ensureInvoice(db: Database, orderId: string, meta: RequestMeta): Promise<InvoiceDetail | null> {
   const existing = await invoiceOfOrder(db, orderId);
   if (existing) return invoiceDetailOf(db, existing);
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId)).limit(1);
-  if (!order || !["processing", "completed", "refunded"].includes(order.status)) return null;
-  const [lines, customer] = await Promise.all([
-    linesOf(db, orderId),
-    order.customerId
-      ? db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, order.customerId)).limit(1)
-      : Promise.resolve([]),
-  ]);
+  const paid = await paidOrder(db, orderId);
+  if (!paid) return null;
+  const { order, lines } = paid;
+  const customer = order.customerId ? await contactOf(db, order.customerId) : null;
   const id = newId("inv");
   const now = nowIso();
   const year = new Date(now).getUTCFullYear();
   const statements = [
-    guard(db, sql`EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND status IN ${INVOICEABLE})`),
+    stillPaid(db, orderId),
     bumpCounter(db, "INV", year),
     db.insert(invoices).values({
       id,
@@ -50,8 +44,8 @@ export async function ensureInvoice(db: Database, orderId: string, meta: Request
       sequence: sequenceSql("INV", year),
       orderId,
       customerId: order.customerId,
-      customerName: customer[0]?.name ?? null,
-      customerEmail: customer[0]?.email ?? null,
+      customerName: customer?.name ?? null,
+      customerEmail: customer?.email ?? null,
       billingAddress: order.billingAddress ?? null,
       currency: order.currency,
       subtotal: order.subtotal,

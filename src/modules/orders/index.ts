@@ -11,6 +11,7 @@ export {
 } from "./flow-contract";
 export { startMissingFlows } from "./flow-handover";
 export { type FlowStart, markFlowStarted } from "./flow-start";
+export { paidOrder, refundOf, stillPaid } from "./paid";
 export { type AlsoWhenPaid, capturePayment, completePayment } from "./payment";
 export { hasPurchased } from "./purchases";
 export { orderDetailQueries, toOrderCore } from "./reads";

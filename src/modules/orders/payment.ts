@@ -22,7 +22,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
 import { isGuardFailure, runBatch, type Statement } from "../../db/batch";
-import { orderLines, payments } from "../../db/schema";
+import { orderLines, PAID_STATUSES, payments } from "../../db/schema";
 import { AppError, conflict } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
@@ -168,7 +168,7 @@ async function settledOutcome(deps: OrderDeps, orderId: string, paymentId: strin
     findOrder(deps.db, orderId),
     deps.db.select().from(payments).where(eq(payments.id, paymentId)).limit(1),
   ]);
-  if (order && ["processing", "completed", "refunded"].includes(order.status) && payment?.status === "succeeded") {
+  if (order && (PAID_STATUSES as readonly string[]).includes(order.status) && payment?.status === "succeeded") {
     return { payment_id: paymentId, result: "paid" };
   }
   if (payment?.status === "declined") {

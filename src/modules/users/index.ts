@@ -1,4 +1,4 @@
 export { revokeUserSessions } from "./access";
 export { burnPasswordCheck, hashPassword, passwordProblems, verifyPassword } from "./passwords";
 export { EmailSchema, PasswordSchema, toUserResponse, UserSchema } from "./schemas";
-export { getUser } from "./service";
+export { contactOf, getUser } from "./service";

@@ -169,3 +169,13 @@ export async function updateUser(
 export async function deactivateUser(db: Database, id: string, meta: RequestMeta) {
   return updateUser(db, id, { status: "deactivated" }, null, meta);
 }
+
+/** A user's name and email, as documents addressed to them (invoices) print it; null for an unknown id. */
+export async function contactOf(db: Database, userId: string) {
+  const [row] = await db
+    .select({ name: users.name, email: users.email })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row ?? null;
+}
