@@ -26,7 +26,6 @@ export async function stockedProduct(qty: number, price = 1250): Promise<TestPro
   const product = await insertProduct({ price });
   if (qty > 0) {
     const result = await stockObject(env.INVENTORY, product.id).adjust({
-      product_id: product.id,
       movement_id: newId("mov"),
       delta: qty,
       reason: "received",
@@ -37,7 +36,7 @@ export async function stockedProduct(qty: number, price = 1250): Promise<TestPro
 }
 
 export function level(productId: string) {
-  return stockObject(env.INVENTORY, productId).snapshot(productId);
+  return stockObject(env.INVENTORY, productId).snapshot();
 }
 
 export function ledger(productId: string) {

@@ -1,6 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
+import { type Logger, logger } from "../../lib/log";
 import { flushOutbox } from "../../modules/events";
+import { allHubs } from "../stream/hubs";
 import { applyChecked, changeState, endHold, invalid, locationOf, receive, reserve, ship } from "./operations";
 import { writeProjection } from "./projection";
 import { abandonProjection, completeProjection, takeProjectionBatch } from "./projection-batch";
@@ -59,27 +61,31 @@ export class InventoryDO extends DurableObject<Env> {
   /** While D1 is failing, changes leave the retry to the alarm's backoff instead of hammering it. */
   private retryNotBefore = 0;
   private publishTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly log: Logger;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // Older objects are brought to the current layout before they answer anything.
     migrateStorage(ctx.storage.sql, (work) => ctx.storage.transactionSync(work));
-    this.store = new StockStorage(ctx.storage.sql);
+    // The object is its product: callers address it by the product id and never repeat it.
+    const productId = ctx.id.name;
+    if (!productId) throw new Error("an InventoryDO is addressed by its product id (idFromName)");
+    this.store = new StockStorage(ctx.storage.sql, productId);
+    this.log = logger({ product_id: productId });
     ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await ctx.storage.getAlarm();
     });
   }
 
-  async snapshot(productId: string): Promise<StockLevel> {
-    return this.store.level(productId);
+  async snapshot(): Promise<StockLevel> {
+    return this.store.level();
   }
 
   async adjust(input: AdjustInput): Promise<MovementResult> {
     if (!Number.isSafeInteger(input.delta) || input.delta === 0) return invalid("delta must be a non-zero integer");
-    return this.movementOperation(input.product_id, input.movement_id, () =>
+    return this.movementOperation(input.movement_id, () =>
       applyChecked(
         this.store,
-        input.product_id,
         {
           locationId: locationOf(input.location_id),
           operationId: input.movement_id,
@@ -100,7 +106,7 @@ export class InventoryDO extends DurableObject<Env> {
     if (!Number.isSafeInteger(input.on_hand) || input.on_hand < 0)
       return invalid("on_hand must be a whole number >= 0");
     const locationId = locationOf(input.location_id);
-    return this.movementOperation(input.product_id, input.movement_id, () => {
+    return this.movementOperation(input.movement_id, () => {
       const level = this.store.locationLevel(locationId);
       if (input.expected_version != null && input.expected_version !== level.version) {
         return { ok: false, code: "VERSION_MISMATCH", version: level.version, location_id: locationId };
@@ -108,7 +114,6 @@ export class InventoryDO extends DurableObject<Env> {
       // Units promised to holds, or set aside as damaged or in quarantine, cannot be counted away.
       return applyChecked(
         this.store,
-        input.product_id,
         {
           locationId,
           operationId: input.movement_id,
@@ -125,8 +130,8 @@ export class InventoryDO extends DurableObject<Env> {
 
   async restock(input: RestockInput): Promise<MovementResult> {
     if (!Number.isSafeInteger(input.qty) || input.qty <= 0) return invalid("qty must be a whole number > 0");
-    return this.movementOperation(input.product_id, input.movement_id, () =>
-      this.store.apply(input.product_id, {
+    return this.movementOperation(input.movement_id, () =>
+      this.store.apply({
         locationId: locationOf(input.location_id),
         operationId: input.movement_id,
         movementId: input.movement_id,
@@ -143,29 +148,27 @@ export class InventoryDO extends DurableObject<Env> {
    * on a dispatch and back, or arriving from outside (returns). See `stateDeltas`.
    */
   async changeState(input: ChangeStateInput): Promise<MovementResult> {
-    return this.movementOperation(input.product_id, input.movement_id, () => changeState(this.store, input));
+    return this.movementOperation(input.movement_id, () => changeState(this.store, input));
   }
 
   /** Safety stock is withheld from sale at the location; it never makes available negative. */
   async setSafetyStock(input: SetSafetyStockInput): Promise<StockLevel | Refusal> {
     if (!Number.isSafeInteger(input.safety_stock) || input.safety_stock < 0)
       return invalid("safety_stock must be a whole number >= 0");
-    this.ctx.storage.transactionSync(() =>
-      this.store.setSafetyStock(input.product_id, input.location_id, input.safety_stock),
-    );
+    this.ctx.storage.transactionSync(() => this.store.setSafetyStock(input.location_id, input.safety_stock));
     this.scheduleFlush();
     this.schedulePublish();
-    return this.store.level(input.product_id);
+    return this.store.level();
   }
 
   /** One product's part of a transfer leaving its origin. */
   async shipTransfer(input: ShipInput): Promise<OperationResult> {
-    return this.operation(input.product_id, input.movement_id, () => ship(this.store, input));
+    return this.operation(input.movement_id, () => ship(this.store, input));
   }
 
   /** One product's part of a transfer arriving (partially, or written off as lost). */
   async receiveTransfer(input: ReceiveInput): Promise<OperationResult> {
-    return this.operation(input.product_id, input.movement_id, () => receive(this.store, input));
+    return this.operation(input.movement_id, () => receive(this.store, input));
   }
 
   async transfer(transferId: string): Promise<TransferLine | null> {
@@ -178,38 +181,34 @@ export class InventoryDO extends DurableObject<Env> {
    */
   async reserve(input: ReserveInput): Promise<ReservationResult> {
     const existing = reservationOf(this.store, input.reservation_id);
-    if (existing) return this.reservationAnswer(input.product_id, existing.id, true);
+    if (existing) return this.reservationAnswer(existing.id, true);
     if (!Number.isSafeInteger(input.qty) || input.qty <= 0) return invalid("qty must be a whole number > 0");
     if (!Number.isSafeInteger(input.ttl_seconds) || input.ttl_seconds <= 0) return invalid("ttl_seconds must be > 0");
     const expiresAt = Date.now() + input.ttl_seconds * 1000;
     const result = this.ctx.storage.transactionSync((): ReservationResult => {
       const refused = reserve(this.store, input, expiresAt);
-      return refused ?? this.reservationAnswer(input.product_id, input.reservation_id, false);
+      return refused ?? this.reservationAnswer(input.reservation_id, false);
     });
     if (result.ok) await this.armAlarm(expiresAt);
     return this.changed(result);
   }
 
   /** A sale: the held units leave the shelf, so on_hand and reserved both go down where they are held. */
-  async commit(input: {
-    product_id: string;
-    reservation_id: string;
-    actor?: string | null;
-  }): Promise<ReservationResult> {
+  async commit(input: { reservation_id: string; actor?: string | null }): Promise<ReservationResult> {
     const result = this.ctx.storage.transactionSync((): ReservationResult => {
       const reservation = reservationOf(this.store, input.reservation_id);
       if (!reservation) return { ok: false, code: "RESERVATION_NOT_FOUND" };
       if (reservation.state === "committed") {
-        return this.reservationAnswer(input.product_id, reservation.id, true);
+        return this.reservationAnswer(reservation.id, true);
       }
       if (reservation.state === "held" && Date.parse(reservation.expires_at) <= Date.now()) {
         // Past its time but not yet swept: it is expired, and a sale must not resurrect it.
-        endHold(this.store, input.product_id, reservation.id, "expired");
+        endHold(this.store, reservation.id, "expired");
         return { ok: false, code: "RESERVATION_NOT_HELD", state: "expired" };
       }
       if (reservation.state !== "held") return { ok: false, code: "RESERVATION_NOT_HELD", state: reservation.state };
-      endHold(this.store, input.product_id, reservation.id, "sale", { actor: input.actor ?? null });
-      return this.reservationAnswer(input.product_id, reservation.id, false);
+      endHold(this.store, reservation.id, "sale", { actor: input.actor ?? null });
+      return this.reservationAnswer(reservation.id, false);
     });
     return this.changed(result);
   }
@@ -219,11 +218,7 @@ export class InventoryDO extends DurableObject<Env> {
    * reserve delayed past the saga's rollback cannot create a hold nobody will release.
    * Every refused checkout leaves one, so each new tombstone prunes expired ones.
    */
-  async release(input: {
-    product_id: string;
-    reservation_id: string;
-    reason?: string | null;
-  }): Promise<ReservationResult> {
+  async release(input: { reservation_id: string; reason?: string | null }): Promise<ReservationResult> {
     const result = this.ctx.storage.transactionSync((): ReservationResult => {
       const reservation = reservationOf(this.store, input.reservation_id);
       if (!reservation) {
@@ -235,14 +230,14 @@ export class InventoryDO extends DurableObject<Env> {
           expiresAt: Date.now(),
           allocations: [],
         });
-        return this.reservationAnswer(input.product_id, input.reservation_id, false);
+        return this.reservationAnswer(input.reservation_id, false);
       }
       if (reservation.state === "committed") return { ok: false, code: "RESERVATION_NOT_HELD", state: "committed" };
       if (reservation.state !== "held") {
-        return this.reservationAnswer(input.product_id, reservation.id, true);
+        return this.reservationAnswer(reservation.id, true);
       }
-      endHold(this.store, input.product_id, reservation.id, "released", { note: input.reason ?? null });
-      return this.reservationAnswer(input.product_id, reservation.id, false);
+      endHold(this.store, reservation.id, "released", { note: input.reason ?? null });
+      return this.reservationAnswer(reservation.id, false);
     });
     return this.changed(result);
   }
@@ -255,22 +250,21 @@ export class InventoryDO extends DurableObject<Env> {
     return this.store.ledger(query);
   }
 
-  async setLowStockThreshold(productId: string, threshold: number | null): Promise<StockLevel> {
-    this.store.setThreshold(productId, threshold);
+  async setLowStockThreshold(threshold: number | null): Promise<StockLevel> {
+    this.store.setThreshold(threshold);
     this.scheduleFlush();
-    return this.store.level(productId);
+    return this.store.level();
   }
 
   /** Expires due holds, retries the projection, and re-arms for the next due hold. */
   override async alarm(): Promise<void> {
     this.alarmAt = null;
     const now = Date.now();
-    const productId = this.store.productId();
     let expired = 0;
     // The holds' orders are expired by their own workflows, which wait until the same time.
     this.ctx.storage.transactionSync(() => {
       for (const id of dueHolds(this.store, now, EXPIRE_BATCH)) {
-        endHold(this.store, productId, id, "expired");
+        endHold(this.store, id, "expired");
         expired++;
       }
     });
@@ -280,38 +274,30 @@ export class InventoryDO extends DurableObject<Env> {
     else if (next !== null) await this.armAlarm(next);
   }
 
-  private reservationAnswer(productId: string, reservationId: string, replayed: boolean): ReservationResult {
+  private reservationAnswer(reservationId: string, replayed: boolean): ReservationResult {
     const reservation = reservationOf(this.store, reservationId);
     if (!reservation) throw new Error(`reservation ${reservationId} vanished inside its own transaction`);
-    return { ok: true, reservation, level: this.store.level(productId), replayed };
+    return { ok: true, reservation, level: this.store.level(), replayed };
   }
 
   /**
    * Runs an operation idempotent by its id in one transaction: a repeat answers with the
    * movements the first run made and changes nothing.
    */
-  private async operation(
-    productId: string,
-    operationId: string,
-    work: () => Movement[] | Refusal,
-  ): Promise<OperationResult> {
+  private async operation(operationId: string, work: () => Movement[] | Refusal): Promise<OperationResult> {
     const result = this.ctx.storage.transactionSync((): OperationResult => {
       const done = this.store.operation(operationId);
-      if (done.length > 0) return { ok: true, movements: done, level: this.store.level(productId), replayed: true };
+      if (done.length > 0) return { ok: true, movements: done, level: this.store.level(), replayed: true };
       const outcome = work();
       if (!Array.isArray(outcome)) return outcome;
-      return { ok: true, movements: outcome, level: this.store.level(productId), replayed: false };
+      return { ok: true, movements: outcome, level: this.store.level(), replayed: false };
     });
     return this.changed(result);
   }
 
   /** An operation that makes one movement, answered with it. */
-  private async movementOperation(
-    productId: string,
-    operationId: string,
-    work: () => Movement | Refusal,
-  ): Promise<MovementResult> {
-    const result = await this.operation(productId, operationId, () => {
+  private async movementOperation(operationId: string, work: () => Movement | Refusal): Promise<MovementResult> {
+    const result = await this.operation(operationId, () => {
       const outcome = work();
       return "ok" in outcome ? outcome : [outcome];
     });
@@ -345,23 +331,11 @@ export class InventoryDO extends DurableObject<Env> {
 
   /** Pushes the current level to every live-stock hub; a missed push is healed by the next change. */
   private async publishLevel(): Promise<void> {
-    const level = this.store.level(this.store.productId());
-    const shards = Math.max(1, Number(this.env.STREAM_SHARDS) || 1);
+    const level = this.store.level();
     try {
-      await Promise.all(
-        Array.from({ length: shards }, (_, i) =>
-          this.env.STOCK_STREAM.get(this.env.STOCK_STREAM.idFromName(`stream-${i}`)).publish(level),
-        ),
-      );
+      await Promise.all(allHubs(this.env.STOCK_STREAM, this.env.STREAM_SHARDS).map((hub) => hub.publish(level)));
     } catch (err) {
-      console.error(
-        JSON.stringify({
-          level: "warn",
-          message: "live stock push failed",
-          product_id: level.product_id,
-          error: String(err),
-        }),
-      );
+      this.log.warn("live stock push failed", { error: err });
     }
   }
 
@@ -385,11 +359,9 @@ export class InventoryDO extends DurableObject<Env> {
   }
 
   private async flushLoop(): Promise<void> {
-    const productId = this.store.productId();
-    if (!productId) return;
     do {
       this.flushAgain = false;
-      const batch = takeProjectionBatch(this.store, productId, FLUSH_BATCH);
+      const batch = takeProjectionBatch(this.store, FLUSH_BATCH);
       if (!batch) return;
       try {
         await writeProjection(this.env.DB, batch);
@@ -397,15 +369,7 @@ export class InventoryDO extends DurableObject<Env> {
         const failures = abandonProjection(this.store, batch);
         const backoff = Math.min(1000 * 2 ** failures, MAX_BACKOFF_MS);
         this.retryNotBefore = Date.now() + backoff;
-        console.error(
-          JSON.stringify({
-            level: "warn",
-            message: "stock projection failed",
-            product_id: productId,
-            failures,
-            error: String(err),
-          }),
-        );
+        this.log.warn("stock projection failed", { failures, error: err });
         await this.armAlarm(Date.now() + backoff);
         return;
       }

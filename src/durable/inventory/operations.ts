@@ -51,15 +51,10 @@ export function locationOf(locationId: string | null | undefined): string {
 }
 
 /** Applies a change only if the location's level keeps the invariant afterwards. */
-export function applyChecked(
-  store: StockStorage,
-  productId: string,
-  change: Change,
-  requested: number,
-): Movement | Refusal {
+export function applyChecked(store: StockStorage, change: Change, requested: number): Movement | Refusal {
   const level = store.locationLevel(change.locationId);
   if (!keepsInvariant(withDeltas(level, change.deltas))) return insufficient(requested, level);
-  return store.apply(productId, change);
+  return store.apply(change);
 }
 
 /** What one unit in each state counts in the buckets; a state change moves qty × (to − from). */
@@ -96,7 +91,6 @@ export function changeState(store: StockStorage, input: ChangeStateInput): Movem
   if (!Number.isSafeInteger(input.qty) || input.qty <= 0) return invalid("qty must be a whole number > 0");
   return applyChecked(
     store,
-    input.product_id,
     {
       locationId: locationOf(input.location_id),
       operationId: input.movement_id,
@@ -152,7 +146,7 @@ export function reserve(store: StockStorage, input: ReserveInput, expiresAt: num
     allocations,
   });
   for (const a of allocations) {
-    store.apply(input.product_id, {
+    store.apply({
       locationId: a.location_id,
       operationId: input.reservation_id,
       reason: "reserved",
@@ -167,7 +161,6 @@ export function reserve(store: StockStorage, input: ReserveInput, expiresAt: num
 /** Ends a held reservation: a sale takes its units off the shelf, a release or expiry frees them. */
 export function endHold(
   store: StockStorage,
-  productId: string,
   reservationId: string,
   outcome: "sale" | "released" | "expired",
   attribution: { actor?: string | null; note?: string | null } = {},
@@ -176,7 +169,7 @@ export function endHold(
   if (!reservation) return;
   setReservationState(store, reservationId, outcome === "sale" ? "committed" : outcome);
   for (const a of reservation.allocations) {
-    store.apply(productId, {
+    store.apply({
       locationId: a.location_id,
       operationId: reservationId,
       reason: outcome,
@@ -202,7 +195,6 @@ export function ship(store: StockStorage, input: ShipInput): Movement[] | Refusa
   const attribution = { reference: input.transfer_id, note: input.note ?? null, actor: input.actor ?? null };
   const out = applyChecked(
     store,
-    input.product_id,
     {
       locationId: input.from_location_id,
       operationId: input.movement_id,
@@ -214,7 +206,7 @@ export function ship(store: StockStorage, input: ShipInput): Movement[] | Refusa
     input.qty,
   );
   if ("ok" in out) return out;
-  const incoming = store.apply(input.product_id, {
+  const incoming = store.apply({
     locationId: input.to_location_id,
     operationId: input.movement_id,
     reason: "transfer_out",
@@ -239,7 +231,7 @@ export function receive(store: StockStorage, input: ReceiveInput): Movement[] | 
   const movements: Movement[] = [];
   if (received > 0) {
     movements.push(
-      store.apply(input.product_id, {
+      store.apply({
         ...attribution,
         movementId: input.movement_id,
         locationId: line.to_location_id,
@@ -251,7 +243,7 @@ export function receive(store: StockStorage, input: ReceiveInput): Movement[] | 
   }
   if (lost > 0) {
     movements.push(
-      store.apply(input.product_id, {
+      store.apply({
         ...attribution,
         ...(received > 0 ? {} : { movementId: input.movement_id }),
         locationId: line.to_location_id,

@@ -15,7 +15,7 @@ function inStockSignature(batchLevel: ProjectionBatch["level"]): string {
     .join(",");
 }
 
-export function takeProjectionBatch(store: StockStorage, productId: string, limit: number): ProjectionBatch | null {
+export function takeProjectionBatch(store: StockStorage, limit: number): ProjectionBatch | null {
   const projectedSeq = Number(store.meta("projected_seq") ?? 0);
   const rows = store.exec("SELECT * FROM movements WHERE seq > ? ORDER BY seq LIMIT ?", projectedSeq, limit).toArray();
   const flushId = crypto.randomUUID();
@@ -30,7 +30,7 @@ export function takeProjectionBatch(store: StockStorage, productId: string, limi
       data: JSON.parse(String(e.data)) as Record<string, unknown>,
     }));
   if (rows.length === 0 && events.length === 0 && store.meta("level_dirty") !== "1") return null;
-  const level = store.level(productId);
+  const level = store.level();
   return {
     flushId,
     movements: rows.map((row) => store.toMovement(row)),

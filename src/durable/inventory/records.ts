@@ -25,7 +25,7 @@ export function reservationOf(store: StockStorage, id: string): Reservation | un
     .toArray() as unknown as Allocation[];
   return {
     id: row.id,
-    product_id: store.productId(),
+    product_id: store.productId,
     order_id: row.order_id,
     qty: row.qty,
     state: row.state as ReservationState,

@@ -51,10 +51,13 @@ function toLocationLevel(row: StockRow): LocationLevel {
  * method is atomic on its own and callers compose them inside `transactionSync`.
  */
 export class StockStorage {
-  private cachedProductId: string | undefined;
   private dirty = false;
 
-  constructor(private readonly sql: SqlStorage) {}
+  /** `productId` is the object's own name: the product it was addressed by. */
+  constructor(
+    private readonly sql: SqlStorage,
+    readonly productId: string,
+  ) {}
 
   one<T extends Row>(query: string, ...bindings: SqlStorageValue[]): T | undefined {
     return this.sql.exec<T>(query, ...bindings).toArray()[0];
@@ -64,12 +67,11 @@ export class StockStorage {
     return this.sql.exec<Row>(query, ...bindings);
   }
 
-  private productRow(productId: string): ProductRow {
+  private productRow(): ProductRow {
     const row = this.one<ProductRow>("SELECT * FROM product WHERE id = 1");
     if (row) return row;
-    this.sql.exec("INSERT INTO product (id, product_id, version) VALUES (1, ?, 0)", productId);
-    this.cachedProductId = productId;
-    return { product_id: productId, version: 0, low_stock_threshold: null, is_low: 0, updated_at: null };
+    this.sql.exec("INSERT INTO product (id, product_id, version) VALUES (1, ?, 0)", this.productId);
+    return { product_id: this.productId, version: 0, low_stock_threshold: null, is_low: 0, updated_at: null };
   }
 
   locationLevel(locationId: string): LocationLevel {
@@ -77,8 +79,8 @@ export class StockStorage {
     return toLocationLevel(row ?? { location_id: locationId, ...EMPTY_BUCKETS, version: 0, updated_at: null });
   }
 
-  level(productId: string): StockLevel {
-    const product = this.productRow(productId);
+  level(): StockLevel {
+    const product = this.productRow();
     const rows = this.sql.exec<StockRow>("SELECT * FROM stock ORDER BY location_id").toArray().map(toLocationLevel);
     // An object that never moved still shows its default location, as the single level did.
     const locations = rows.length > 0 ? rows : [this.locationLevel(DEFAULT_LOCATION_ID)];
@@ -91,8 +93,8 @@ export class StockStorage {
    * crossing of the threshold). Callers check the invariant first and refuse as a value;
    * the CHECK constraints are the backstop that rolls the whole operation back.
    */
-  apply(productId: string, change: Change): Movement {
-    const product = this.productRow(productId);
+  apply(change: Change): Movement {
+    const product = this.productRow();
     const before = this.locationLevel(change.locationId);
     const now = new Date().toISOString();
     this.dirty = true;
@@ -118,7 +120,7 @@ export class StockStorage {
     const movement: Movement = {
       id: change.movementId ?? newId("mov"),
       seq: 0,
-      product_id: productId,
+      product_id: this.productId,
       location_id: change.locationId,
       operation_id: change.operationId,
       reason: change.reason,
@@ -148,7 +150,7 @@ export class StockStorage {
       ...Object.values(stored),
     )?.seq as number;
 
-    const level = this.level(productId);
+    const level = this.level();
     const isLow = product.low_stock_threshold !== null && level.available <= product.low_stock_threshold;
     this.sql.exec("UPDATE product SET is_low = ? WHERE id = 1", isLow ? 1 : 0);
     this.queueStockChanged(level, movement.reason, now);
@@ -179,8 +181,8 @@ export class StockStorage {
     if (updated.rowsWritten === 0) this.queueEvent("stock.changed", data, now);
   }
 
-  setThreshold(productId: string, threshold: number | null): void {
-    const level = this.level(productId);
+  setThreshold(threshold: number | null): void {
+    const level = this.level();
     const isLow = threshold !== null && level.available <= threshold;
     this.sql.exec("UPDATE product SET low_stock_threshold = ?, is_low = ? WHERE id = 1", threshold, isLow ? 1 : 0);
     // No movement, but the projection's threshold and low flag are now stale.
@@ -188,8 +190,8 @@ export class StockStorage {
   }
 
   /** Safety stock is a setting of the location, not a movement; it moves the location's and the product's version. */
-  setSafetyStock(productId: string, locationId: string, safetyStock: number): void {
-    this.productRow(productId);
+  setSafetyStock(locationId: string, safetyStock: number): void {
+    this.productRow();
     this.sql.exec(
       `INSERT INTO stock (location_id, safety_stock, version, updated_at) VALUES (?, ?, 1, ?)
        ON CONFLICT (location_id) DO UPDATE SET safety_stock = excluded.safety_stock, version = version + 1,
@@ -222,15 +224,8 @@ export class StockStorage {
     return dirty;
   }
 
-  productId(): string {
-    this.cachedProductId ??= this.one<{ product_id: string }>(
-      "SELECT product_id FROM product WHERE id = 1",
-    )?.product_id;
-    return this.cachedProductId ?? "";
-  }
-
   toMovement(row: Row): Movement {
-    return { ...(row as unknown as Movement), product_id: this.productId() };
+    return { ...(row as unknown as Movement), product_id: this.productId };
   }
 
   ledger(query: LedgerQuery): Movement[] {

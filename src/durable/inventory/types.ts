@@ -156,7 +156,6 @@ interface Attribution {
 }
 
 export interface AdjustInput extends Attribution {
-  product_id: string;
   movement_id: string;
   /** The default location when absent. */
   location_id?: string | null;
@@ -165,7 +164,6 @@ export interface AdjustInput extends Attribution {
 }
 
 export interface SetCountInput extends Attribution {
-  product_id: string;
   movement_id: string;
   location_id?: string | null;
   on_hand: number;
@@ -174,7 +172,6 @@ export interface SetCountInput extends Attribution {
 }
 
 export interface ChangeStateInput extends Attribution {
-  product_id: string;
   movement_id: string;
   location_id?: string | null;
   from: StateSource;
@@ -185,7 +182,6 @@ export interface ChangeStateInput extends Attribution {
 }
 
 export interface ReserveInput {
-  product_id: string;
   reservation_id: string;
   qty: number;
   ttl_seconds: number;
@@ -199,7 +195,6 @@ export interface ReserveInput {
 }
 
 export interface RestockInput {
-  product_id: string;
   movement_id: string;
   location_id?: string | null;
   qty: number;
@@ -208,7 +203,6 @@ export interface RestockInput {
 }
 
 export interface SetSafetyStockInput {
-  product_id: string;
   location_id: string;
   safety_stock: number;
 }
@@ -223,7 +217,6 @@ export interface TransferLine {
 }
 
 export interface ShipInput extends Attribution {
-  product_id: string;
   /** One operation per (transfer, product): the id the ship is idempotent by. */
   movement_id: string;
   transfer_id: string;
@@ -233,7 +226,6 @@ export interface ShipInput extends Attribution {
 }
 
 export interface ReceiveInput extends Attribution {
-  product_id: string;
   movement_id: string;
   transfer_id: string;
   received: number;

@@ -212,7 +212,7 @@ export class StockStreamDO extends DurableObject<Env> {
 
   /** A new subscriber gets the current level at once instead of waiting for the next change. */
   private async sendCurrentLevels(socket: WebSocket, productIds: string[]): Promise<void> {
-    const levels = await Promise.all(productIds.map((id) => stockObject(this.env.INVENTORY, id).snapshot(id)));
+    const levels = await Promise.all(productIds.map((id) => stockObject(this.env.INVENTORY, id).snapshot()));
     const staff = isStaff(socket);
     for (const level of levels) {
       if (level.version === 0) continue;

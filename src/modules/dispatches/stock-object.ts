@@ -22,7 +22,6 @@ export function dispatchStock(env: Env): DispatchStock {
   const object = (productId: string) => stockObject(env.INVENTORY, productId);
   const send = async (m: StockMove) => {
     const result = await object(m.productId).changeState({
-      product_id: m.productId,
       movement_id: m.movementId,
       location_id: m.locationId,
       from: "sellable",
@@ -41,7 +40,6 @@ export function dispatchStock(env: Env): DispatchStock {
     async unsend(m) {
       if (!(await send(m)).ok) return;
       const result = await object(m.productId).changeState({
-        product_id: m.productId,
         movement_id: await derivedId("mov", m.movementId, "undo"),
         location_id: m.locationId,
         from: "out",
@@ -56,7 +54,6 @@ export function dispatchStock(env: Env): DispatchStock {
     },
     async receive(m, condition) {
       const result = await object(m.productId).changeState({
-        product_id: m.productId,
         movement_id: m.movementId,
         location_id: m.locationId,
         from: "out",

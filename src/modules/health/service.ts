@@ -33,7 +33,7 @@ export async function checkReadiness(env: Pick<Env, "DB" | "FILES" | "INVENTORY"
   const [d1, r2, durableObject] = await Promise.all([
     timed(() => env.DB.prepare("SELECT 1").first()),
     timed(() => env.FILES.head("health/probe")),
-    timed(() => stockObject(env.INVENTORY, "health-probe").snapshot("health-probe")),
+    timed(() => stockObject(env.INVENTORY, "health-probe").snapshot()),
   ]);
   const checks = { d1, r2, durable_object: durableObject };
   return { status: Object.values(checks).every((r) => r.ok) ? ("ok" as const) : ("unavailable" as const), checks };

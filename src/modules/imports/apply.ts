@@ -38,7 +38,6 @@ async function applyRow(
   if (job.type === "stock_counts") {
     if (!productId) throw new Error(`row ${row.row}: no product has SKU ${sku}`);
     const result = await stockObject(deps.stock, productId).setCount({
-      product_id: productId,
       movement_id: await derivedId("mov", job.id, String(row.row)),
       location_id: locationIds.get(row.cells.location_code ?? "") ?? null,
       on_hand: Number(row.cells.on_hand),

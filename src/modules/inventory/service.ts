@@ -55,7 +55,7 @@ export async function requireProducts(db: Database, ids: string[]) {
 
 export async function getStockLevel(db: Database, objects: Objects, productId: string, locationId?: string) {
   await Promise.all([requireProducts(db, [productId]), requireLocations(db, locationId ? [locationId] : [])]);
-  const level = toLevelResponse(await stockObject(objects, productId).snapshot(productId), locationId);
+  const level = toLevelResponse(await stockObject(objects, productId).snapshot(), locationId);
   // With a location, the ETag a stock-take there must match is that location's version.
   return { level, etagVersion: locationId ? (level.locations[0]?.version ?? 0) : level.version };
 }
@@ -97,7 +97,7 @@ async function sellableAt(db: Database, locationId: string | undefined) {
 export async function getAvailability(db: Database, objects: Objects, productIds: string[], locationId?: string) {
   const ids = [...new Set(productIds)];
   const [sellable] = await Promise.all([sellableAt(db, locationId), requireProducts(db, ids)]);
-  const levels = await Promise.all(ids.map((id) => stockObject(objects, id).snapshot(id)));
+  const levels = await Promise.all(ids.map((id) => stockObject(objects, id).snapshot()));
   return {
     data: levels.map((level) => ({ ...toLevelResponse(level, locationId), in_stock: sellable(level) > 0 })),
   };
@@ -116,7 +116,7 @@ export async function checkAvailability(
       lines.map((l) => l.product_id),
     ),
   ]);
-  const levels = await Promise.all(lines.map((l) => stockObject(objects, l.product_id).snapshot(l.product_id)));
+  const levels = await Promise.all(lines.map((l) => stockObject(objects, l.product_id).snapshot()));
   const checked = lines.map((line, i) => {
     const level = levels[i];
     const available = level ? sellable(level) : 0;
@@ -143,7 +143,6 @@ export async function adjustStock(
 ) {
   assertStockPlace(place, productId, input.location_id);
   const result = await stockObject(objects, productId).adjust({
-    product_id: productId,
     movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, productId),
     location_id: input.location_id ?? null,
     delta: input.delta,
@@ -166,7 +165,6 @@ export async function countStock(
 ) {
   assertStockPlace(place, productId, input.location_id);
   const result = await stockObject(objects, productId).setCount({
-    product_id: productId,
     movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, productId),
     location_id: input.location_id ?? null,
     on_hand: input.on_hand,
@@ -240,7 +238,6 @@ export async function adjustStockBatch(
         }
         const movementId = await derivedId("mov", actor.id, actor.idempotencyKey, String(index));
         const result = await stub.adjust({
-          product_id: productId,
           movement_id: movementId,
           location_id: line.location_id ?? null,
           delta: line.delta,

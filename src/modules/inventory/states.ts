@@ -26,8 +26,7 @@ export async function changeStockState(
   actor: StockActor,
 ) {
   assertStockPlace(place, productId, input.location_id);
-  const result = await moveUnits(objects, {
-    product_id: productId,
+  const result = await moveUnits(objects, productId, {
     movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, productId),
     location_id: input.location_id ?? null,
     from: input.from,
@@ -50,7 +49,6 @@ export async function setSafetyStock(
   await requireStockPlace(db, productId, input.location_id);
   const locationId = input.location_id ?? DEFAULT_LOCATION_ID;
   const result = await stockObject(objects, productId).setSafetyStock({
-    product_id: productId,
     location_id: locationId,
     safety_stock: input.safety_stock,
   });

@@ -48,7 +48,6 @@ export async function reserveLines(
   const results = await Promise.allSettled(
     lines.map((line, i) =>
       stockObject(objects, line.productId).reserve({
-        product_id: line.productId,
         reservation_id: holds[i]?.reservationId ?? "",
         qty: line.qty,
         ttl_seconds: ttlSeconds,
@@ -89,7 +88,6 @@ export async function releaseHolds(objects: Objects, holds: Hold[], reason: stri
   const results = await Promise.allSettled(
     holds.map((h) =>
       stockObject(objects, h.productId).release({
-        product_id: h.productId,
         reservation_id: h.reservationId,
         reason,
       }),

@@ -26,11 +26,10 @@ export async function secureLine(
     if (Date.parse(current.expires_at) > Date.now())
       return { ok: true, line, reservationId: original, committed: false, allocations: current.allocations };
     // Lapsed but not yet swept: give its units back before asking for them again.
-    await stub.release({ product_id: line.productId, reservation_id: original, reason: "lapsed_before_payment" });
+    await stub.release({ reservation_id: original, reason: "lapsed_before_payment" });
   }
   const renewal = await holdId(order.id, line.productId, paymentId);
   const result = await stub.reserve({
-    product_id: line.productId,
     reservation_id: renewal,
     qty: line.qty,
     ttl_seconds: ttlSeconds,
@@ -51,10 +50,10 @@ export async function secureLine(
 
 export async function commitLine(deps: OrderDeps, s: Secured & { ok: true }, actorId: string): Promise<Secured> {
   const stub = stockObject(deps.objects, s.line.productId);
-  const result = await stub.commit({ product_id: s.line.productId, reservation_id: s.reservationId, actor: actorId });
+  const result = await stub.commit({ reservation_id: s.reservationId, actor: actorId });
   if (result.ok) return { ...s, committed: true };
   if (result.code !== "RESERVATION_NOT_HELD" && result.code !== "RESERVATION_NOT_FOUND") {
     throw new Error(`committing hold ${s.reservationId} was refused: ${result.code}`);
   }
-  return { ok: false, line: s.line, available: (await stub.snapshot(s.line.productId)).available };
+  return { ok: false, line: s.line, available: (await stub.snapshot()).available };
 }

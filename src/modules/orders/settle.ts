@@ -65,7 +65,6 @@ export async function settleRefund(deps: OrderDeps, refundId: string, options: S
       .filter((l) => l.restock)
       .map(async (l) => {
         const result = await stockObject(deps.objects, l.productId).restock({
-          product_id: l.productId,
           movement_id: await derivedId("mov", refundId, l.productId),
           location_id: soldAt.get(l.productId) ?? null,
           qty: l.qty,

@@ -47,7 +47,7 @@ async function bounded<T, R>(items: T[], limit: number, work: (item: T) => Promi
 }
 
 export const snapshots = (objects: Objects, ids: string[]): Promise<StockLevel[]> =>
-  bounded(ids, OBJECT_PARALLELISM, (id) => stockObject(objects, id).snapshot(id));
+  bounded(ids, OBJECT_PARALLELISM, (id) => stockObject(objects, id).snapshot());
 
 function compare(
   object: StockLevel,

@@ -70,7 +70,7 @@ async function reproject(
   now: string,
   timeZone: string,
 ): Promise<void> {
-  const level = await stockObject(objects, row.product_id).snapshot(row.product_id);
+  const level = await stockObject(objects, row.product_id).snapshot();
   const ledgerWrong = [row.problems, ...row.locations.map((l) => l.problems)].some((problems) =>
     problems.some((p) => p.startsWith("ledger")),
   );

@@ -21,8 +21,7 @@ export async function receiveIntoStock(
   actor: string | null,
 ): Promise<void> {
   if (receipt.condition === "missing" || receipt.movementId === null) return;
-  await moveUnits(objects, {
-    product_id: receipt.productId,
+  await moveUnits(objects, receipt.productId, {
     movement_id: receipt.movementId,
     location_id: receipt.locationId,
     from: "external",

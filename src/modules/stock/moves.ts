@@ -12,8 +12,8 @@ type Objects = DurableObjectNamespace<InventoryDO>;
  * `sellable`/`damaged`/`quarantine` from `external` (`returned`). Idempotent by
  * `movement_id`; a refusal (it would break an invariant) is thrown as the API's 409.
  */
-export async function moveUnits(objects: Objects, input: ChangeStateInput) {
-  const result = await stockObject(objects, input.product_id).changeState(input);
+export async function moveUnits(objects: Objects, productId: string, input: ChangeStateInput) {
+  const result = await stockObject(objects, productId).changeState(input);
   if (!result.ok) throw refusalError(result);
   return result;
 }

@@ -7,5 +7,5 @@ export async function syncLowStockThreshold(
   productId: string,
   threshold: number | null,
 ) {
-  await stockObject(objects, productId).setLowStockThreshold(productId, threshold);
+  await stockObject(objects, productId).setLowStockThreshold(threshold);
 }

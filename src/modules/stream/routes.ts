@@ -1,11 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
+import { anyHub } from "../../durable/stream/hubs";
 import { upgradeRequired } from "../../lib/errors";
 import { bearerSecurity, problems } from "../../lib/openapi";
 import { actorOf } from "../../middleware/actor";
 import { credentialOf } from "./access";
 import { MAX_MESSAGE_BYTES, MAX_SUBSCRIPTIONS, RECHECK_SECONDS, SESSION_ENDED_CLOSE_CODE } from "./limits";
-import { checkStreamOrigin, mayWatchEverything, pickHub } from "./service";
+import { checkStreamOrigin, mayWatchEverything } from "./service";
 
 export const streamRoutes = createRouter();
 
@@ -38,7 +39,7 @@ ${RECHECK_SECONDS} s.`,
     }
     checkStreamOrigin(c.req.header("origin"), c.env.CORS_ORIGINS);
     const actor = actorOf(c);
-    const hub = c.env.STOCK_STREAM.get(c.env.STOCK_STREAM.idFromName(pickHub(c.env.STREAM_SHARDS)));
+    const hub = anyHub(c.env.STOCK_STREAM, c.env.STREAM_SHARDS);
     const headers = new Headers(c.req.raw.headers);
     headers.set("x-stream-actor", actor.id);
     headers.set("x-stream-credential", JSON.stringify(credentialOf(actor)));

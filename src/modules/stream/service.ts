@@ -17,9 +17,3 @@ export function checkStreamOrigin(origin: string | undefined, allowList: string)
   const allowed = allowList.split(",").map((o) => o.trim());
   if (!allowed.includes(origin)) throw forbidden(`Origin ${origin} may not open a live-stock stream.`);
 }
-
-/** Spreads connections over the hubs; every hub receives every product's changes. */
-export function pickHub(shards: string): string {
-  const count = Math.max(1, Number(shards) || 1);
-  return `stream-${Math.floor(Math.random() * count)}`;
-}

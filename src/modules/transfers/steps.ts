@@ -87,7 +87,6 @@ export async function shipTransfer(db: Database, objects: Objects, id: string, a
     lines.map(async (line): Promise<LineOutcome> => {
       const stub = stockObject(objects, line.productId);
       const result = await stub.shipTransfer({
-        product_id: line.productId,
         movement_id: await derivedId("mov", row.id, line.productId, "ship"),
         transfer_id: row.id,
         from_location_id: row.fromLocationId,
@@ -159,7 +158,6 @@ export async function receiveTransfer(
     input.lines.map(async (line): Promise<LineOutcome> => {
       const stub = stockObject(objects, line.product_id);
       const result = await stub.receiveTransfer({
-        product_id: line.product_id,
         movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, row.id, line.product_id),
         transfer_id: row.id,
         received: line.received,

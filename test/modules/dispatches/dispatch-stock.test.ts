@@ -17,7 +17,6 @@ beforeAll(async () => {
 async function stocked(qty: number): Promise<string> {
   const product = await insertProduct();
   const result = await stockObject(env.INVENTORY, product.id).adjust({
-    product_id: product.id,
     movement_id: newId("mov"),
     delta: qty,
     reason: "received",
@@ -29,7 +28,7 @@ async function stocked(qty: number): Promise<string> {
 /** The product's buckets, checked against the sums of its whole ledger. */
 async function buckets(productId: string) {
   const object = stockObject(env.INVENTORY, productId);
-  const [level, ledger] = await Promise.all([object.snapshot(productId), object.ledger({ limit: 1000 })]);
+  const [level, ledger] = await Promise.all([object.snapshot(), object.ledger({ limit: 1000 })]);
   const sum = (f: (m: (typeof ledger)[number]) => number) => ledger.reduce((n, m) => n + f(m), 0);
   expect({
     on_hand: sum((m) => m.delta_on_hand),

@@ -51,7 +51,6 @@ describe("export types", () => {
     const product = await stockedProduct(10);
     const stub = stockObject(env.INVENTORY, product.id);
     await stub.adjust({
-      product_id: product.id,
       movement_id: newId("mov"),
       location_id: place.id,
       delta: 3,

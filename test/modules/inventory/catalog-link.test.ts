@@ -55,7 +55,7 @@ describe("catalog and stock together", () => {
       body: { low_stock_threshold: 1 },
     });
     expect(lowered.status).toBe(200);
-    const level = await env.INVENTORY.get(env.INVENTORY.idFromName(product.id)).snapshot(product.id);
+    const level = await env.INVENTORY.get(env.INVENTORY.idFromName(product.id)).snapshot();
     expect(level.low_stock_threshold).toBe(1);
     const notLow = await call<{ data: { id: string }[] }>("GET", `/v1/products?low_stock=false&q=${product.sku}`, {
       token: admin.token,

@@ -15,9 +15,8 @@ function stockObject() {
 }
 type Stub = ReturnType<typeof stockObject>["stub"];
 
-async function receive(stub: Stub, productId: string, locationId: string, qty: number) {
+async function receive(stub: Stub, locationId: string, qty: number) {
   const result = await stub.adjust({
-    product_id: productId,
     movement_id: newId("mov"),
     location_id: locationId,
     delta: qty,
@@ -32,22 +31,21 @@ const owned = (level: StockLevel) => level.on_hand + level.incoming;
 
 describe("InventoryDO per location", () => {
   it("keeps buckets per location and totals them", async () => {
-    const { productId, stub } = stockObject();
-    await receive(stub, productId, A, 5);
-    await receive(stub, productId, B, 7);
-    const level = await stub.snapshot(productId);
+    const { stub } = stockObject();
+    await receive(stub, A, 5);
+    await receive(stub, B, 7);
+    const level = await stub.snapshot();
     expect(level).toMatchObject({ on_hand: 12, available: 12, version: 2 });
     expect(at(level, A)).toMatchObject({ on_hand: 5, version: 1 });
     expect(at(level, B)).toMatchObject({ on_hand: 7, version: 1 });
   });
 
   it("allocates a hold at the first location that has it all, and splits only when none has", async () => {
-    const { productId, stub } = stockObject();
-    await receive(stub, productId, A, 2);
-    await receive(stub, productId, B, 5);
-    await receive(stub, productId, C, 5);
+    const { stub } = stockObject();
+    await receive(stub, A, 2);
+    await receive(stub, B, 5);
+    await receive(stub, C, 5);
     const whole = await stub.reserve({
-      product_id: productId,
       reservation_id: newId("rsv"),
       qty: 4,
       ttl_seconds: 60,
@@ -55,7 +53,6 @@ describe("InventoryDO per location", () => {
     });
     expect(whole).toMatchObject({ ok: true, reservation: { allocations: [{ location_id: B, qty: 4 }] } });
     const split = await stub.reserve({
-      product_id: productId,
       reservation_id: newId("rsv"),
       qty: 6,
       ttl_seconds: 60,
@@ -72,7 +69,6 @@ describe("InventoryDO per location", () => {
       },
     });
     const short = await stub.reserve({
-      product_id: productId,
       reservation_id: newId("rsv"),
       qty: 3,
       ttl_seconds: 60,
@@ -81,18 +77,17 @@ describe("InventoryDO per location", () => {
     expect(short).toMatchObject({ ok: false, code: "INSUFFICIENT_STOCK", available: 2 });
     // A sale takes the units off the shelf where they were held.
     if (!split.ok) throw new Error("split hold failed");
-    await stub.commit({ product_id: productId, reservation_id: split.reservation.id });
-    const level = await stub.snapshot(productId);
+    await stub.commit({ reservation_id: split.reservation.id });
+    const level = await stub.snapshot();
     expect([at(level, A)?.on_hand, at(level, B)?.on_hand, at(level, C)?.on_hand]).toEqual([0, 4, 2]);
     expect(level).toMatchObject({ reserved: 4, on_hand: 6, available: 2 });
   });
 
   it("refuses a stock-take against a stale location version and keeps the other locations apart", async () => {
-    const { productId, stub } = stockObject();
-    await receive(stub, productId, A, 5);
-    await receive(stub, productId, B, 5);
+    const { stub } = stockObject();
+    await receive(stub, A, 5);
+    await receive(stub, B, 5);
     const stale = await stub.setCount({
-      product_id: productId,
       movement_id: newId("mov"),
       location_id: B,
       on_hand: 3,
@@ -100,21 +95,19 @@ describe("InventoryDO per location", () => {
     });
     expect(stale).toMatchObject({ ok: false, code: "VERSION_MISMATCH", version: 1, location_id: B });
     const counted = await stub.setCount({
-      product_id: productId,
       movement_id: newId("mov"),
       location_id: B,
       on_hand: 3,
       expected_version: 1,
     });
     expect(counted).toMatchObject({ ok: true, movement: { location_id: B, delta_on_hand: -2, version: 2 } });
-    expect(at(await stub.snapshot(productId), A)).toMatchObject({ on_hand: 5, version: 1 });
+    expect(at(await stub.snapshot(), A)).toMatchObject({ on_hand: 5, version: 1 });
   });
 
   it("changes states and refuses changes that would break an invariant, with the level", async () => {
-    const { productId, stub } = stockObject();
-    await receive(stub, productId, B, 10);
+    const { stub } = stockObject();
+    await receive(stub, B, 10);
     await stub.reserve({
-      product_id: productId,
       reservation_id: newId("rsv"),
       qty: 6,
       ttl_seconds: 60,
@@ -122,7 +115,6 @@ describe("InventoryDO per location", () => {
     });
     const change = (from: string, to: string, qty: number) =>
       stub.changeState({
-        product_id: productId,
         movement_id: newId("mov"),
         location_id: B,
         from: from as "sellable",
@@ -149,15 +141,14 @@ describe("InventoryDO per location", () => {
       movement: { reason: "written_off", delta_damaged: -2, delta_on_hand: -2, on_hand: 8, damaged: 1 },
     });
     expect(await change("damaged", "written_off", 2)).toMatchObject({ ok: false, code: "INSUFFICIENT_STOCK" });
-    expect(at(await stub.snapshot(productId), B)).toMatchObject({ on_hand: 8, reserved: 6, damaged: 1, available: 1 });
+    expect(at(await stub.snapshot(), B)).toMatchObject({ on_hand: 8, reserved: 6, damaged: 1, available: 1 });
   });
 
   it("sends units out on a dispatch and takes them back, and receives returns into a state", async () => {
-    const { productId, stub } = stockObject();
-    await receive(stub, productId, A, 5);
+    const { stub } = stockObject();
+    await receive(stub, A, 5);
     const move = (from: string, to: string, qty: number, reason?: "returned") =>
       stub.changeState({
-        product_id: productId,
         movement_id: newId("mov"),
         from: from as "sellable",
         to: to as "out",
@@ -178,7 +169,7 @@ describe("InventoryDO per location", () => {
       ok: true,
       movement: { reason: "returned", delta_on_hand: 2, delta_quarantine: 2 },
     });
-    expect(at(await stub.snapshot(productId), A)).toMatchObject({
+    expect(at(await stub.snapshot(), A)).toMatchObject({
       on_hand: 6,
       out: 1,
       damaged: 1,
@@ -189,9 +180,9 @@ describe("InventoryDO per location", () => {
 
   it("conserves units over a transfer, across an eviction between ship and receive", async () => {
     const { productId, stub } = stockObject();
-    await receive(stub, productId, A, 10);
+    await receive(stub, A, 10);
     const transferId = newId("trf");
-    const before = owned(await stub.snapshot(productId));
+    const before = owned(await stub.snapshot());
     const shipId = newId("mov");
     const shipment = {
       product_id: productId,
@@ -210,11 +201,10 @@ describe("InventoryDO per location", () => {
       ],
     });
     expect(await stub.shipTransfer(shipment)).toMatchObject({ ok: true, replayed: true });
-    expect(owned(await stub.snapshot(productId))).toBe(before);
+    expect(owned(await stub.snapshot())).toBe(before);
 
     await evictDurableObject(stub);
     const first = await stub.receiveTransfer({
-      product_id: productId,
       movement_id: newId("mov"),
       transfer_id: transferId,
       received: 4,
@@ -224,10 +214,9 @@ describe("InventoryDO per location", () => {
       ok: true,
       movements: [{ reason: "transfer_in", location_id: B, on_hand: 4, incoming: 2 }],
     });
-    expect(owned(await stub.snapshot(productId))).toBe(before);
+    expect(owned(await stub.snapshot())).toBe(before);
     expect(
       await stub.receiveTransfer({
-        product_id: productId,
         movement_id: newId("mov"),
         transfer_id: transferId,
         received: 2,
@@ -235,13 +224,12 @@ describe("InventoryDO per location", () => {
       }),
     ).toMatchObject({ ok: false, code: "TRANSFER_CONFLICT" });
     await stub.receiveTransfer({
-      product_id: productId,
       movement_id: newId("mov"),
       transfer_id: transferId,
       received: 1,
       lost: 1,
     });
-    const level = await stub.snapshot(productId);
+    const level = await stub.snapshot();
     expect(owned(level)).toBe(before - 1);
     expect(at(level, A)).toMatchObject({ on_hand: 4 });
     expect(at(level, B)).toMatchObject({ on_hand: 5, incoming: 0 });
@@ -249,11 +237,10 @@ describe("InventoryDO per location", () => {
   });
 
   it("refuses to ship units that are held", async () => {
-    const { productId, stub } = stockObject();
-    await receive(stub, productId, A, 3);
-    await stub.reserve({ product_id: productId, reservation_id: newId("rsv"), qty: 2, ttl_seconds: 60 });
+    const { stub } = stockObject();
+    await receive(stub, A, 3);
+    await stub.reserve({ reservation_id: newId("rsv"), qty: 2, ttl_seconds: 60 });
     const refused = await stub.shipTransfer({
-      product_id: productId,
       movement_id: newId("mov"),
       transfer_id: newId("trf"),
       from_location_id: A,
@@ -261,17 +248,15 @@ describe("InventoryDO per location", () => {
       qty: 2,
     });
     expect(refused).toMatchObject({ ok: false, code: "INSUFFICIENT_STOCK", location_id: A });
-    expect(await stub.snapshot(productId)).toMatchObject({ on_hand: 3, reserved: 2, incoming: 0 });
+    expect(await stub.snapshot()).toMatchObject({ on_hand: 3, reserved: 2, incoming: 0 });
   });
 
   it("withholds safety stock from sale without making available negative", async () => {
-    const { productId, stub } = stockObject();
-    await receive(stub, productId, A, 3);
-    await stub.setSafetyStock({ product_id: productId, location_id: A, safety_stock: 5 });
-    expect(at(await stub.snapshot(productId), A)).toMatchObject({ on_hand: 3, safety_stock: 5, available: 0 });
-    expect(
-      await stub.reserve({ product_id: productId, reservation_id: newId("rsv"), qty: 1, ttl_seconds: 60 }),
-    ).toMatchObject({
+    const { stub } = stockObject();
+    await receive(stub, A, 3);
+    await stub.setSafetyStock({ location_id: A, safety_stock: 5 });
+    expect(at(await stub.snapshot(), A)).toMatchObject({ on_hand: 3, safety_stock: 5, available: 0 });
+    expect(await stub.reserve({ reservation_id: newId("rsv"), qty: 1, ttl_seconds: 60 })).toMatchObject({
       ok: false,
       code: "INSUFFICIENT_STOCK",
     });

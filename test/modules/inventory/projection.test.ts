@@ -46,13 +46,13 @@ const healD1 = (stub: Stub) =>
 describe("stock projection to D1", () => {
   it("mirrors the object: every movement once and the level at the latest version", async () => {
     const { productId, stub } = stockObject();
-    await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: 8, reason: "received" });
+    await stub.adjust({ movement_id: newId("mov"), delta: 8, reason: "received" });
     const hold = newId("rsv");
-    await stub.reserve({ product_id: productId, reservation_id: hold, qty: 3, ttl_seconds: 600 });
-    await stub.commit({ product_id: productId, reservation_id: hold });
+    await stub.reserve({ reservation_id: hold, qty: 3, ttl_seconds: 600 });
+    await stub.commit({ reservation_id: hold });
     await flushed(stub);
 
-    const object = await stub.snapshot(productId);
+    const object = await stub.snapshot();
     const ledger = await stub.ledger({ limit: 100 });
     const { level, movements } = await projection(productId);
     expect(level).toMatchObject({
@@ -66,11 +66,11 @@ describe("stock projection to D1", () => {
 
   it("survives a D1 outage: the failed flush is retried from the alarm and everything reconciles", async () => {
     const { productId, stub } = stockObject();
-    await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: 2, reason: "received" });
+    await stub.adjust({ movement_id: newId("mov"), delta: 2, reason: "received" });
     await flushed(stub);
     await breakD1(stub);
     for (let i = 0; i < 5; i++) {
-      await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: 1, reason: "found" });
+      await stub.adjust({ movement_id: newId("mov"), delta: 1, reason: "found" });
     }
     await flushed(stub);
     const during = await projection(productId);
@@ -88,13 +88,13 @@ describe("stock projection to D1", () => {
 
   it("is idempotent: replaying a projected slice changes nothing", async () => {
     const { productId, stub } = stockObject();
-    await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: 4, reason: "received" });
+    await stub.adjust({ movement_id: newId("mov"), delta: 4, reason: "received" });
     await flushed(stub);
     // Forget the cursor, as a crash between the D1 write and the cursor update would.
     await runInDurableObject(stub, (_: InventoryDO, state) => {
       state.storage.sql.exec("UPDATE meta SET value = '0' WHERE key = 'projected_seq'");
     });
-    await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: 1, reason: "found" });
+    await stub.adjust({ movement_id: newId("mov"), delta: 1, reason: "found" });
     await flushed(stub);
     const { level, movements } = await projection(productId);
     expect(movements).toHaveLength(2);
@@ -103,15 +103,15 @@ describe("stock projection to D1", () => {
 
   it("emits stock.low once per downward crossing and coalesces stock.changed", async () => {
     const { productId, stub } = stockObject();
-    await stub.setLowStockThreshold(productId, 3);
-    await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: 10, reason: "received" });
+    await stub.setLowStockThreshold(3);
+    await stub.adjust({ movement_id: newId("mov"), delta: 10, reason: "received" });
     await flushed(stub);
     for (const delta of [-4, -2, -1]) {
-      await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta, reason: "damaged" });
+      await stub.adjust({ movement_id: newId("mov"), delta, reason: "damaged" });
     }
     await flushed(stub);
-    await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: 5, reason: "received" });
-    await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: -6, reason: "lost" });
+    await stub.adjust({ movement_id: newId("mov"), delta: 5, reason: "received" });
+    await stub.adjust({ movement_id: newId("mov"), delta: -6, reason: "lost" });
     await flushed(stub);
     const { emitted, level } = await projection(productId);
     const low = emitted.filter((e) => e.type === "stock.low");
@@ -125,7 +125,7 @@ describe("stock projection to D1", () => {
 
   it("puts the stock events it projects on the queue itself, without waiting for the sweep", async () => {
     const { productId, stub } = stockObject();
-    await stub.adjust({ product_id: productId, movement_id: newId("mov"), delta: 3, reason: "received" });
+    await stub.adjust({ movement_id: newId("mov"), delta: 3, reason: "received" });
     await flushed(stub);
     let unsent = -1;
     for (let i = 0; i < 100 && unsent !== 0; i++) {

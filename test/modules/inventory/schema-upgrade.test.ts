@@ -84,7 +84,7 @@ describe("stock object storage versions", () => {
   it("a new object starts at the current version", async () => {
     const productId = newId("prd");
     const stub: Stub = env.INVENTORY.get(env.INVENTORY.idFromName(productId));
-    await stub.snapshot(productId);
+    await stub.snapshot();
     const version = await runInDurableObject(
       stub,
       (_: InventoryDO, state) =>
@@ -98,7 +98,7 @@ describe("stock object storage versions", () => {
     const hold = { id: newId("rsv"), orderId: newId("ord"), expiresAt: Date.now() + 600_000 };
     const stub = await makeV1Object(product.id, hold);
 
-    const level = await stub.snapshot(product.id);
+    const level = await stub.snapshot();
     expect(level).toMatchObject({ on_hand: 10, reserved: 3, available: 7, version: 3 });
     expect(level.locations).toEqual([
       expect.objectContaining({ location_id: DEFAULT_LOCATION_ID, on_hand: 10, reserved: 3, available: 7, version: 3 }),
@@ -117,9 +117,8 @@ describe("stock object storage versions", () => {
     });
 
     // The old hold still sells, and a stock-take against the carried-over version still matches.
-    expect(await stub.commit({ product_id: product.id, reservation_id: hold.id })).toMatchObject({ ok: true });
+    expect(await stub.commit({ reservation_id: hold.id })).toMatchObject({ ok: true });
     const count = await stub.setCount({
-      product_id: product.id,
       movement_id: newId("mov"),
       on_hand: 6,
       expected_version: 4,
@@ -143,7 +142,7 @@ describe("stock object storage versions", () => {
 
     // Evicted again, it does not upgrade twice.
     await evictDurableObject(stub);
-    expect(await stub.snapshot(product.id)).toMatchObject({ on_hand: 6, version: 5 });
+    expect(await stub.snapshot()).toMatchObject({ on_hand: 6, version: 5 });
     expect(await stub.ledger({ limit: 100 })).toHaveLength(5);
   });
 
@@ -164,7 +163,7 @@ describe("stock object storage versions", () => {
     );
     expect(plan.join(" ")).toContain("reservations_tombstones");
 
-    await stub.release({ product_id: product.id, reservation_id: newId("rsv"), reason: "refused" });
+    await stub.release({ reservation_id: newId("rsv"), reason: "refused" });
     expect(await stub.reservation(tombstone)).toBeNull();
     expect(await stub.reservation(hold.id)).toMatchObject({ state: "held", qty: 3 });
   });

@@ -24,7 +24,6 @@ beforeAll(async () => {
 
 async function stockAt(productId: string, locationId: string, qty: number) {
   const result = await stockObject(env.INVENTORY, productId).adjust({
-    product_id: productId,
     movement_id: newId("mov"),
     location_id: locationId,
     delta: qty,
@@ -106,7 +105,6 @@ describe("allocation at checkout", () => {
     const results = await Promise.all(
       Array.from({ length: 1000 }, () =>
         stub.reserve({
-          product_id: product.id,
           reservation_id: newId("rsv"),
           qty: 1,
           ttl_seconds: 600,

@@ -43,7 +43,7 @@ describe("Server-Timing", () => {
     const headers = await meter(async ({ DB, INVENTORY, RATE_LIMIT_API }) => {
       await Promise.all([DB.prepare("SELECT 1").first(), DB.prepare("SELECT 2").first()]);
       const stubs = ["a", "b", "c"].map((name) => INVENTORY.get(INVENTORY.idFromName(`timing-${name}`)));
-      await Promise.all(stubs.map((stub, i) => stub.snapshot(`timing-${i}`)));
+      await Promise.all(stubs.map((stub) => stub.snapshot()));
       await RATE_LIMIT_API.limit({ key: "timing" });
       await RATE_LIMIT_API.limit({ key: "timing" });
     });

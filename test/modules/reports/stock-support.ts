@@ -32,7 +32,6 @@ export async function costedProduct(unitCost: number | null): Promise<string> {
 
 export async function adjust(productId: string, locationId: string | null, delta: number): Promise<void> {
   const result = await stockObject(env.INVENTORY, productId).adjust({
-    product_id: productId,
     movement_id: newId("mov"),
     location_id: locationId,
     delta,
@@ -46,7 +45,6 @@ export async function changeState(
   input: Omit<ChangeStateInput, "product_id" | "movement_id">,
 ): Promise<void> {
   const result = await stockObject(env.INVENTORY, productId).changeState({
-    product_id: productId,
     movement_id: newId("mov"),
     ...input,
   });
@@ -57,7 +55,7 @@ export async function changeState(
 export function projected(productId: string) {
   return vi.waitFor(
     async () => {
-      const level = await stockObject(env.INVENTORY, productId).snapshot(productId);
+      const level = await stockObject(env.INVENTORY, productId).snapshot();
       const rows = await db.select().from(stockLocationLevels).where(eq(stockLocationLevels.productId, productId));
       const [count] = await all<{ n: number }>(
         "SELECT count(*) AS n FROM stock_movements WHERE product_id = ?",

@@ -55,13 +55,13 @@ describe("storefront products", () => {
     const product = await publishedProduct(admin.token);
     const stock = env.INVENTORY.get(env.INVENTORY.idFromName(product.id));
     const flush = () => runInDurableObject(stock, (instance: InventoryDO) => instance.flush());
-    await stock.adjust({ product_id: product.id, movement_id: newId("mov"), delta: 2, reason: "received" });
+    await stock.adjust({ movement_id: newId("mov"), delta: 2, reason: "received" });
     await flush();
     const url = `/v1/store/products/${product.slug}`;
     expect((await call<StoreProduct>("GET", url)).body).toMatchObject({ in_stock: true, available: 2 });
     expect((await call<StoreProduct>("GET", url)).headers.get("x-storefront-cache")).toBe("hit");
 
-    await stock.adjust({ product_id: product.id, movement_id: newId("mov"), delta: -2, reason: "damaged" });
+    await stock.adjust({ movement_id: newId("mov"), delta: -2, reason: "damaged" });
     await flush();
     const soldOut = await call<StoreProduct>("GET", url);
     expect(soldOut.body).toMatchObject({ in_stock: false, available: 0 });
