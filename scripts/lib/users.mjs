@@ -1,9 +1,10 @@
 // Builds the SQL that creates an admin account, hashed exactly as the worker hashes
-// passwords (src/modules/auth/passwords.ts): pbkdf2$<iterations>$<salt>$<hash>.
+// passwords (src/modules/users/passwords.ts): pbkdf2$<iterations>$<salt>$<hash>. A test
+// (test/modules/users/admin-script.test.ts) signs in through the worker with what it makes.
 import { pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
 import { ulid } from "ulidx";
 
-const ITERATIONS = 100_000;
+export const ITERATIONS = 100_000;
 
 export function hashPassword(password) {
   const salt = randomBytes(16);
