@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
 import { type Logger, logger } from "../../lib/log";
+import { allHubs } from "../../lib/stream-hubs";
 import { flushOutbox } from "../../modules/events";
-import { allHubs } from "../stream/hubs";
 import { applyChecked, changeState, endHold, invalid, locationOf, receive, reserve, ship } from "./operations";
 import { writeProjection } from "./projection";
 import { abandonProjection, completeProjection, takeProjectionBatch } from "./projection-batch";

@@ -9,7 +9,7 @@ import { actorOf, requestMeta } from "../../middleware/actor";
 import { idempotent } from "../../middleware/idempotency";
 import { loadCompany } from "../companies";
 import { renderDispatchHtml } from "./html";
-import { listDispatches, listOutstanding, samplesOfDispatch } from "./reads";
+import { listDispatches, listOutstanding, samplesOfDispatch } from "./queries";
 import { recordReturn } from "./returns";
 import {
   CreateDispatchSchema,

@@ -10,7 +10,7 @@ import { runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { dispatches, dispatchReturns, OUT_STATUSES } from "../../db/schema";
 import { eventInsertIf } from "../events";
-import { statesOf } from "./reads";
+import { statesOf } from "./queries";
 import { applyReturnStock } from "./returns";
 import type { DispatchStock } from "./stock";
 import { dispatchEventData } from "./store";

@@ -1,4 +1,4 @@
-export { type EventType, eventDefinition, isEventType, patternMatches, typesSelectedBy } from "./catalog";
+export { type EventType, eventDefinition, isEventType, patternMatches, typesSelectedBy } from "./event-types";
 export { eventRecorded, latestEventOf, type StoredEvent } from "./lookup";
 export { publishOutboxAfterCommit } from "./middleware";
 export { registerWebhookDocs } from "./openapi";

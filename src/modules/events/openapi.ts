@@ -1,5 +1,5 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { EVENT_TYPES, eventDefinition } from "./catalog";
+import { EVENT_TYPES, eventDefinition } from "./event-types";
 
 const schemaName = (type: string) =>
   `${type

@@ -4,7 +4,7 @@ import type { Database } from "../../db/client";
 import { events } from "../../db/schema";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
-import { eventDefinition, isEventType } from "./catalog";
+import { eventDefinition, isEventType } from "./event-types";
 import { noteWrittenEvent } from "./written";
 
 export interface OutboxEvent {

@@ -9,7 +9,7 @@ import type { Database } from "../../db/client";
 import { events } from "../../db/schema";
 import { notFound } from "../../lib/errors";
 import { decodeCursor, toPage } from "../../lib/pagination";
-import { EVENT_TYPES, eventDefinition } from "./catalog";
+import { EVENT_TYPES, eventDefinition } from "./event-types";
 import { toEventResponse } from "./schemas";
 
 export interface EventFilter {

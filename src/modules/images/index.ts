@@ -1,2 +1,2 @@
-export { etagMatches } from "./delivery";
+export { etagMatches } from "./serving";
 export { deleteImageRowsOf, releaseImageObjects } from "./storage";

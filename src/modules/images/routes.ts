@@ -6,7 +6,6 @@ import { originOf } from "../../lib/http";
 import { bearerSecurity, idParam, jsonBody, jsonContent, ProblemSchema, problems } from "../../lib/openapi";
 import { requestMeta } from "../../middleware/actor";
 import { ImageSchema } from "../products";
-import { serveImage } from "./delivery";
 import {
   binary,
   ImageKeyParam,
@@ -17,6 +16,7 @@ import {
   UploadQuery,
 } from "./schemas";
 import * as images from "./service";
+import { serveImage } from "./serving";
 
 const tags = ["Images"];
 const UPLOAD_TYPES = /^(multipart\/form-data|image\/[a-z0-9.+-]+|application\/octet-stream)\s*(;|$)/i;

@@ -10,8 +10,8 @@ import { eventInsert } from "../events";
 import { paidOrder, stillPaid } from "../orders";
 import { contactOf } from "../users";
 import { bumpCounter, numberSql, sequenceSql } from "./numbering";
+import { invoiceDetailOf } from "./queries";
 import type { InvoiceDetail } from "./schemas";
-import { invoiceDetailOf } from "./views";
 
 async function invoiceOfOrder(db: Database, orderId: string) {
   const [row] = await db.select().from(invoices).where(eq(invoices.orderId, orderId)).limit(1);

@@ -1,8 +1,10 @@
 import { asc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { creditNotes, invoices } from "../../db/schema";
+import { inList } from "../../db/lists";
+import { creditNoteLines, creditNotes, invoiceLines, invoices } from "../../db/schema";
+import type { InvoiceDetail } from "./schemas";
+import { type InvoiceRow, toInvoiceDetail } from "./view";
 
-/** An order's invoices with their credit notes, for the order detail. */
 /** An order's invoices and credit notes, as two queries for the caller's batch (see `invoiceViews`). */
 export function invoiceQueries(db: Database, orderId: string) {
   return [
@@ -11,19 +13,24 @@ export function invoiceQueries(db: Database, orderId: string) {
   ] as const;
 }
 
-type InvoiceRow = typeof invoices.$inferSelect;
-type CreditNoteRow = typeof creditNotes.$inferSelect;
-
-/** What an order shows of its invoices, from the rows `invoiceQueries` read. */
-export function invoiceViews(invoiceRows: InvoiceRow[], noteRows: CreditNoteRow[]) {
-  return invoiceRows.map((invoice) => ({
-    id: invoice.id,
-    number: invoice.number,
-    status: invoice.status,
-    total: invoice.total,
-    issued_at: invoice.issuedAt,
-    credit_notes: noteRows
-      .filter((n) => n.invoiceId === invoice.id)
-      .map((n) => ({ id: n.id, number: n.number, total: n.total })),
-  }));
+/** The invoice with its lines and every credit note against it. */
+export async function invoiceDetailOf(db: Database, invoice: InvoiceRow): Promise<InvoiceDetail> {
+  const [lines, notes] = await Promise.all([
+    db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice.id)).orderBy(asc(invoiceLines.position)),
+    db.select().from(creditNotes).where(eq(creditNotes.invoiceId, invoice.id)).orderBy(asc(creditNotes.sequence)),
+  ]);
+  const noteLines =
+    notes.length === 0
+      ? []
+      : await db
+          .select()
+          .from(creditNoteLines)
+          .where(
+            inList(
+              creditNoteLines.creditNoteId,
+              notes.map((n) => n.id),
+            ),
+          )
+          .orderBy(asc(creditNoteLines.position));
+  return toInvoiceDetail(invoice, lines, notes, noteLines);
 }

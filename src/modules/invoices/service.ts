@@ -20,8 +20,9 @@ import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { eventInsert } from "../events";
 import { isCustomer } from "../orders";
+import { invoiceDetailOf } from "./queries";
 import type { InvoiceDetail } from "./schemas";
-import { type InvoiceRow, invoiceDetailOf, toInvoiceView } from "./views";
+import { type InvoiceRow, toInvoiceView } from "./view";
 
 export { ensureCreditNote } from "./credit-notes";
 export { ensureInvoice } from "./issue";

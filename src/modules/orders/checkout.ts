@@ -44,7 +44,7 @@ import { priceLines } from "./lines";
 import { orderTotals } from "./money";
 import type { CheckoutInput, OrderCore } from "./schemas";
 import { findOrder, isCustomer, type LineRow, type OrderDeps, type OrderRow } from "./store";
-import { orderEventData, toLineView, toOrderView } from "./views";
+import { orderEventData, toLineView, toOrderView } from "./view";
 
 export interface PlaceOrderOptions {
   source: "checkout" | "direct_sale";

@@ -14,7 +14,7 @@ export { type FlowStart, markFlowStarted } from "./flow-start";
 export { paidOrder, refundOf, stillPaid } from "./paid";
 export { type AlsoWhenPaid, capturePayment, completePayment } from "./payment";
 export { hasPurchased } from "./purchases";
-export { orderDetailQueries, toOrderCore } from "./reads";
+export { orderDetailQueries, toOrderCore } from "./queries";
 export { refundOrder } from "./refund";
 export {
   AddressSchema,

@@ -30,7 +30,7 @@ export { cancelOrder, expireOrder } from "./cancel";
 export { placeOrder } from "./checkout";
 export { fulfilOrder } from "./fulfilment";
 export { payOrder } from "./payment";
-export { listOrders } from "./reads";
+export { listOrders } from "./queries";
 export { refundOrder } from "./refund";
 
 /** The goods left: `processing → completed`. */

@@ -8,7 +8,7 @@ import { type EventType, eventInsert } from "../events";
 import { statusRollups } from "../reports";
 import { orderGuard } from "./guard";
 import type { OrderRow } from "./store";
-import { orderEventData } from "./views";
+import { orderEventData } from "./view";
 
 /**
  * The status machine. `paying` is internal to a payment: claimed before

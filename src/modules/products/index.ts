@@ -1,6 +1,13 @@
 export { countProductsInCategory, moveCategoryProducts } from "./category-links";
 export { existingProductsQuery, findProductsForStock, markProductsOrdered } from "./lookup";
-export { productStatusOf, publishedProductIds, withImages } from "./queries";
+export {
+  imagesOf,
+  imagesOfQuery,
+  loadProductRow,
+  productStatusOf,
+  publishedProductIds,
+  withImages,
+} from "./queries";
 export { recomputeRating } from "./ratings";
 export {
   type CreateProductInput,
@@ -13,5 +20,5 @@ export {
 } from "./schemas";
 export { searchProducts } from "./search";
 export { createProduct, deleteProduct, type ProductImageFiles, updateProduct } from "./service";
-export { type ImageRow, imagesOf, imagesOfQuery, loadProductRow, toImageResponse, toProductResponse } from "./view";
+export { type ImageRow, toImageResponse, toProductResponse } from "./view";
 export { commitProductChange, productChangeBatch } from "./writes";

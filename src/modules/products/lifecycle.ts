@@ -17,8 +17,9 @@ import type { ProductStatus } from "../../db/schema";
 import { invalidTransition, preconditionFailed } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
+import { imagesOf, loadProductRow } from "./queries";
 import type { ProductResponse } from "./schemas";
-import { imagesOf, loadProductRow, type ProductRow } from "./view";
+import type { ProductRow } from "./view";
 import { commitProductChange, productChangeBatch } from "./writes";
 
 export const LIFECYCLE_ACTIONS = ["publish", "unpublish", "archive", "restore"] as const;

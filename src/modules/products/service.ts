@@ -24,8 +24,9 @@ import { auditInsert, type RequestMeta } from "../audit";
 import { categoryExists } from "../categories";
 import { syncLowStockThreshold } from "../stock";
 import { barcodeKey } from "./barcode";
+import { imagesOf, loadProductRow } from "./queries";
 import type { CreateProductInput, ProductResponse, UpdateProductInput } from "./schemas";
-import { type ImageRow, imagesOf, loadProductRow, type ProductRow, toProductResponse } from "./view";
+import { type ImageRow, type ProductRow, toProductResponse } from "./view";
 import { commitProductChange, productChangeBatch } from "./writes";
 
 function productWriteError(err: unknown): unknown {

@@ -6,7 +6,7 @@ import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
 import { type EventType, eventRecorded } from "../events";
 import type { OrderDeps } from "../orders";
-import { getReturn } from "./reads";
+import { getReturn } from "./queries";
 import { type LoadedReturn, loadReturn } from "./store";
 import { assertReturnTransition, type ReturnTransition, returnTransitionStatements } from "./transitions";
 

@@ -1,3 +1,3 @@
-export { returnSummariesQuery, toReturnSummaries } from "./reads";
+export { returnSummariesQuery, toReturnSummaries } from "./queries";
 export { moveReceivedStock } from "./receive";
 export { OrderReturnSchema } from "./schemas";

@@ -10,7 +10,7 @@ import { eventInsert } from "../events";
 import { loadOrder, type OrderDeps, type OrderRow } from "../orders";
 import { getSettings } from "../settings";
 import { checkReturnLines, noLineOverCommitted, unitsInOpenReturns } from "./limits";
-import { getReturn } from "./reads";
+import { getReturn } from "./queries";
 import type { OpenReturnInput } from "./schemas";
 import { isCustomer } from "./store";
 import { returnEventData } from "./transitions";

@@ -2,7 +2,7 @@ import type { Actor } from "../../context";
 import { conflict } from "../../lib/errors";
 import type { RequestMeta } from "../audit";
 import { type OrderDeps, refundOrder } from "../orders";
-import { getReturn } from "./reads";
+import { getReturn } from "./queries";
 import type { RefundReturnInput } from "./schemas";
 import { type LoadedReturn, loadReturn } from "./store";
 import { assertReturnTransition, returnTransitionStatements } from "./transitions";

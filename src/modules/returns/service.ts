@@ -13,11 +13,11 @@
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
 import { loadOrder } from "../orders";
-import { returnsOfOrder } from "./reads";
+import { returnsOfOrder } from "./queries";
 
 export { approveReturn, closeReturn, rejectReturn } from "./decide";
 export { openReturn } from "./open";
-export { getReturn, listReturns, returnsOfOrder } from "./reads";
+export { getReturn, listReturns, returnsOfOrder } from "./queries";
 export { receiveReturn } from "./receive";
 export { refundReturn } from "./refund";
 

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
-import { anyHub } from "../../durable/stream/hubs";
 import { upgradeRequired } from "../../lib/errors";
 import { bearerSecurity, problems } from "../../lib/openapi";
+import { anyHub } from "../../lib/stream-hubs";
 import { actorOf } from "../../middleware/actor";
 import { credentialOf } from "./access";
 import { MAX_MESSAGE_BYTES, MAX_SUBSCRIPTIONS, RECHECK_SECONDS, SESSION_ENDED_CLOSE_CODE } from "./limits";

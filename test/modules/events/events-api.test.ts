@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { events } from "../../../src/db/schema";
-import { EVENT_TYPES } from "../../../src/modules/events/catalog";
+import { EVENT_TYPES } from "../../../src/modules/events/event-types";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { expectProblem } from "../../support/problem";

@@ -3,7 +3,7 @@ import { isGuardFailure, runBatch } from "../../../src/db/batch";
 import type { ProductStatus } from "../../../src/db/schema";
 import type { RequestMeta } from "../../../src/modules/audit/service";
 import type { ProductResponse } from "../../../src/modules/products/schemas";
-import { loadProductRow } from "../../../src/modules/products/view";
+import { loadProductRow } from "../../../src/modules/products/queries";
 import { productChangeBatch } from "../../../src/modules/products/writes";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { auditOf, createProduct, db, eventsOf, transition } from "../../support/catalog";

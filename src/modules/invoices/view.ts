@@ -1,10 +1,10 @@
-import { asc, eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { inList } from "../../db/lists";
-import { creditNoteLines, creditNotes, invoiceLines, type invoices } from "../../db/schema";
+import type { creditNoteLines, creditNotes, invoiceLines, invoices } from "../../db/schema";
 import type { InvoiceDetail } from "./schemas";
 
 export type InvoiceRow = typeof invoices.$inferSelect;
+type InvoiceLineRow = typeof invoiceLines.$inferSelect;
+type CreditNoteRow = typeof creditNotes.$inferSelect;
+type CreditNoteLineRow = typeof creditNoteLines.$inferSelect;
 
 export function toInvoiceView(row: InvoiceRow) {
   return {
@@ -28,7 +28,7 @@ export function toInvoiceView(row: InvoiceRow) {
   };
 }
 
-const lineView = (l: typeof invoiceLines.$inferSelect) => ({
+const lineView = (l: Omit<InvoiceLineRow, "invoiceId">) => ({
   position: l.position,
   product_id: l.productId,
   sku: l.sku,
@@ -38,25 +38,13 @@ const lineView = (l: typeof invoiceLines.$inferSelect) => ({
   line_total: l.lineTotal,
 });
 
-/** The invoice with its lines and every credit note against it. */
-export async function invoiceDetailOf(db: Database, invoice: InvoiceRow): Promise<InvoiceDetail> {
-  const [lines, notes] = await Promise.all([
-    db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice.id)).orderBy(asc(invoiceLines.position)),
-    db.select().from(creditNotes).where(eq(creditNotes.invoiceId, invoice.id)).orderBy(asc(creditNotes.sequence)),
-  ]);
-  const noteLines =
-    notes.length === 0
-      ? []
-      : await db
-          .select()
-          .from(creditNoteLines)
-          .where(
-            inList(
-              creditNoteLines.creditNoteId,
-              notes.map((n) => n.id),
-            ),
-          )
-          .orderBy(asc(creditNoteLines.position));
+/** The invoice with its lines and every credit note against it, from the rows `invoiceDetailOf` read. */
+export function toInvoiceDetail(
+  invoice: InvoiceRow,
+  lines: InvoiceLineRow[],
+  notes: CreditNoteRow[],
+  noteLines: CreditNoteLineRow[],
+): InvoiceDetail {
   return {
     ...toInvoiceView(invoice),
     lines: lines.map(lineView),
@@ -73,10 +61,22 @@ export async function invoiceDetailOf(db: Database, invoice: InvoiceRow): Promis
       restocking_fee: n.restockingFee,
       total: n.total,
       issued_at: n.issuedAt,
-      lines: noteLines
-        .filter((l) => l.creditNoteId === n.id)
-        .map((l) => ({ ...lineView({ ...l, invoiceId: l.creditNoteId }), restocked: l.restocked })),
+      lines: noteLines.filter((l) => l.creditNoteId === n.id).map((l) => ({ ...lineView(l), restocked: l.restocked })),
     })),
     credited_total: notes.reduce((sum, n) => sum + n.total, 0),
   };
+}
+
+/** What an order shows of its invoices, from the rows `invoiceQueries` read. */
+export function invoiceViews(invoiceRows: InvoiceRow[], noteRows: CreditNoteRow[]) {
+  return invoiceRows.map((invoice) => ({
+    id: invoice.id,
+    number: invoice.number,
+    status: invoice.status,
+    total: invoice.total,
+    issued_at: invoice.issuedAt,
+    credit_notes: noteRows
+      .filter((n) => n.invoiceId === invoice.id)
+      .map((n) => ({ id: n.id, number: n.number, total: n.total })),
+  }));
 }

@@ -18,7 +18,7 @@ import {
   type OrderRow,
   orderQuery,
 } from "./store";
-import { toLineView, toOrderViewFor } from "./views";
+import { toLineView, toOrderViewFor } from "./view";
 
 type ReservationView = OrderCore["reservations"][number];
 
