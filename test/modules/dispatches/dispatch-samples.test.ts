@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { auditLogs, dispatches } from "../../../src/db/schema";
 import { sweepOverdueDispatches } from "../../../src/modules/dispatches";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { db, draft, eventsOf, giveBack, key, send, shed } from "../../support/dispatches";
 import { call } from "../../support/http";
 import { expectProblem } from "../../support/problem";
-import { db, draft, eventsOf, giveBack, key, send, shed } from "./support";
 
 let manager: SignedIn;
 let operator: SignedIn;

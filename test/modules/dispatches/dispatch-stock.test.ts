@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../../../src/lib/ids";
 import { stockObject } from "../../../src/modules/stock";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { draft, eventsOf, giveBack, key, send, shed } from "../../support/dispatches";
 import { call } from "../../support/http";
 import { expectProblem } from "../../support/problem";
 import { insertProduct } from "../../support/products";
-import { draft, eventsOf, giveBack, key, send, shed } from "./support";
 
 let manager: SignedIn;
 let operator: SignedIn;

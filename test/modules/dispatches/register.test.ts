@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { company, draft, drillhole, post, project, send, shed } from "../../support/dispatches";
 import { call } from "../../support/http";
 import { expectProblem, problemPaths } from "../../support/problem";
-import { company, draft, drillhole, post, project, send, shed } from "./support";
 
 let manager: SignedIn;
 let operator: SignedIn;

@@ -2,9 +2,9 @@ import { eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLogs, samples } from "../../../src/db/schema";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { db, post, sample, shed } from "../../support/dispatches";
 import { call } from "../../support/http";
 import { expectProblem, problemPaths } from "../../support/problem";
-import { db, post, sample, shed } from "./support";
 
 let manager: SignedIn;
 let operator: SignedIn;

@@ -6,10 +6,10 @@ import type { InventoryDO } from "../../../src/durable/inventory/object";
 import { newId } from "../../../src/lib/ids";
 import { stockObject } from "../../../src/modules/stock";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { draft, shed } from "../../support/dispatches";
 import { call } from "../../support/http";
 import { createLocation } from "../../support/locations";
 import { stockedProduct } from "../../support/orders";
-import { draft, shed } from "../dispatches/support";
 
 interface ExportBody {
   id: string;

@@ -4,10 +4,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { importJobs, samples } from "../../../src/db/schema";
 import { applyImport } from "../../../src/modules/imports/apply";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { company, drillhole, project, sample } from "../../support/dispatches";
 import { createLocation } from "../../support/locations";
 import { db, level, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
-import { company, drillhole, project, sample } from "../dispatches/support";
 import { completed, confirm, upload } from "./support";
 
 let manager: SignedIn;

@@ -19,11 +19,11 @@ import type { InventoryDO } from "../../../src/durable/inventory/object";
 import worker from "../../../src/index";
 import { stockObject } from "../../../src/modules/stock";
 import { type SignedIn, signInAs } from "../../support/auth";
+import { draft, shed } from "../../support/dispatches";
 import { call } from "../../support/http";
 import { createLocation } from "../../support/locations";
 import { act, db, key, ledger, level, stockedProduct } from "../../support/orders";
-import { draft, shed } from "../dispatches/support";
-import { completedOrder } from "../returns/support";
+import { completedOrder } from "../../support/returns";
 
 /*
  * A keyed request that commits its effect and dies before its answer is stored: the

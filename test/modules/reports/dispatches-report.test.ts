@@ -3,10 +3,10 @@ import { dayIn } from "../../../src/lib/days";
 import { dispatchRollup } from "../../../src/modules/dispatches/rollup";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { db } from "../../support/db";
+import { draft, giveBack, send, shed } from "../../support/dispatches";
 import { call } from "../../support/http";
 import { expectProblem } from "../../support/problem";
 import { changeSettings } from "../../support/settings";
-import { draft, giveBack, send, shed } from "../dispatches/support";
 import { adjust, costedProduct, recomputedDispatches, storedDispatchRollups } from "./stock-support";
 
 /*

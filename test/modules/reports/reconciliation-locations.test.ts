@@ -4,9 +4,9 @@ import { DEFAULT_LOCATION_ID, dailyStockMovements, stockLocationLevels, stockMov
 import type { ReconciliationRow } from "../../../src/modules/reports/reconciliation";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { db } from "../../support/db";
+import { draft, send, shed } from "../../support/dispatches";
 import { call } from "../../support/http";
 import { createLocation } from "../../support/locations";
-import { draft, send, shed } from "../dispatches/support";
 import {
   adjust,
   changeState,

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { dashboard } from "../../../src/modules/reports/dashboard";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
 import { db } from "../../support/db";
+import { draft, giveBack, send, shed } from "../../support/dispatches";
 import { call } from "../../support/http";
-import { draft, giveBack, send, shed } from "../dispatches/support";
 import { adjust, costedProduct } from "./stock-support";
 
 let admin: SignedIn;

@@ -4,8 +4,8 @@ import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { getOrder } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
+import { completedDaysAgo, completedOrder, getReturn, openReturn, step } from "../../support/returns";
 import { changeSettings, getSettings } from "../../support/settings";
-import { completedDaysAgo, completedOrder, getReturn, openReturn, step } from "./support";
 
 let manager: SignedIn;
 let admin: SignedIn;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { auditLogs, events, refunds } from "../../../src/db/schema";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { db } from "../../support/orders";
-import { agreedStock, completedOrder, openReturn, type Step, step } from "./support";
+import { agreedStock, completedOrder, openReturn, type Step, step } from "../../support/returns";
 
 let manager: SignedIn;
 let customer: SignedIn;

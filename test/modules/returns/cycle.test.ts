@@ -8,8 +8,8 @@ import { call } from "../../support/http";
 import { createLocation } from "../../support/locations";
 import { db, drainOrderEvents, getOrder } from "../../support/orders";
 import { expectProblem, problemPaths } from "../../support/problem";
+import { agreedStock, completedOrder, getReturn, openReturn, step } from "../../support/returns";
 import { withTaxRate } from "../../support/settings";
-import { agreedStock, completedOrder, getReturn, openReturn, step } from "./support";
 
 let manager: SignedIn;
 let operator: SignedIn;

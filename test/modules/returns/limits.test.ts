@@ -4,7 +4,7 @@ import { returnLines, returns } from "../../../src/db/schema";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { checkout, db, getOrder, refund } from "../../support/orders";
 import { expectProblem, problemPaths } from "../../support/problem";
-import { completedOrder, completedOrderOf100Lines, openReturn, step } from "./support";
+import { completedOrder, completedOrderOf100Lines, openReturn, step } from "../../support/returns";
 
 let manager: SignedIn;
 let customer: SignedIn;

@@ -2,16 +2,16 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
-import { orderLines, orders, stockLevels, stockLocationLevels, stockMovements } from "../../../src/db/schema";
-import type { InventoryDO } from "../../../src/durable/inventory/object";
-import { chunks } from "../../../src/lib/chunks";
-import { newId } from "../../../src/lib/ids";
-import type { ReturnView } from "../../../src/modules/returns/schemas";
-import { stockObject } from "../../../src/modules/stock";
-import type { SignedIn } from "../../support/auth";
-import { call } from "../../support/http";
-import { act, checkout, db, key, ledger, level, pay, stockedProduct } from "../../support/orders";
-import { insertProduct } from "../../support/products";
+import { orderLines, orders, stockLevels, stockLocationLevels, stockMovements } from "../../src/db/schema";
+import type { InventoryDO } from "../../src/durable/inventory/object";
+import { chunks } from "../../src/lib/chunks";
+import { newId } from "../../src/lib/ids";
+import type { ReturnView } from "../../src/modules/returns/schemas";
+import { stockObject } from "../../src/modules/stock";
+import type { SignedIn } from "./auth";
+import { call } from "./http";
+import { act, checkout, db, key, ledger, level, pay, stockedProduct } from "./orders";
+import { insertProduct } from "./products";
 
 /** A completed order of the customer's: one line per entry (stock on the shelf, unit price, qty bought). */
 export async function completedOrder(

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { expect } from "vitest";
-import { createDb } from "../../../src/db/client";
-import { events } from "../../../src/db/schema";
-import { type CallResult, call } from "../../support/http";
+import { createDb } from "../../src/db/client";
+import { events } from "../../src/db/schema";
+import { type CallResult, call } from "./http";
 
 export const db = () => createDb(env.DB);
 export const key = () => crypto.randomUUID();
