@@ -8,7 +8,6 @@ import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex
  */
 
 export const COMPANY_KINDS = ["client", "laboratory", "contractor"] as const;
-export type CompanyKind = (typeof COMPANY_KINDS)[number];
 
 export interface CompanyContact {
   name?: string | undefined;
@@ -36,7 +35,6 @@ export const companies = sqliteTable(
 );
 
 export const PROJECT_STATUSES = ["planned", "active", "on_hold", "closed"] as const;
-export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 export const projects = sqliteTable(
   "projects",
@@ -63,7 +61,6 @@ export const projects = sqliteTable(
 );
 
 export const DRILLHOLE_STATUSES = ["planned", "drilling", "completed", "abandoned"] as const;
-export type DrillholeStatus = (typeof DRILLHOLE_STATUSES)[number];
 
 export const drillholes = sqliteTable(
   "drillholes",
@@ -94,7 +91,6 @@ export const drillholes = sqliteTable(
 
 export const SAMPLE_TYPES = ["core", "half_core", "pulp", "reject", "chip", "other"] as const;
 export const SAMPLE_STATUSES = ["in_store", "dispatched", "returned", "consumed", "disposed"] as const;
-export type SampleStatus = (typeof SAMPLE_STATUSES)[number];
 
 /**
  * A serial-tracked unit. Intervals of one hole never overlap: a trigger (in the

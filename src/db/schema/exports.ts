@@ -15,7 +15,6 @@ export const EXPORT_TYPES = [
 export type ExportType = (typeof EXPORT_TYPES)[number];
 
 export const EXPORT_STATUSES = ["queued", "running", "completed", "failed", "expired"] as const;
-export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 
 /** Filters an export was asked for; which ones a type accepts is fixed by its source. */
 export interface ExportFilters {

@@ -5,7 +5,6 @@ export type ImportType = (typeof IMPORT_TYPES)[number];
 
 /** `invalid`: some rows failed validation, nothing can be applied; fix the file and upload it again. */
 export const IMPORT_STATUSES = ["invalid", "validated", "applying", "completed", "failed"] as const;
-export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export interface ImportRowError {
   row: number;

@@ -6,7 +6,6 @@ import type { Address } from "./orders";
 export const DEFAULT_LOCATION_ID = "loc_00000000000000000000000000";
 
 export const LOCATION_KINDS = ["warehouse", "store", "core_shed", "lab", "virtual"] as const;
-export type LocationKind = (typeof LOCATION_KINDS)[number];
 
 /**
  * Places stock is kept. Each product's stock object keeps its buckets per location id;

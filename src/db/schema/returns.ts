@@ -21,7 +21,6 @@ export const RETURN_REASONS = [
   "no_longer_needed",
   "other",
 ] as const;
-export type ReturnReason = (typeof RETURN_REASONS)[number];
 
 /** What staff found in the parcel: units back on a shelf, into damaged or quarantine stock, or not there. */
 export const RECEIPT_CONDITIONS = ["restock", "damaged", "quarantine", "missing"] as const;

@@ -3,7 +3,6 @@ import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-or
 
 /** `draft → shipped → partially_received → received`, or `cancelled` from draft. */
 export const TRANSFER_STATUSES = ["draft", "shipped", "partially_received", "received", "cancelled"] as const;
-export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
 
 /**
  * Stock moving between two locations. The units themselves move inside each product's
