@@ -1,6 +1,6 @@
-// Rebuilds the report rollups from the source tables: sales, order statuses, fulfilment and
-// customers (orders, order lines, refunds), stock movements (the D1 ledger) and dispatches
-// (dispatches, their lines, samples and returns):
+// Rebuilds the report rollups from the source tables: sales (also per product and per
+// location), order statuses, fulfilment and customers (orders, order lines, refunds), stock
+// movements (the D1 ledger) and dispatches (dispatches, their lines, samples and returns):
 //   npm run reports:backfill            (the local dev database)
 //   npm run reports:backfill -- --remote
 // Run it after changing the store's time zone, or to check the rollups; run it while
@@ -8,8 +8,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { dayIn } from "../src/lib/days.ts";
+import { refundedAt, soldAt } from "../src/modules/reports/location-split.ts";
 import {
   recomputeDispatchRollups,
+  recomputeLocationSales,
   recomputeMovementRollups,
   recomputeRollups,
 } from "../src/modules/reports/recompute.ts";
@@ -43,9 +45,9 @@ const source = {
     "id",
   ),
   lines: readAll(
-    "SELECT order_id || '|' || product_id AS k, order_id, product_id, qty, line_total FROM order_lines",
+    "SELECT order_id || '|' || product_id AS k, order_id, product_id, qty, line_total, allocations FROM order_lines",
     "order_id || '|' || product_id",
-  ),
+  ).map((l) => ({ ...l, allocations: JSON.parse(l.allocations) })),
   refunds: readAll("SELECT id AS k, id, order_id, currency, amount, created_at FROM refunds", "id"),
   refundLines: readAll(
     "SELECT refund_id || '|' || product_id AS k, refund_id, product_id, qty, amount FROM refund_lines",
@@ -77,6 +79,7 @@ const dispatchSource = {
 const tables = {
   daily_sales: rollups.sales,
   daily_product_sales: rollups.products,
+  daily_location_sales: recomputeLocationSales(source, dayOf, { soldAt, refundedAt }),
   order_status_totals: rollups.statusTotals,
   daily_order_status: rollups.orderStatus,
   daily_fulfilment: rollups.fulfilment,

@@ -1,3 +1,6 @@
+import { env } from "cloudflare:workers";
+import { newId } from "../../src/lib/ids";
+import { stockObject } from "../../src/modules/stock";
 import { signInAs } from "./auth";
 import { call } from "./http";
 
@@ -14,4 +17,16 @@ export async function createLocation(
   });
   if (res.status !== 201) throw new Error(`creating a location failed: ${res.status} ${res.text}`);
   return res.body;
+}
+
+/** Receives `qty` units of the product at the location, on its stock object. */
+export async function stockAt(productId: string, locationId: string, qty: number): Promise<void> {
+  const result = await stockObject(env.INVENTORY, productId).adjust({
+    product_id: productId,
+    movement_id: newId("mov"),
+    location_id: locationId,
+    delta: qty,
+    reason: "received",
+  });
+  if (!result.ok) throw new Error(`stocking failed: ${JSON.stringify(result)}`);
 }

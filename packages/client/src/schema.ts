@@ -1606,7 +1606,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sales by day, week or month, optionally by product or category (from the daily rollups) */
+        /** Sales by day, week or month, optionally by product, category or location (from the daily rollups) */
         get: operations["listReportsSales"];
         put?: never;
         post?: never;
@@ -6174,12 +6174,14 @@ export interface components {
             /** @enum {string} */
             interval: "day" | "week" | "month";
             /** @enum {string} */
-            group_by: "none" | "product" | "category";
+            group_by: "none" | "product" | "category" | "location";
             data: {
                 /** @description The day, the Monday of the week, or YYYY-MM. */
                 period: string;
-                /** @description Product or category id; null when not grouped. */
+                /** @description Product, category or location id; null when not grouped. */
                 group: string | null;
+                /** @description The location's code when grouped by location (null if it was deleted); else null. */
+                location_code: string | null;
                 /** @description Orders placed (0 when grouped). */
                 orders: number;
                 /** @description Ungrouped: order totals with tax; grouped: line revenue before tax. Minor units of `currency`. */
@@ -18763,7 +18765,8 @@ export interface operations {
                 to: string;
                 /** @description Weeks start on Monday. */
                 interval?: "day" | "week" | "month";
-                group_by?: "none" | "product" | "category";
+                /** @description `product`, `category` or `location`: where the units were sold from. A line sold from several locations is split by units, its money in proportion; a refund's units come from the locations furthest behind their share of the line's units refunded so far, so none gives back more than it sold and the locations sum to the products. Grouped figures are line revenue before tax. */
+                group_by?: "none" | "product" | "category" | "location";
             };
             header?: {
                 /** @description Your id for this request, echoed in the answer and in every log line and problem; one is made up when absent or malformed. */

@@ -42,6 +42,27 @@ export const dailyProductSales = sqliteTable(
 );
 
 /**
+ * The same by the location the units were sold from (the line's allocations once paid):
+ * a line over several locations is split by units (a refund after the units earlier
+ * refunds of the line took back), its money in proportion with the parts summing
+ * exactly to the line (src/modules/reports/location-split.ts), so the rows of a day
+ * sum to its product rows.
+ */
+export const dailyLocationSales = sqliteTable(
+  "daily_location_sales",
+  {
+    day: text("day").notNull(),
+    locationId: text("location_id").notNull(),
+    currency: text("currency").notNull(),
+    unitsSold: integer("units_sold").notNull().default(0),
+    revenue: integer("revenue").notNull().default(0),
+    unitsRefunded: integer("units_refunded").notNull().default(0),
+    refundAmount: integer("refund_amount").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.locationId, t.currency] })],
+);
+
+/**
  * How many orders are in each status now: moved by every status change (checkout and
  * `transitionStatements` in the orders module), in the same batch, so the dashboard
  * reads one row per status instead of counting every order.

@@ -283,7 +283,12 @@ async function commitClaimed(
     now,
     timeZone,
   );
-  const sold = lines.map((l) => ({ productId: l.productId, qty: l.qty, amount: l.lineTotal }));
+  // Sold from where the committed holds took the units, as `soldFrom` below records them on the lines.
+  const sold = committed.flatMap((s) =>
+    s.ok
+      ? [{ productId: s.line.productId, qty: s.line.qty, amount: s.line.lineTotal, allocations: s.allocations }]
+      : [],
+  );
   const key = { timeZone, at: now, currency: order.currency };
   const statements = [
     ...paid.statements,

@@ -99,7 +99,13 @@ export interface RefundRecord {
  * to go in the same batch as the order's transition.
  */
 export function refundStatements(db: Database, order: OrderRow, plan: RefundPlan, record: RefundRecord) {
-  const refunded = plan.lines.map((l) => ({ productId: l.line.productId, qty: l.qty, amount: l.amount }));
+  const refunded = plan.lines.map((l) => ({
+    productId: l.line.productId,
+    qty: l.qty,
+    amount: l.amount,
+    allocations: l.line.allocations,
+    refundedBefore: l.line.refundedQty,
+  }));
   const key = { timeZone: record.timeZone, at: record.now, currency: order.currency };
   const statements: Statement[] = [
     ...refundRollups(db, key, plan.amount, refunded),

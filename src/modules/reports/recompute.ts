@@ -1,8 +1,10 @@
 /*
  * Rollups rebuilt from the source tables, the way the backfill does it and the way the
- * tests check the incremental rollups against. No imports (the backfill script loads
- * this file straight into Node); the day function is passed in.
+ * tests check the incremental rollups against. No imports but of types (the backfill
+ * script loads this file straight into Node); the day and split functions are passed in.
  */
+
+import type { refundedAt, soldAt } from "./location-split";
 
 export interface SourceOrder {
   id: string;
@@ -21,6 +23,8 @@ export interface SourceLine {
   product_id: string;
   qty: number;
   line_total: number;
+  /** Where the units are held, or were sold from once paid (the column, parsed). */
+  allocations: { location_id: string; qty: number }[];
 }
 
 export interface SourceRefund {
@@ -53,6 +57,16 @@ export interface SalesRow {
 export interface ProductRow {
   day: string;
   product_id: string;
+  currency: string;
+  units_sold: number;
+  revenue: number;
+  units_refunded: number;
+  refund_amount: number;
+}
+
+export interface LocationSalesRow {
+  day: string;
+  location_id: string;
   currency: string;
   units_sold: number;
   revenue: number;
@@ -245,6 +259,68 @@ export function recomputeRollups(source: Source, dayOf: (iso: string) => string)
     customers: byKey(customers.values(), (r) => `${r.day}|${r.customer_id}|${r.currency}`),
     firstPaid: [...firstPaid.values()].sort((a, b) => a.customer_id.localeCompare(b.customer_id)),
   };
+}
+
+/** The functions of location-split.ts, which the rollups split lines with too. */
+export interface LocationSplit {
+  soldAt: typeof soldAt;
+  refundedAt: typeof refundedAt;
+}
+
+/**
+ * The location rows: a paid order's lines on its `paid_at` day, split over their
+ * allocations; each refund line on its refund's `created_at` day, split after the
+ * units of the line that earlier refunds (by `created_at`, then id) took back.
+ */
+export function recomputeLocationSales(
+  source: Source,
+  dayOf: (iso: string) => string,
+  split: LocationSplit,
+): LocationSalesRow[] {
+  const rows = new Map<string, LocationSalesRow>();
+  const rowAt = (iso: string, locationId: string, currency: string) => {
+    const day = dayOf(iso);
+    return slot(rows, `${day}|${locationId}|${currency}`, () => ({
+      day,
+      location_id: locationId,
+      currency,
+      units_sold: 0,
+      revenue: 0,
+      units_refunded: 0,
+      refund_amount: 0,
+    }));
+  };
+  const orderById = new Map(source.orders.map((o) => [o.id, o]));
+  const lineOf = new Map(source.lines.map((l) => [`${l.order_id}|${l.product_id}`, l]));
+  for (const l of source.lines) {
+    const order = orderById.get(l.order_id);
+    if (!order?.paid_at) continue;
+    for (const p of split.soldAt(l.allocations, l.line_total)) {
+      const row = rowAt(order.paid_at, p.location_id, order.currency);
+      row.units_sold += p.units;
+      row.revenue += p.amount;
+    }
+  }
+  const refundById = new Map(source.refunds.map((r) => [r.id, r]));
+  const refundLines = source.refundLines.flatMap((l) => {
+    const refund = refundById.get(l.refund_id);
+    return refund ? [{ ...l, refund }] : [];
+  });
+  refundLines.sort(
+    (a, b) => a.refund.created_at.localeCompare(b.refund.created_at) || a.refund.id.localeCompare(b.refund.id),
+  );
+  const refundedBefore = new Map<string, number>();
+  for (const l of refundLines) {
+    const key = `${l.refund.order_id}|${l.product_id}`;
+    const before = refundedBefore.get(key) ?? 0;
+    refundedBefore.set(key, before + l.qty);
+    for (const p of split.refundedAt(lineOf.get(key)?.allocations ?? [], before, l.qty, l.amount)) {
+      const row = rowAt(l.refund.created_at, p.location_id, l.refund.currency);
+      row.units_refunded += p.units;
+      row.refund_amount += p.amount;
+    }
+  }
+  return [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, r]) => r);
 }
 
 export interface SourceMovement {

@@ -57,7 +57,7 @@ reportRoutes.openapi(
     method: "get",
     path: "/sales",
     tags,
-    summary: "Sales by day, week or month, optionally by product or category (from the daily rollups)",
+    summary: "Sales by day, week or month, optionally by product, category or location (from the daily rollups)",
     security: bearerSecurity,
     request: { query: SalesQuerySchema },
     responses: { 200: jsonContent(SalesReportSchema, "The sales report"), ...problems() },

@@ -43,7 +43,10 @@ export const DashboardSchema = z
 export const SalesQuerySchema = z.object({
   ...rangeQuery,
   interval: z.enum(INTERVALS).default("day").openapi({ description: "Weeks start on Monday." }),
-  group_by: z.enum(SALES_GROUPS).default("none"),
+  group_by: z.enum(SALES_GROUPS).default("none").openapi({
+    description:
+      "`product`, `category` or `location`: where the units were sold from. A line sold from several locations is split by units, its money in proportion; a refund's units come from the locations furthest behind their share of the line's units refunded so far, so none gives back more than it sold and the locations sum to the products. Grouped figures are line revenue before tax.",
+  }),
 });
 
 export const SalesReportSchema = z
@@ -54,7 +57,13 @@ export const SalesReportSchema = z
     data: z.array(
       z.object({
         period: z.string().openapi({ description: "The day, the Monday of the week, or YYYY-MM." }),
-        group: z.string().nullable().openapi({ description: "Product or category id; null when not grouped." }),
+        group: z
+          .string()
+          .nullable()
+          .openapi({ description: "Product, category or location id; null when not grouped." }),
+        location_code: z.string().nullable().openapi({
+          description: "The location's code when grouped by location (null if it was deleted); else null.",
+        }),
         orders: z.number().int().openapi({ description: "Orders placed (0 when grouped)." }),
         gross_sales: money("Ungrouped: order totals with tax; grouped: line revenue before tax."),
         refunds: money("Refunds (same basis)."),

@@ -5,6 +5,7 @@ import { startOfDay } from "../../../src/modules/reports/periods";
 import { paidRollups, refundRollups, salesRollup } from "../../../src/modules/reports/rollups";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { createLocation } from "../../support/locations";
 import { db, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
 import { changeSettings } from "../../support/settings";
@@ -12,30 +13,41 @@ import { changeSettings } from "../../support/settings";
 /*
  * A small fixed data set in New York time, written with the rollup statements the
  * orders module uses, at fixed instants:
- * - order A placed and paid 2026-03-10 15:00Z (NY 11:00 on the 10th): 1,000 with tax; P1 2 × 400.
- * - order B placed and paid 2026-03-11 03:30Z (NY 23:30 on the 10th): 500; P2 1 × 500.
+ * - order A placed and paid 2026-03-10 15:00Z (NY 11:00 on the 10th): 1,000 with tax; P1 2 × 400,
+ *   one unit sold from location L1, one from a location since deleted (GONE).
+ * - order B placed and paid 2026-03-11 03:30Z (NY 23:30 on the 10th): 500; P2 1 × 500 from L1.
  * - a refund of A, 300 (P1 1 × 300 before tax), at 2026-03-12 03:00Z: the 12th in UTC but
- *   still the 11th in New York (EDT, UTC−4).
+ *   still the 11th in New York (EDT, UTC−4); the unit is L1's (the first on a tie).
  * - order C placed 2026-03-12 14:00Z and cancelled the same day.
  */
 const ZONE = "America/New_York";
 const CURRENCY = "JPY";
 const P1 = "prd_report_p1";
 const P2 = "prd_report_p2";
+const GONE = "loc_report_gone";
 
 let admin: SignedIn;
 let manager: SignedIn;
 let previous: { time_zone: string; currency: string };
+let l1: { id: string; code: string };
+
+const sold = (location_id: string, qty: number) => ({ location_id, qty });
 
 async function seed() {
   const d = db;
   const at = (iso: string) => ({ timeZone: ZONE, at: iso, currency: CURRENCY });
   await d.batch([
     salesRollup(d, at("2026-03-10T15:00:00Z"), { ordersCreated: 1 }),
-    ...paidRollups(d, at("2026-03-10T15:00:00Z"), 1000, [{ productId: P1, qty: 2, amount: 800 }]),
+    ...paidRollups(d, at("2026-03-10T15:00:00Z"), 1000, [
+      { productId: P1, qty: 2, amount: 800, allocations: [sold(l1.id, 1), sold(GONE, 1)] },
+    ]),
     salesRollup(d, at("2026-03-11T03:30:00Z"), { ordersCreated: 1 }),
-    ...paidRollups(d, at("2026-03-11T03:30:00Z"), 500, [{ productId: P2, qty: 1, amount: 500 }]),
-    ...refundRollups(d, at("2026-03-12T03:00:00Z"), 300, [{ productId: P1, qty: 1, amount: 300 }]),
+    ...paidRollups(d, at("2026-03-11T03:30:00Z"), 500, [
+      { productId: P2, qty: 1, amount: 500, allocations: [sold(l1.id, 1)] },
+    ]),
+    ...refundRollups(d, at("2026-03-12T03:00:00Z"), 300, [
+      { productId: P1, qty: 1, amount: 300, allocations: [sold(l1.id, 1), sold(GONE, 1)], refundedBefore: 0 },
+    ]),
     salesRollup(d, at("2026-03-12T14:00:00Z"), { ordersCreated: 1 }),
     salesRollup(d, at("2026-03-12T14:30:00Z"), { ordersCancelled: 1 }),
   ]);
@@ -44,6 +56,7 @@ async function seed() {
 beforeAll(async () => {
   admin = await signInAs("admin");
   manager = await signInAs("manager");
+  l1 = await createLocation();
   const current = await changeSettings(admin, {});
   previous = { time_zone: current.time_zone, currency: current.currency };
   await changeSettings(admin, { time_zone: ZONE, currency: CURRENCY });
@@ -69,6 +82,7 @@ describe("GET /v1/reports/sales", () => {
       {
         period: "2026-03-10",
         group: null,
+        location_code: null,
         orders: 2,
         gross_sales: 1500,
         refunds: 0,
@@ -79,6 +93,7 @@ describe("GET /v1/reports/sales", () => {
       {
         period: "2026-03-11",
         group: null,
+        location_code: null,
         orders: 0,
         gross_sales: 0,
         refunds: 300,
@@ -89,6 +104,7 @@ describe("GET /v1/reports/sales", () => {
       {
         period: "2026-03-12",
         group: null,
+        location_code: null,
         orders: 1,
         gross_sales: 0,
         refunds: 0,
@@ -105,6 +121,7 @@ describe("GET /v1/reports/sales", () => {
       {
         period: "2026-03-09",
         group: null,
+        location_code: null,
         orders: 3,
         gross_sales: 1500,
         refunds: 300,
@@ -118,6 +135,7 @@ describe("GET /v1/reports/sales", () => {
       {
         period: "2026-03",
         group: P1,
+        location_code: null,
         orders: 0,
         gross_sales: 800,
         refunds: 300,
@@ -128,6 +146,7 @@ describe("GET /v1/reports/sales", () => {
       {
         period: "2026-03",
         group: P2,
+        location_code: null,
         orders: 0,
         gross_sales: 500,
         refunds: 0,
@@ -141,6 +160,7 @@ describe("GET /v1/reports/sales", () => {
       {
         period: "2026-03",
         group: "uncategorised",
+        location_code: null,
         orders: 0,
         gross_sales: 1300,
         refunds: 300,
@@ -149,12 +169,40 @@ describe("GET /v1/reports/sales", () => {
         units_refunded: 1,
       },
     ]);
+    // By where the units were sold from; the locations add up to the products.
+    const byLocation = await sales(manager, "from=2026-03-01&to=2026-03-31&interval=month&group_by=location");
+    expect(byLocation.status, byLocation.text).toBe(200);
+    expect(byLocation.body.data).toEqual([
+      {
+        period: "2026-03",
+        group: l1.id,
+        location_code: l1.code,
+        orders: 0,
+        gross_sales: 900,
+        refunds: 300,
+        net_sales: 600,
+        units_sold: 2,
+        units_refunded: 1,
+      },
+      {
+        period: "2026-03",
+        group: GONE,
+        location_code: null,
+        orders: 0,
+        gross_sales: 400,
+        refunds: 0,
+        net_sales: 400,
+        units_sold: 1,
+        units_refunded: 0,
+      },
+    ]);
   });
 
   it("refuses a reversed or too long range and a bad interval", async () => {
     expectProblem(await sales(manager, "from=2026-03-12&to=2026-03-10"), 400, "VALIDATION_FAILED");
     expectProblem(await sales(manager, "from=2024-01-01&to=2026-01-01"), 400, "VALIDATION_FAILED");
     expectProblem(await sales(manager, "from=2026-03-01&to=2026-03-02&interval=hour"), 400, "VALIDATION_FAILED");
+    expectProblem(await sales(manager, "from=2026-03-01&to=2026-03-02&group_by=warehouse"), 400, "VALIDATION_FAILED");
     expectProblem(await sales(manager, "from=03/01/2026&to=2026-03-02"), 400, "VALIDATION_FAILED");
   });
 

@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runBatch } from "../../../src/db/batch";
 import { dailyOrderStatus } from "../../../src/db/schema";
+import { dayIn } from "../../../src/lib/days";
 import { customerPaidRollups, customerRefundRollup } from "../../../src/modules/reports/customer-rollups";
 import { dashboard } from "../../../src/modules/reports/dashboard";
 import { fulfilmentRollup } from "../../../src/modules/reports/order-rollups";
 import { paidRollups, refundRollups } from "../../../src/modules/reports/rollups";
 import { createApiKey, type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
-import { act, checkout, db, level, stockedProduct } from "../../support/orders";
+import { createLocation, stockAt } from "../../support/locations";
+import { act, checkout, db, lapseHolds, level, pay, refund, runStockAlarm, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
-import type { TestProduct } from "../../support/products";
+import { insertProduct, type TestProduct } from "../../support/products";
 import { changeSettings } from "../../support/settings";
 
 /*
@@ -38,6 +40,14 @@ let p1: TestProduct;
 let p2: TestProduct;
 let previous: { time_zone: string; currency: string };
 
+/** A line sold from one location (the rows this data set writes there are of its own currency). */
+const sold = (productId: string, qty: number, amount: number) => ({
+  productId,
+  qty,
+  amount,
+  allocations: [{ location_id: "loc_sales_seed", qty }],
+});
+
 async function seed() {
   const [c1, c2, c3] = customers.map((c) => c.id) as [string, string, string];
   const at = (iso: string) => ({ timeZone: ZONE, at: iso, currency: CURRENCY });
@@ -45,17 +55,17 @@ async function seed() {
     db.insert(dailyOrderStatus).values({ day, currency: CURRENCY, status, orders, total });
   await runBatch(db, [
     ...customerPaidRollups(db, at("2025-05-01T18:00:00Z"), c3, 700),
-    ...paidRollups(db, at("2025-06-10T17:00:00Z"), 1200, [{ productId: p1.id, qty: 2, amount: 1000 }]),
+    ...paidRollups(db, at("2025-06-10T17:00:00Z"), 1200, [sold(p1.id, 2, 1000)]),
     ...customerPaidRollups(db, at("2025-06-10T17:00:00Z"), c1, 1200),
     fulfilmentRollup(db, at("2025-06-11T17:00:00Z"), "2025-06-10T17:00:00Z"),
-    ...paidRollups(db, at("2025-06-11T06:00:00Z"), 600, [{ productId: p2.id, qty: 1, amount: 500 }]),
+    ...paidRollups(db, at("2025-06-11T06:00:00Z"), 600, [sold(p2.id, 1, 500)]),
     ...customerPaidRollups(db, at("2025-06-11T06:00:00Z"), c1, 600),
-    ...paidRollups(db, at("2025-06-11T20:00:00Z"), 1200, [{ productId: p1.id, qty: 2, amount: 1000 }]),
+    ...paidRollups(db, at("2025-06-11T20:00:00Z"), 1200, [sold(p1.id, 2, 1000)]),
     ...customerPaidRollups(db, at("2025-06-11T20:00:00Z"), c2, 1200),
     fulfilmentRollup(db, at("2025-06-12T02:00:00Z"), "2025-06-11T20:00:00Z"),
-    ...refundRollups(db, at("2025-06-12T06:30:00Z"), 600, [{ productId: p1.id, qty: 1, amount: 500 }]),
+    ...refundRollups(db, at("2025-06-12T06:30:00Z"), 600, [{ ...sold(p1.id, 2, 500), qty: 1, refundedBefore: 0 }]),
     customerRefundRollup(db, at("2025-06-12T06:30:00Z"), c2, 600),
-    ...paidRollups(db, at("2025-06-12T19:00:00Z"), 500, [{ productId: p2.id, qty: 1, amount: 400 }]),
+    ...paidRollups(db, at("2025-06-12T19:00:00Z"), 500, [sold(p2.id, 1, 400)]),
     ...customerPaidRollups(db, at("2025-06-12T19:00:00Z"), c3, 500),
     cohort("2025-06-10", "completed", 1, 1200),
     cohort("2025-06-10", "processing", 1, 600),
@@ -310,6 +320,153 @@ describe("GET /v1/reports/products", () => {
   });
 });
 
+interface SalesBody {
+  data: { period: string; group: string | null; location_code: string | null; [figure: string]: unknown }[];
+}
+
+const FIGURES = ["gross_sales", "refunds", "net_sales", "units_sold", "units_refunded"] as const;
+type Figures = Record<(typeof FIGURES)[number], number>;
+
+const summed = (rows: Record<string, unknown>[]) =>
+  Object.fromEntries(FIGURES.map((f) => [f, rows.reduce((t, r) => t + Number(r[f]), 0)])) as Figures;
+
+/** The report's rows of these groups, each summed over its periods. */
+async function salesOf(query: string, groups: string[]) {
+  const res = await report<SalesBody>("sales", query);
+  expect(res.status, res.text).toBe(200);
+  return groups.map((group) => {
+    const rows = res.body.data.filter((r) => r.group === group);
+    return { group, location_code: rows[0]?.location_code ?? null, ...summed(rows) };
+  });
+}
+
+describe("GET /v1/reports/sales?group_by=location", () => {
+  it("splits a line sold from two locations by units, and its refunds after what earlier refunds took back", async () => {
+    const [near, far] = [await createLocation({ priority: 10 }), await createLocation({ priority: 20 })];
+    const split = await insertProduct({ price: 333 });
+    const single = await insertProduct({ price: 250 });
+    await Promise.all([stockAt(split.id, near.id, 2), stockAt(split.id, far.id, 3), stockAt(single.id, far.id, 1)]);
+    const buyer = await signInAs("customer");
+    const placed = await checkout(buyer.token, {
+      lines: [
+        { product_id: split.id, qty: 5 },
+        { product_id: single.id, qty: 1 },
+      ],
+    });
+    expect(placed.status, placed.text).toBe(201);
+    expect(placed.body.lines).toMatchObject([
+      {
+        allocations: [
+          { location_id: near.id, qty: 2 },
+          { location_id: far.id, qty: 3 },
+        ],
+      },
+      { allocations: [{ location_id: far.id, qty: 1 }] },
+    ]);
+    const id = placed.body.id;
+    expect((await pay(admin.token, id)).status).toBe(200);
+    await act(admin.token, id, "fulfil");
+    // Three refunds of a unit each, every one from the location furthest behind its share of
+    // the units back so far: `far` (3/5 of 1), `near` (2/5 of 2 = 0.8 against 0), `far` (3/5 of
+    // 3 = 1.8 against 1). Split one at a time, each would take the larger share: `far` thrice.
+    for (let unit = 0; unit < 3; unit++) {
+      const back = await refund(admin.token, id, {
+        reason: "damaged",
+        lines: [{ product_id: split.id, qty: 1, restock: false }],
+      });
+      expect(back.status, back.text).toBe(200);
+    }
+
+    // Today in LA, with a day either side should the order have crossed midnight there.
+    const now = Date.now();
+    const day = (ms: number) => dayIn(ZONE, new Date(ms).toISOString());
+    const query = `from=${day(now - 86_400_000)}&to=${day(now + 86_400_000)}`;
+    const byLocation = await salesOf(`${query}&group_by=location`, [near.id, far.id]);
+    expect(byLocation).toEqual([
+      {
+        group: near.id,
+        location_code: near.code,
+        gross_sales: 666,
+        refunds: 333,
+        net_sales: 333,
+        units_sold: 2,
+        units_refunded: 1,
+      },
+      {
+        group: far.id,
+        location_code: far.code,
+        gross_sales: 999 + 250,
+        refunds: 666,
+        net_sales: 999 + 250 - 666,
+        units_sold: 4,
+        units_refunded: 2,
+      },
+    ]);
+    const byProduct = await salesOf(`${query}&group_by=product`, [split.id, single.id]);
+    expect(byProduct.map((r) => r.units_refunded)).toEqual([3, 0]);
+    expect(summed(byLocation)).toEqual(summed(byProduct));
+  });
+
+  it("counts a line where the hold renewed at payment sold it from, not where checkout held it", async () => {
+    const [near, far] = [await createLocation({ priority: 10 }), await createLocation({ priority: 20 })];
+    const product = await insertProduct({ price: 400 });
+    await Promise.all([stockAt(product.id, near.id, 2), stockAt(product.id, far.id, 2)]);
+    const buyer = await signInAs("customer");
+    const held = await checkout(buyer.token, { lines: [{ product_id: product.id, qty: 2 }] });
+    expect(held.body.lines).toMatchObject([{ allocations: [{ location_id: near.id, qty: 2 }] }]);
+    // The hold lapses and another order takes the near units: paying holds (and sells) the far ones.
+    await lapseHolds(product.id, held.body.id);
+    await runStockAlarm(product.id);
+    const other = await checkout(buyer.token, { lines: [{ product_id: product.id, qty: 2 }] });
+    expect(other.body.lines).toMatchObject([{ allocations: [{ location_id: near.id, qty: 2 }] }]);
+    const paid = await pay(admin.token, held.body.id);
+    expect(paid.status, paid.text).toBe(200);
+    expect(paid.body.lines).toMatchObject([{ allocations: [{ location_id: far.id, qty: 2 }] }]);
+
+    const now = Date.now();
+    const day = (ms: number) => dayIn(ZONE, new Date(ms).toISOString());
+    const query = `from=${day(now - 86_400_000)}&to=${day(now + 86_400_000)}&group_by=location`;
+    expect((await salesOf(query, [near.id, far.id])).map((r) => [r.units_sold, r.gross_sales])).toEqual([
+      [0, 0],
+      [2, 800],
+    ]);
+  });
+
+  it("writes a paid order of 100 lines over three locations each in one location statement, refunds in another", async () => {
+    const run = crypto.randomUUID().slice(0, 8);
+    const [a, b, c] = ["a", "b", "c"].map((x) => `loc_${run}_${x}`) as [string, string, string];
+    const lines = Array.from({ length: 100 }, (_, i) => {
+      const qty = 3 + (i % 5);
+      // Amounts that qty does not divide: the locations' parts are rounded, and still sum to the line.
+      const amount = 1000 + i;
+      const allocations = [
+        { location_id: a, qty: 1 },
+        { location_id: b, qty: 1 },
+        { location_id: c, qty: qty - 2 },
+      ];
+      return { productId: `prd_${run}_${i}`, qty, amount, allocations, refundedBefore: 0 };
+    });
+    const total = lines.reduce((t, l) => t + l.amount, 0);
+    const units = lines.reduce((t, l) => t + l.qty, 0);
+    const at = (iso: string) => ({ timeZone: ZONE, at: iso, currency: CURRENCY });
+    const paid = paidRollups(db, at("2025-07-02T18:00:00Z"), total, lines);
+    const refunded = refundRollups(db, at("2025-07-03T18:00:00Z"), total, lines);
+    // The sales row, one row per product, and ONE statement for all the locations.
+    expect([paid.length, refunded.length]).toEqual([102, 102]);
+    await runBatch(db, [...paid, ...refunded]);
+
+    const byLocation = await salesOf("from=2025-07-02&to=2025-07-03&group_by=location", [a, b, c]);
+    expect(byLocation.map((r) => [r.units_sold, r.units_refunded])).toEqual([
+      [100, 100],
+      [100, 100],
+      [units - 200, units - 200],
+    ]);
+    // Refunded in full, each location gives back exactly what it sold, to the minor unit.
+    for (const r of byLocation) expect(r.refunds).toBe(r.gross_sales);
+    expect(summed(byLocation)).toMatchObject({ gross_sales: total, refunds: total, units_sold: units });
+  });
+});
+
 describe("the sales-side reports", () => {
   it("page 105 products and list 100 of 105 customers at their documented maximum", async () => {
     const at = { timeZone: ZONE, at: "2025-07-01T18:00:00Z", currency: CURRENCY };
@@ -318,7 +475,7 @@ describe("the sales-side reports", () => {
     await runBatch(
       db,
       ids.flatMap((id, i) => [
-        ...paidRollups(db, at, 100 + i, [{ productId: `prd_${id}`, qty: 1 + i, amount: 100 + i }]),
+        ...paidRollups(db, at, 100 + i, [sold(`prd_${id}`, 1 + i, 100 + i)]),
         ...customerPaidRollups(db, at, `usr_${id}`, 100 + i),
       ]),
     );
@@ -352,6 +509,7 @@ describe("the sales-side reports", () => {
     expectProblem(await report("customers", "from=2025-06-10&to=2025-06-12&limit=101"), 400, "VALIDATION_FAILED");
     expectProblem(await report("products", "from=2025-06-10&to=2025-06-12&sort=price"), 400, "VALIDATION_FAILED");
     expectProblem(await report("products", "from=2025-06-10&to=2025-06-12&cursor=nonsense"), 400, "VALIDATION_FAILED");
+    expectProblem(await report("sales", "from=2025-06-10&to=2025-06-12&group_by=warehouse"), 400, "VALIDATION_FAILED");
   });
 
   it("are for managers, admins and keys with reports:read", async () => {

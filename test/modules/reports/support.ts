@@ -3,13 +3,15 @@ import {
   customerFirstPaid,
   dailyCustomerSales,
   dailyFulfilment,
+  dailyLocationSales,
   dailyOrderStatus,
   dailyProductSales,
   dailySales,
   orderStatusTotals,
 } from "../../../src/db/schema";
 import { dayIn } from "../../../src/lib/days";
-import { recomputeRollups, type Source } from "../../../src/modules/reports/recompute";
+import * as split from "../../../src/modules/reports/location-split";
+import { recomputeLocationSales, recomputeRollups, type Source } from "../../../src/modules/reports/recompute";
 import { db } from "../../support/orders";
 
 async function all<T>(query: string): Promise<T[]> {
@@ -22,7 +24,11 @@ export async function readSource(): Promise<Source> {
     orders: await all(
       "SELECT id, customer_id, status, currency, total, created_at, paid_at, completed_at, cancelled_at FROM orders",
     ),
-    lines: await all("SELECT order_id, product_id, qty, line_total FROM order_lines"),
+    lines: (
+      await all<Source["lines"][number] & { allocations: string }>(
+        "SELECT order_id, product_id, qty, line_total, allocations FROM order_lines",
+      )
+    ).map((l) => ({ ...l, allocations: JSON.parse(l.allocations) })),
     refunds: await all("SELECT id, order_id, currency, amount, created_at FROM refunds"),
     refundLines: await all("SELECT refund_id, product_id, qty, amount FROM refund_lines"),
   };
@@ -40,7 +46,8 @@ export async function recomputedFor(timeZone: string, orderIds: string[]) {
     refunds,
     refundLines: all.refundLines.filter((l) => refundIds.has(l.refund_id)),
   };
-  return recomputeRollups(source, (iso) => dayIn(timeZone, iso));
+  const dayOf = (iso: string) => dayIn(timeZone, iso);
+  return { ...recomputeRollups(source, dayOf), locations: recomputeLocationSales(source, dayOf, split) };
 }
 
 type Stored = Awaited<ReturnType<typeof storedRollups>>;
@@ -64,6 +71,7 @@ export function rollupDelta(before: Stored, after: Stored): Omit<Stored, "firstP
   return {
     sales: diff(after.sales, before.sales, (r) => `${r.day}|${r.currency}`),
     products: diff(after.products, before.products, (r) => `${r.day}|${r.product_id}|${r.currency}`),
+    locations: diff(after.locations, before.locations, (r) => `${r.day}|${r.location_id}|${r.currency}`),
     statusTotals: diff(after.statusTotals, before.statusTotals, (r) => r.status),
     orderStatus: diff(after.orderStatus, before.orderStatus, (r) => `${r.day}|${r.currency}|${r.status}`),
     fulfilment: diff(after.fulfilment, before.fulfilment, (r) => `${r.day}|${r.currency}`),
@@ -77,6 +85,7 @@ const sortedBy = <T>(rows: T[], key: (r: T) => string) => rows.sort((a, b) => ke
 export async function storedRollups() {
   const sales = await db.select().from(dailySales);
   const products = await db.select().from(dailyProductSales);
+  const locations = await db.select().from(dailyLocationSales);
   const [statusTotals, orderStatus, fulfilment, customers, firstPaid] = await db.batch([
     db.select().from(orderStatusTotals),
     db.select().from(dailyOrderStatus),
@@ -109,6 +118,18 @@ export async function storedRollups() {
         refund_amount: r.refundAmount,
       }))
       .sort((a, b) => `${a.day}|${a.product_id}|${a.currency}`.localeCompare(`${b.day}|${b.product_id}|${b.currency}`)),
+    locations: sortedBy(
+      locations.map((r) => ({
+        day: r.day,
+        location_id: r.locationId,
+        currency: r.currency,
+        units_sold: r.unitsSold,
+        revenue: r.revenue,
+        units_refunded: r.unitsRefunded,
+        refund_amount: r.refundAmount,
+      })),
+      (r) => `${r.day}|${r.location_id}|${r.currency}`,
+    ),
     statusTotals: sortedBy(statusTotals, (r) => r.status),
     orderStatus: sortedBy(orderStatus, (r) => `${r.day}|${r.currency}|${r.status}`),
     fulfilment: sortedBy(
