@@ -22,7 +22,6 @@ export async function createLocation(
 /** Receives `qty` units of the product at the location, on its stock object. */
 export async function stockAt(productId: string, locationId: string, qty: number): Promise<void> {
   const result = await stockObject(env.INVENTORY, productId).adjust({
-    product_id: productId,
     movement_id: newId("mov"),
     location_id: locationId,
     delta: qty,

@@ -4,7 +4,7 @@ import { DEFAULT_LOCATION_ID } from "../../../src/db/schema";
 import { newId } from "../../../src/lib/ids";
 import { stockObject } from "../../../src/modules/stock";
 import { type SignedIn, signInAs } from "../../support/auth";
-import { createLocation } from "../../support/locations";
+import { createLocation, stockAt } from "../../support/locations";
 import { act, checkout, getOrder, level, pay } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
 import { insertProduct } from "../../support/products";
@@ -21,16 +21,6 @@ beforeAll(async () => {
   second = (await createLocation({ priority: 20 })).id;
   backroom = (await createLocation({ fulfils_orders: false })).id;
 });
-
-async function stockAt(productId: string, locationId: string, qty: number) {
-  const result = await stockObject(env.INVENTORY, productId).adjust({
-    movement_id: newId("mov"),
-    location_id: locationId,
-    delta: qty,
-    reason: "received",
-  });
-  if (!result.ok) throw new Error(`stocking failed: ${JSON.stringify(result)}`);
-}
 
 describe("allocation at checkout", () => {
   it("holds a line at one location by priority, splits only when none has enough, never from non-fulfilling ones", async () => {
