@@ -114,7 +114,7 @@ export function printTable(measurements, baseline, out = console.log, builds = n
     const v = verdict(m, base.rps);
     if (!m.load) {
       const blanks = header.slice(1, -2).map(() => "");
-      lines.push([rowName(m, builds), ...blanks, describeTarget(m.target), `${v.result}: ${v.why}`]);
+      lines.push([rowName(m, builds), ...blanks, describeTarget(m.target), v.why ? `${v.result}: ${v.why}` : v.result]);
       continue;
     }
     const l = m.load;
