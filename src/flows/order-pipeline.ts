@@ -19,7 +19,7 @@ import { createDb, type Database } from "../db/client";
 import { events, orderPipelineSteps } from "../db/schema";
 import { errorSummary } from "../lib/log";
 import { nowIso } from "../lib/time";
-import { type EventType, flushOutbox } from "../modules/events";
+import { type EventMessage, type EventType, flushOutbox } from "../modules/events";
 import { ensureCreditNote, ensureInvoice } from "../modules/invoices";
 import { type OrderEvent, recordOrderNotification } from "../modules/notifications";
 import { type OrderDeps, orderDeps, settleCancellation, settleRefund, systemMeta } from "../modules/orders";
@@ -162,15 +162,24 @@ function databaseOf(env: Env): Database {
   return db;
 }
 
+/** Whether a step of `steps` handles events of this type; an unknown type (an older message) might. */
+function mayHandle(steps: readonly PipelineStep[], type: string | undefined): boolean {
+  return type === undefined || steps.some((s) => (s.on as readonly string[]).includes(type));
+}
+
 /**
  * The EVENTS consumer's hook: the pipeline for one event (the order's, or another
  * module's steps such as the returns'), then the events its steps wrote are published.
+ * Most events (stock changes, catalog edits) have no step: their type, carried by the
+ * message, skips them without reading D1.
  */
 export async function runOrderPipelineForEvent(
   env: Env,
-  eventId: string,
+  message: EventMessage,
   steps: readonly PipelineStep[] = ORDER_PIPELINE,
 ): Promise<void> {
+  if (!mayHandle(steps, message.type)) return;
+  const eventId = message.event_id;
   const db = databaseOf(env);
   const { failed, emitted } = await runSteps(orderDeps(env, db), eventId, steps);
   if (emitted) await flushOutbox(db, env.EVENTS);

@@ -1,3 +1,4 @@
+import type { EventMessage } from "../modules/events";
 import { moveReceivedStock } from "../modules/returns";
 import { type PipelineStep, runOrderPipelineForEvent } from "./order-pipeline";
 
@@ -19,6 +20,6 @@ export const RETURN_PIPELINE: readonly PipelineStep[] = [
   },
 ];
 
-export function runReturnPipelineForEvent(env: Env, eventId: string): Promise<void> {
-  return runOrderPipelineForEvent(env, eventId, RETURN_PIPELINE);
+export function runReturnPipelineForEvent(env: Env, message: EventMessage): Promise<void> {
+  return runOrderPipelineForEvent(env, message, RETURN_PIPELINE);
 }

@@ -40,8 +40,8 @@ export async function consumeEvents(batch: MessageBatch, env: Env): Promise<void
   await Promise.all(
     messages.map(async (message) => {
       try {
-        await runOrderPipelineForEvent(env, message.body.event_id);
-        await runReturnPipelineForEvent(env, message.body.event_id);
+        await runOrderPipelineForEvent(env, message.body);
+        await runReturnPipelineForEvent(env, message.body);
         message.ack();
       } catch (err) {
         retry(message, err);

@@ -1,7 +1,8 @@
+import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { events, notifications, orderPipelineSteps, payments, refunds } from "../../src/db/schema";
-import { type PipelineStep, runOrderPipeline } from "../../src/flows/order-pipeline";
+import { type PipelineStep, runOrderPipeline, runOrderPipelineForEvent } from "../../src/flows/order-pipeline";
 import { type SignedIn, signInAs } from "../support/auth";
 import { flowEnded } from "../support/flows";
 import { act, checkout, db, deps, drainOrderEvents, pay, refund, runQueue, stockedProduct } from "../support/orders";
@@ -64,6 +65,40 @@ describe("the order pipeline", () => {
     expect(calls).toEqual({ ok: 1, flaky: 3 });
     rows = await stepsOf(event.id);
     expect(rows.find((r) => r.step === "flaky")).toMatchObject({ status: "done", attempts: 3 });
+  });
+
+  it("skips, without reading D1, a message whose type no step handles; a message without a type is read", async () => {
+    const product = await stockedProduct(2);
+    const created = await checkout(customer.token, { lines: [{ product_id: product.id, qty: 1 }] });
+    const event = await eventOf(created.body.id, "order.created");
+    let runs = 0;
+    const steps: PipelineStep[] = [
+      {
+        name: "count",
+        on: ["order.created"],
+        run: async () => {
+          runs++;
+        },
+      },
+    ];
+    let queries = 0;
+    const DB = new Proxy(env.DB, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          if (key === "prepare" || key === "batch") queries++;
+          return value.apply(target, args);
+        };
+      },
+    });
+    const counted = { ...env, DB };
+    await runOrderPipelineForEvent(counted, { event_id: event.id, type: "stock.changed" }, steps);
+    expect({ runs, queries }).toEqual({ runs: 0, queries: 0 });
+    await runOrderPipelineForEvent(counted, { event_id: event.id }, steps);
+    expect(runs).toBe(1);
+    expect(queries).toBeGreaterThan(0);
+    expect(await stepsOf(event.id)).toMatchObject([{ step: "count", status: "done" }]);
   });
 
   it("a step failing in the EVENTS consumer is retried with backoff, then dead-lettered and marked dead", async () => {

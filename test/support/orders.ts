@@ -96,7 +96,7 @@ export async function drainOrderEvents(orderId: string): Promise<string[]> {
     .from(events)
     .where(eq(events.resourceId, orderId))
     .orderBy(asc(events.createdAt), asc(events.id));
-  for (const row of rows) await runOrderPipelineForEvent(env, row.id);
+  for (const row of rows) await runOrderPipelineForEvent(env, { event_id: row.id, type: row.type });
   return rows.map((r) => r.type);
 }
 

@@ -21,6 +21,11 @@ import { nowIso } from "../../lib/time";
 
 export interface EventMessage {
   event_id: string;
+  /**
+   * The event's type, so a consumer can skip work no step of it handles without reading
+   * the event. Absent on messages sent before it was added: those are read as before.
+   */
+  type?: string;
 }
 
 // Two bound parameters per claimed row; D1 allows 100 per statement.
@@ -28,9 +33,11 @@ const BATCH_SIZE = 40;
 const SWEEP_AGE_MS = 60_000;
 
 /** Sends rows this publisher claimed, then marks them sent. */
-async function sendClaimed(db: Database, queue: Queue<EventMessage>, claimed: { id: string }[]) {
+async function sendClaimed(db: Database, queue: Queue<EventMessage>, claimed: { id: string; type: string }[]) {
   if (claimed.length === 0) return;
-  await queue.sendBatch(claimed.map(({ id }) => ({ body: { event_id: id }, contentType: "json" as const })));
+  await queue.sendBatch(
+    claimed.map(({ id, type }) => ({ body: { event_id: id, type }, contentType: "json" as const })),
+  );
   await db
     .update(events)
     .set({ sentAt: nowIso() })
@@ -50,11 +57,11 @@ async function publishBatch(db: Database, queue: Queue<EventMessage>, where: SQL
     .orderBy(asc(events.createdAt))
     .limit(BATCH_SIZE);
   if (rows.length === 0) return null;
-  const claimed = await db.all<{ id: string }>(sql`UPDATE events SET send_attempts = send_attempts + 1
+  const claimed = await db.all<{ id: string; type: string }>(sql`UPDATE events SET send_attempts = send_attempts + 1
     WHERE sent_at IS NULL AND (id, send_attempts) IN (VALUES ${sql.join(
       rows.map((r) => sql`(${r.id}, ${r.attempts})`),
       sql`, `,
-    )}) RETURNING id`);
+    )}) RETURNING id, type`);
   await sendClaimed(db, queue, claimed);
   return rows.length;
 }
@@ -111,7 +118,7 @@ export async function publishWritten(db: Database, queue: Queue<EventMessage>, e
         .update(events)
         .set({ sendAttempts: sql`${events.sendAttempts} + 1` })
         .where(and(isNull(events.sentAt), eq(events.sendAttempts, 0), inList(events.id, chunk)))
-        .returning({ id: events.id });
+        .returning({ id: events.id, type: events.type });
       await sendClaimed(db, queue, claimed);
     }
   } catch (err) {

@@ -73,7 +73,7 @@ describe("publishing the outbox", () => {
 
     const queue = captureQueue<EventMessage>();
     await flushOutbox(db, queue.queue, { eventIds: [id] });
-    expect(queue.sent.map((s) => s.body)).toEqual([{ event_id: id }]);
+    expect(queue.sent.map((s) => s.body)).toEqual([{ event_id: id, type: "product.archived" }]);
     expect(await eventRow(id)).toMatchObject({ sentAt: expect.any(String), sendAttempts: 2 });
 
     await flushOutbox(db, queue.queue, { eventIds: [id] });

@@ -102,7 +102,7 @@ describe("an order return, opened by the customer and worked by staff", () => {
       );
       // The pipeline's run of the same receipt moves nothing more.
       const receivedEvent = (await eventsOf(returnId)).find((e) => e.type === "return.received");
-      await runReturnPipelineForEvent(env, receivedEvent?.id ?? "");
+      await runReturnPipelineForEvent(env, { event_id: receivedEvent?.id ?? "", type: "return.received" });
       expect((await agreedStock(shirtId)).level).toMatchObject({ on_hand: 9, damaged: 1 });
 
       const refunded = await step(manager.token, returnId, "refund", { restocking_fee: 300 });
