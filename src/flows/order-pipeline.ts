@@ -15,7 +15,7 @@
  * marks the failed steps `dead`.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { createDb, type Database } from "../db/client";
+import { createDb } from "../db/client";
 import { events, orderPipelineSteps } from "../db/schema";
 import { errorSummary } from "../lib/log";
 import { nowIso } from "../lib/time";
@@ -151,17 +151,6 @@ export async function runOrderPipeline(
   if (failed.length > 0) throw new Error(`order pipeline steps failed for ${eventId}: ${failed.join(", ")}`);
 }
 
-// One drizzle instance per D1 binding: building one walks the whole schema, too much per event.
-const databases = new WeakMap<D1Database, Database>();
-function databaseOf(env: Env): Database {
-  let db = databases.get(env.DB);
-  if (!db) {
-    db = createDb(env.DB);
-    databases.set(env.DB, db);
-  }
-  return db;
-}
-
 /** Whether a step of `steps` handles events of this type; an unknown type (an older message) might. */
 function mayHandle(steps: readonly PipelineStep[], type: string | undefined): boolean {
   return type === undefined || steps.some((s) => (s.on as readonly string[]).includes(type));
@@ -180,7 +169,7 @@ export async function runOrderPipelineForEvent(
 ): Promise<void> {
   if (!mayHandle(steps, message.type)) return;
   const eventId = message.event_id;
-  const db = databaseOf(env);
+  const db = createDb(env.DB);
   const { failed, emitted } = await runSteps(orderDeps(env, db), eventId, steps);
   if (emitted) await flushOutbox(db, env.EVENTS);
   if (failed.length > 0) throw new Error(`order pipeline steps failed for ${eventId}: ${failed.join(", ")}`);
@@ -188,7 +177,7 @@ export async function runOrderPipelineForEvent(
 
 /** The EVENTS dead-letter hook: steps that failed on every attempt are marked `dead` for operators. */
 export async function markOrderPipelineDead(env: Env, eventId: string): Promise<void> {
-  await databaseOf(env)
+  await createDb(env.DB)
     .update(orderPipelineSteps)
     .set({ status: "dead", updatedAt: nowIso() })
     .where(and(eq(orderPipelineSteps.eventId, eventId), eq(orderPipelineSteps.status, "failed")));
