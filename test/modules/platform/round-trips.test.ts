@@ -11,6 +11,17 @@ import { call } from "../../support/http";
 import { checkout, db, key, stockedProduct } from "../../support/orders";
 import { roundTrips, serverTiming } from "../../support/server-timing";
 
+/**
+ * A second GET of a storefront path, until it is a cache hit: other test files share the
+ * cache, and a category change of theirs moves the stamp every product page depends on.
+ */
+async function cachedGet(path: string) {
+  for (let attempt = 0; ; attempt++) {
+    const res = await call("GET", path);
+    if (res.headers.get("x-storefront-cache") === "hit" || attempt === 4) return res;
+  }
+}
+
 let customer: SignedIn;
 let manager: SignedIn;
 beforeAll(async () => {
@@ -25,7 +36,7 @@ describe("round trips per request (Server-Timing)", () => {
     expect(miss.headers.get("x-storefront-cache")).toBe("miss");
     // The entry and its stamps are looked up together; the page is one D1 batch.
     expect(roundTrips(miss.headers)).toEqual({ d1: 1, cache: 2, ratelimit: 1 });
-    const hit = await call("GET", path);
+    const hit = await cachedGet(path);
     expect(hit.headers.get("x-storefront-cache")).toBe("hit");
     expect(roundTrips(hit.headers)).toEqual({ cache: 1, ratelimit: 1 });
   });
@@ -37,7 +48,7 @@ describe("round trips per request (Server-Timing)", () => {
     const miss = await call("GET", path);
     // Cold: the slug's id (cache, D1, cache), then the page (cache, D1, cache).
     expect(roundTrips(miss.headers)).toEqual({ d1: 2, cache: 4, ratelimit: 1 });
-    const hit = await call("GET", path);
+    const hit = await cachedGet(path);
     expect(hit.headers.get("x-storefront-cache")).toBe("hit");
     // The slug's id, then the page: two cache round trips, no D1.
     expect(roundTrips(hit.headers)).toEqual({ cache: 2, ratelimit: 1 });
