@@ -2,22 +2,24 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { guard } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { orderLines, orders, PAID_STATUSES, refundLines, refunds } from "../../db/schema";
-import { linesOf } from "./store";
+import { linesQuery } from "./store";
 
 /**
  * What documents of a sale (invoices, credit notes) need from an order, so they never
  * read the orders module's tables or decide themselves which statuses count as paid.
  */
 
-/** The order with its lines if it was paid and not cancelled; null otherwise. */
+/** The order with its lines if it was paid and not cancelled; null otherwise. One D1 round trip. */
 export async function paidOrder(db: Database, orderId: string) {
-  const [order] = await db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.id, orderId), inArray(orders.status, [...PAID_STATUSES])))
-    .limit(1);
-  if (!order) return null;
-  return { order, lines: await linesOf(db, orderId) };
+  const [[order], lines] = await db.batch([
+    db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.id, orderId), inArray(orders.status, [...PAID_STATUSES])))
+      .limit(1),
+    linesQuery(db, orderId),
+  ]);
+  return order ? { order, lines } : null;
 }
 
 /** A batch guard: the rest of the batch applies only while the order is still paid (a cancellation may race it). */
@@ -28,23 +30,31 @@ export function stillPaid(db: Database, orderId: string) {
   );
 }
 
-/** A refund with its lines at the prices of the sale (sku, name and unit price from the order line), in line order. */
+/**
+ * A refund with its lines at the prices of the sale (sku, name and unit price from the
+ * order line), in line order. One D1 round trip: the lines find their order through the refund.
+ */
 export async function refundOf(db: Database, refundId: string) {
-  const [refund] = await db.select().from(refunds).where(eq(refunds.id, refundId)).limit(1);
-  if (!refund) return null;
-  const lines = await db
-    .select({
-      productId: refundLines.productId,
-      qty: refundLines.qty,
-      amount: refundLines.amount,
-      restock: refundLines.restock,
-      sku: orderLines.sku,
-      name: orderLines.name,
-      unitPrice: orderLines.unitPrice,
-    })
-    .from(refundLines)
-    .innerJoin(orderLines, and(eq(orderLines.orderId, refund.orderId), eq(orderLines.productId, refundLines.productId)))
-    .where(eq(refundLines.refundId, refundId))
-    .orderBy(orderLines.position);
-  return { refund, lines };
+  const [[refund], lines] = await db.batch([
+    db.select().from(refunds).where(eq(refunds.id, refundId)).limit(1),
+    db
+      .select({
+        productId: refundLines.productId,
+        qty: refundLines.qty,
+        amount: refundLines.amount,
+        restock: refundLines.restock,
+        sku: orderLines.sku,
+        name: orderLines.name,
+        unitPrice: orderLines.unitPrice,
+      })
+      .from(refundLines)
+      .innerJoin(refunds, eq(refunds.id, refundLines.refundId))
+      .innerJoin(
+        orderLines,
+        and(eq(orderLines.orderId, refunds.orderId), eq(orderLines.productId, refundLines.productId)),
+      )
+      .where(eq(refundLines.refundId, refundId))
+      .orderBy(orderLines.position),
+  ]);
+  return refund ? { refund, lines } : null;
 }
