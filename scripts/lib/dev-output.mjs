@@ -2,6 +2,7 @@
 // (one JSON line per request), warnings and errors. Dropped: the version banner (and its
 // "update available"), the bindings table, wrangler's second line per request, the
 // offline `Request.cf` fetch with its stack trace, and the cron hint (the banner has it).
+// Dropping those leaves runs of empty lines behind; a run is printed as one.
 import { createInterface } from "node:readline";
 import { stripVTControlCharacters } from "node:util";
 
@@ -11,6 +12,7 @@ const DROPPED_LINES = [/^⎔ /, /^\s*⛅️ wrangler /, /^─+$/, /^Using secret
 /** Pipes one of wrangler's output streams to `out`, line by line, through the filter. */
 export function filterWranglerOutput(input, out) {
   let skipping = null; // a predicate the following lines are dropped by, while it holds
+  let blank = false; // the last line printed was empty
   createInterface({ input }).on("line", (raw) => {
     const line = stripVTControlCharacters(raw);
     if (skipping?.(line)) return;
@@ -28,6 +30,9 @@ export function filterWranglerOutput(input, out) {
       return;
     }
     if (REQUEST_LINE.test(line) || DROPPED_LINES.some((pattern) => pattern.test(line))) return;
+    const empty = line.trim() === "";
+    if (empty && blank) return;
+    blank = empty;
     out.write(`${raw}\n`);
   });
 }
