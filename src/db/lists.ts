@@ -15,9 +15,25 @@ export const MAX_BOUND_PARAMETERS = 100;
 /** Ids per piece where a list is still cut into statements (batched writes): room for a few more parameters. */
 export const IDS_PER_QUERY = 90;
 
+/**
+ * Values per `inList` statement where a list can be far longer than a request's (an
+ * import's 100,000 rows): D1 caps one bound value at 2 MB, and 5,000 values of up to
+ * 64 characters stay well under it.
+ */
+export const VALUES_PER_LIST = 5_000;
+
 /** `column IN (values)` with one bound parameter, whatever the list's length; an empty list matches nothing. */
 export function inList(column: AnySQLiteColumn | SQL, values: readonly (string | number)[]): SQL {
   return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+}
+
+/** The rows `query` finds for each piece of `values` (deduplicated), one `inList` statement per piece. */
+export async function selectInPieces<T>(
+  values: readonly string[],
+  query: (piece: string[]) => Promise<T[]>,
+): Promise<T[]> {
+  const pieces = await Promise.all(chunks([...new Set(values)], VALUES_PER_LIST).map(query));
+  return pieces.flat();
 }
 
 /**

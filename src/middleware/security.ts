@@ -81,8 +81,8 @@ const MiB = 1024 * 1024;
 const NON_JSON_BODIES: Record<string, BodyPolicy> = {
   // 10 MiB of image (the images service enforces that exactly) plus room for the multipart envelope.
   "POST /v1/products/:id/images": { maxBytes: 10 * MiB + 64 * 1024 },
-  // 50 MB of CSV (the imports service enforces that exactly) plus the multipart envelope.
-  "POST /v1/imports": { maxBytes: 50 * 1000 * 1000 + 64 * 1024 },
+  // 20 MiB of CSV (the imports service enforces that exactly) plus the multipart envelope.
+  "POST /v1/imports": { maxBytes: 20 * MiB + 64 * 1024 },
 };
 
 function bodyPolicyOf(c: Context<AppEnv>): BodyPolicy | undefined {

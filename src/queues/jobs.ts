@@ -16,7 +16,10 @@ async function runJob(env: Env, db: Database, body: unknown): Promise<void> {
     return;
   }
   if (isImportApply(body) && body.type === "import.apply") {
-    await applyImport({ db, bucket: env.FILES, stock: env.INVENTORY }, body.import_id);
+    // Likewise an import past one run's rows.
+    if ((await applyImport({ db, bucket: env.FILES, stock: env.INVENTORY }, body.import_id)) === "more") {
+      await env.JOBS.send(body);
+    }
     return;
   }
   throw new Error("unknown job type");

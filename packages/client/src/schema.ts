@@ -3302,6 +3302,61 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "import.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An import stopped: a row was refused when applied (`error` names it), or it failed after every retry.
+         * @description Signed per Standard Webhooks. Deliveries are not ordered: use `data.version` to discard stale ones. Answer 2xx within 10 s to acknowledge; 410 disables the endpoint; anything else is retried (8 attempts).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id; the same on every retry and replay. Deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Unix seconds when this attempt was signed. */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256(secret, id.timestamp.body)>`; two during a secret rotation. */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ImportFailedEvent"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx acknowledges the delivery. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The endpoint is gone: Stockroom disables it. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "return.requested": {
         parameters: {
             query?: never;
@@ -4373,6 +4428,15 @@ export interface components {
             rows?: number;
         } & {
             [key: string]: unknown;
+        };
+        ImportFailedEvent: {
+            /** @example evt_01jd8x2m6x4q8n0r5b7c9d1e3f */
+            id: string;
+            /** @enum {string} */
+            type: "import.failed";
+            /** @example 2026-11-02T10:15:00.000Z */
+            created_at: string;
+            data: components["schemas"]["ImportEventData"];
         };
         ReturnRequestedEvent: {
             /** @example evt_01jd8x2m6x4q8n0r5b7c9d1e3f */
@@ -6591,6 +6655,7 @@ export interface components {
             rows_done: number;
             rows_created: number;
             rows_updated: number;
+            /** @description Why a `failed` import stopped: the row refused when applied, or the retries spent. */
             error: string | null;
             created_at: string;
             confirmed_at: string | null;
@@ -6604,7 +6669,7 @@ export interface components {
             type: "products" | "stock_counts" | "samples";
             /**
              * Format: binary
-             * @description UTF-8 CSV with a header row, at most 50 MB.
+             * @description UTF-8 CSV with a header row, at most 20 MiB and 100,000 rows.
              */
             file: string;
         };

@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, gt, isNull, or, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { inList, selectInPieces } from "../../db/lists";
 import { categories } from "../../db/schema";
 import { notFound } from "../../lib/errors";
 import { decodeCursor, toPage } from "../../lib/pagination";
@@ -20,6 +21,14 @@ export async function loadCategory(db: Database, id: string): Promise<CategoryRo
 export async function categoryExists(db: Database, id: string): Promise<boolean> {
   const [row] = await db.select({ id: categories.id }).from(categories).where(eq(categories.id, id)).limit(1);
   return row !== undefined;
+}
+
+/** Which of these category ids exist. */
+export async function existingCategoryIds(db: Database, ids: readonly string[]): Promise<Set<string>> {
+  const rows = await selectInPieces(ids, (piece) =>
+    db.select({ id: categories.id }).from(categories).where(inList(categories.id, piece)),
+  );
+  return new Set(rows.map((row) => row.id));
 }
 
 export async function listCategories(

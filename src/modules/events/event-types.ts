@@ -197,6 +197,11 @@ export const EVENT_CATALOG = {
   "export.completed": { description: "An export's file is ready to download.", data: exportJob },
   "export.failed": { description: "An export failed after every retry.", data: exportJob },
   "import.completed": { description: "An import was applied to its last row.", data: importJob },
+  "import.failed": {
+    description:
+      "An import stopped: a row was refused when applied (`error` names it), or it failed after every retry.",
+    data: importJob,
+  },
   "return.requested": { description: "A return of order lines was opened.", data: orderReturn },
   "return.approved": { description: "A return was approved: the goods may be sent back.", data: orderReturn },
   "return.rejected": { description: "A return was rejected, with a reason.", data: orderReturn },

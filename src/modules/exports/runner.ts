@@ -1,9 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { exportJobs, type UploadedPart } from "../../db/schema";
 import { fromBase64, toBase64 } from "../../lib/base64";
 import { isoInSeconds, nowIso } from "../../lib/time";
-import { eventInsert } from "../events";
+import { eventInsertIf } from "../events";
 import { csvLines } from "./csv";
 import { countRows, type KeysetPosition, readPage } from "./reader";
 import { columnsOf } from "./sources";
@@ -38,14 +38,19 @@ async function save(db: Database, job: Job, changes: Partial<Job>, extra: "compl
     .where(and(eq(exportJobs.id, job.id), eq(exportJobs.version, job.version)))
     .returning({ id: exportJobs.id });
   if (extra === null) return (await update).length > 0;
-  const event = eventInsert(db, {
-    type: "export.completed",
-    resourceType: "export",
-    resourceId: job.id,
-    data: { id: job.id, version: job.version + 1, type: job.type, rows: changes.rowsDone, bytes: changes.bytes },
-  });
-  // The event only exists if the completion landed: a stale run's batch fails on the guard below.
-  const [updated] = await db.batch([update, event.statement]);
+  // The event is written only while the job still has the version this run read, so only
+  // with the completion that lands: a stale run's batch inserts nothing and updates nothing.
+  const event = eventInsertIf(
+    db,
+    {
+      type: "export.completed",
+      resourceType: "export",
+      resourceId: job.id,
+      data: { id: job.id, version: job.version + 1, type: job.type, rows: changes.rowsDone, bytes: changes.bytes },
+    },
+    sql`EXISTS (SELECT 1 FROM export_jobs WHERE id = ${job.id} AND version = ${job.version})`,
+  );
+  const [, updated] = await db.batch([event.statement, update]);
   if (updated.length === 0) throw new Error(`export ${job.id} completed twice`);
   return true;
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, lte } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
 import { olderThanCursor } from "../../db/keyset";
@@ -8,7 +8,7 @@ import { toPage } from "../../lib/pagination";
 import { nowIso } from "../../lib/time";
 import { isAllowed, PERMISSIONS } from "../../middleware/permissions";
 import { auditInsert, type RequestMeta } from "../audit";
-import { eventInsert } from "../events";
+import { eventInsertIf } from "../events";
 import { EXPORT_SOURCES } from "./sources";
 import { exportView } from "./view";
 
@@ -143,18 +143,23 @@ export async function failExport(db: Database, id: string, error: string): Promi
   const [job] = await db.select().from(exportJobs).where(eq(exportJobs.id, id));
   if (!job || (job.status !== "queued" && job.status !== "running")) return;
   const guard = and(eq(exportJobs.id, id), eq(exportJobs.version, job.version));
-  const [updated] = await db.batch([
+  // The event goes first, on the update's own condition, so it is written exactly when the update lands.
+  const [, updated] = await db.batch([
+    eventInsertIf(
+      db,
+      {
+        type: "export.failed",
+        resourceType: "export",
+        resourceId: id,
+        data: { id, version: job.version + 1, type: job.type, error: error.slice(0, 500) },
+      },
+      sql`EXISTS (SELECT 1 FROM export_jobs WHERE id = ${id} AND version = ${job.version})`,
+    ).statement,
     db
       .update(exportJobs)
       .set({ status: "failed", error: error.slice(0, 500), version: job.version + 1, updatedAt: nowIso() })
       .where(guard)
       .returning({ id: exportJobs.id }),
-    eventInsert(db, {
-      type: "export.failed",
-      resourceType: "export",
-      resourceId: id,
-      data: { id, version: job.version + 1, type: job.type, error: error.slice(0, 500) },
-    }).statement,
   ]);
   if (updated.length === 0) throw new Error(`export ${id} changed while failing it; retry`);
 }

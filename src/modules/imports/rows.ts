@@ -1,12 +1,10 @@
 import { parse } from "csv-parse/sync";
-import { inArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { IDS_PER_QUERY } from "../../db/lists";
-import { type ImportRowError, type ImportType, products } from "../../db/schema";
-import { chunks } from "../../lib/chunks";
+import type { ImportRowError, ImportType } from "../../db/schema";
 import { badRequest } from "../../lib/errors";
+import { MAX_COUNTED } from "../inventory";
 import { locationIdsByCode } from "../locations";
-import { CreateProductSchema, UpdateProductSchema } from "../products";
+import { findProductsBySku, productWriteRefusals } from "../products";
 import { type CreateSampleInput, CreateSampleSchema, sampleRefusals } from "../samples";
 
 /** The columns each import type reads; `required` must be in the header. */
@@ -31,8 +29,15 @@ export const IMPORT_COLUMNS: Record<ImportType, { required: string[]; optional: 
   },
 };
 
-/** The column each type's rows are told apart by: two rows with the same value are refused. */
-export const ROW_KEY: Record<ImportType, string> = { products: "sku", stock_counts: "sku", samples: "number" };
+/** The columns each type's rows are told apart by: two rows with the same values are refused. */
+const ROW_KEY: Record<ImportType, [string, ...string[]]> = {
+  products: ["sku"],
+  stock_counts: ["sku", "location_code"],
+  samples: ["number"],
+};
+
+/** The most data rows one file may hold. */
+export const MAX_IMPORT_ROWS = 100_000;
 
 const INTEGER_COLUMNS = new Set(["price", "compare_at_price", "unit_cost", "low_stock_threshold", "on_hand"]);
 const DECIMAL_COLUMNS = new Set(["depth_from", "depth_to", "weight_grams"]);
@@ -53,6 +58,7 @@ export function readRows(type: ImportType, text: string): CsvRow[] {
   }
   const [header, ...data] = records;
   if (!header) throw badRequest("The file is empty; it needs a header row.");
+
   const names = header.map((h) => h.trim().toLowerCase());
   const { required, optional } = IMPORT_COLUMNS[type];
   const missing = required.filter((c) => !names.includes(c));
@@ -99,19 +105,6 @@ export const rowLocations = (db: Database, rows: CsvRow[]) =>
     rows.map((r) => r.cells.location_code ?? "").filter((c) => c !== ""),
   );
 
-/** The ids of the products with these SKUs, in D1-sized pieces. */
-export async function productIdsBySku(db: Database, skus: string[]): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  for (const part of chunks([...new Set(skus)], IDS_PER_QUERY)) {
-    const rows = await db
-      .select({ id: products.id, sku: products.sku })
-      .from(products)
-      .where(inArray(products.sku, part));
-    for (const r of rows) found.set(r.sku, r.id);
-  }
-  return found;
-}
-
 type RowCheck = (db: Database, rows: CsvRow[], locationIds: Map<string, string>) => Promise<ImportRowError[]>;
 
 const locationError = (row: number, cells: Record<string, string>, locationIds: Map<string, string>) =>
@@ -123,25 +116,28 @@ const schemaErrors = (row: number, issues: { path: PropertyKey[]; message: strin
   issues.map((issue) => ({ row, column: String(issue.path[0] ?? "row"), message: issue.message }));
 
 const checkProducts: RowCheck = async (db, rows) => {
-  const existing = await productIdsBySku(
+  const refusals = await productWriteRefusals(
     db,
-    rows.map((r) => r.cells.sku ?? ""),
+    rows.map((r) => rowInput(r.cells, new Map())),
   );
-  return rows.flatMap(({ row, cells }) => {
-    const schema = existing.has(cells.sku ?? "") ? UpdateProductSchema : CreateProductSchema;
-    const parsed = schema.safeParse(rowInput(cells, new Map()));
-    return parsed.success ? [] : schemaErrors(row, parsed.error.issues);
-  });
+  return refusals.map(({ index, field, message, sameAs }) => ({
+    row: rows[index]?.row ?? 0,
+    column: field,
+    message: sameAs === undefined ? message : `Same ${field} as row ${rows[sameAs]?.row}`,
+  }));
 };
 
 const checkStockCounts: RowCheck = async (db, rows, locationIds) => {
-  const existing = await productIdsBySku(
+  const existing = await findProductsBySku(
     db,
     rows.map((r) => r.cells.sku ?? ""),
   );
+  const counted = (value: string) => /^\d+$/.test(value) && Number(value) <= MAX_COUNTED;
   return rows.flatMap(({ row, cells }) => [
     ...(existing.has(cells.sku ?? "") ? [] : [{ row, column: "sku", message: "No product has this SKU" }]),
-    ...(/^\d+$/.test(cells.on_hand ?? "") ? [] : [{ row, column: "on_hand", message: "A whole number ≥ 0" }]),
+    ...(counted(cells.on_hand ?? "")
+      ? []
+      : [{ row, column: "on_hand", message: `A whole number from 0 to ${MAX_COUNTED}` }]),
     ...locationError(row, cells, locationIds),
   ]);
 };
@@ -176,20 +172,23 @@ const CHECKS: Record<ImportType, RowCheck> = {
 
 /** Every problem of every row, without changing anything, in row order. */
 export async function validateRows(db: Database, type: ImportType, rows: CsvRow[]): Promise<ImportRowError[]> {
-  const key = ROW_KEY[type];
+  const keys = ROW_KEY[type];
+  const first = keys[0];
   const errors: ImportRowError[] = [];
   const seen = new Map<string, number>();
   const distinct: CsvRow[] = [];
   for (const r of rows) {
-    const value = r.cells[key] ?? "";
+    const value = JSON.stringify(keys.map((k) => r.cells[k] ?? ""));
     const earlier = seen.get(value);
-    if (value === "") errors.push({ row: r.row, column: key, message: "Required" });
-    else if (earlier !== undefined) errors.push({ row: r.row, column: key, message: `Same ${key} as row ${earlier}` });
-    else {
+    if (!r.cells[first]) errors.push({ row: r.row, column: first, message: "Required" });
+    else if (earlier !== undefined) {
+      errors.push({ row: r.row, column: first, message: `Same ${keys.join(" and ")} as row ${earlier}` });
+    } else {
       seen.set(value, r.row);
       distinct.push(r);
     }
   }
-  errors.push(...(await CHECKS[type](db, distinct, await rowLocations(db, distinct))));
+  // Checks can find an error in every row of 100,000: appended one by one, not spread into a call.
+  for (const error of await CHECKS[type](db, distinct, await rowLocations(db, distinct))) errors.push(error);
   return errors.sort((a, b) => a.row - b.row);
 }

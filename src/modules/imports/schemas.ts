@@ -17,7 +17,11 @@ export const ImportFormSchema = z
     }),
     file: z
       .custom<File>((value) => value instanceof File, "Attach the CSV as a file in the `file` field")
-      .openapi({ type: "string", format: "binary", description: "UTF-8 CSV with a header row, at most 50 MB." }),
+      .openapi({
+        type: "string",
+        format: "binary",
+        description: "UTF-8 CSV with a header row, at most 20 MiB and 100,000 rows.",
+      }),
   })
   .openapi("ImportUploadForm");
 
@@ -47,7 +51,9 @@ export const ImportSchema = z
     rows_done: z.number().int(),
     rows_created: z.number().int(),
     rows_updated: z.number().int(),
-    error: z.string().nullable(),
+    error: z.string().nullable().openapi({
+      description: "Why a `failed` import stopped: the row refused when applied, or the retries spent.",
+    }),
     created_at: z.string(),
     confirmed_at: z.string().nullable(),
     completed_at: z.string().nullable(),

@@ -3,15 +3,17 @@ import { and, eq, lt, sql } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
 import { type ImportType, importJobs } from "../../db/schema";
-import { AppError, forbidden, idempotencyConflict, invalidTransition, notFound } from "../../lib/errors";
+import { AppError, badRequest, forbidden, idempotencyConflict, invalidTransition, notFound } from "../../lib/errors";
 import { nowIso } from "../../lib/time";
 import { isAllowed, PERMISSIONS } from "../../middleware/permissions";
 import { auditInsert, type RequestMeta } from "../audit";
+import { eventInsertIf } from "../events";
 import { neutralise } from "../exports";
-import { readRows, validateRows } from "./rows";
+import { MAX_IMPORT_ROWS, readRows, validateRows } from "./rows";
 import { importView } from "./view";
 
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+// A Worker has 128 MB: the file's text and its parsed rows must fit in it together.
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const SUMMARY_ERRORS = 100;
 
 /** A queue message that applies one confirmed import. */
@@ -56,6 +58,10 @@ export async function createImport(
   const earlier = await sameUpload(db, bucket, id, input.type, text);
   if (earlier) return { created: false, job: importView(earlier) };
   const rows = readRows(input.type, text);
+  if (rows.length === 0) throw badRequest("The file has a header but no rows to import.");
+  if (rows.length > MAX_IMPORT_ROWS) {
+    throw badRequest(`A file holds at most ${MAX_IMPORT_ROWS} rows; this one has ${rows.length}. Split it.`);
+  }
   const errors = await validateRows(db, input.type, rows);
   const fileKey = `imports/${id}.csv`;
   const errorsKey = errors.length > 0 ? `imports/${id}-errors.csv` : null;
@@ -158,12 +164,29 @@ export async function confirmImport(db: Database, jobs: Queue, id: string, meta:
   return getImport(db, meta.actor, id);
 }
 
-/** Marks an import failed when its message ran out of attempts. */
+/** Marks an import failed when its message ran out of attempts, with its event. */
 export async function failImport(db: Database, id: string, error: string): Promise<void> {
-  await db
-    .update(importJobs)
-    .set({ status: "failed", error: error.slice(0, 500), updatedAt: nowIso() })
-    .where(and(eq(importJobs.id, id), eq(importJobs.status, "applying")));
+  const [job] = await db.select().from(importJobs).where(eq(importJobs.id, id));
+  if (job?.status !== "applying") return;
+  // The event goes first, on the update's own condition, so it is written exactly when the update lands.
+  const [, updated] = await db.batch([
+    eventInsertIf(
+      db,
+      {
+        type: "import.failed",
+        resourceType: "import",
+        resourceId: id,
+        data: { id, version: job.version + 1, type: job.type, rows: job.rowsDone, error: error.slice(0, 500) },
+      },
+      sql`EXISTS (SELECT 1 FROM import_jobs WHERE id = ${id} AND version = ${job.version})`,
+    ).statement,
+    db
+      .update(importJobs)
+      .set({ status: "failed", error: error.slice(0, 500), version: job.version + 1, updatedAt: nowIso() })
+      .where(and(eq(importJobs.id, id), eq(importJobs.version, job.version)))
+      .returning({ id: importJobs.id }),
+  ]);
+  if (updated.length === 0) throw new Error(`import ${id} changed while failing it; retry`);
 }
 
 const STALLED_MS = 5 * 60 * 1000;

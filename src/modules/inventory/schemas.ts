@@ -7,6 +7,8 @@ import { LISTED_STATES } from "./current-inventory";
 const productId = z.string().min(1).max(64);
 const qty = z.number().int().min(1).max(1_000_000);
 const count = z.number().int();
+/** The most units a count (or a safety stock) may set. */
+export const MAX_COUNTED = 100_000_000;
 export const LocationIdField = z
   .string()
   .min(1)
@@ -93,7 +95,7 @@ export const AdjustmentResultSchema = z
 
 export const SetCountSchema = z
   .strictObject({
-    on_hand: z.number().int().min(0).max(100_000_000),
+    on_hand: z.number().int().min(0).max(MAX_COUNTED),
     location_id: LocationIdField.optional(),
     expected_version: z
       .number()
@@ -228,5 +230,5 @@ export const StateChangeSchema = z
   .openapi("StockStateChange");
 
 export const SafetyStockSchema = z
-  .strictObject({ location_id: LocationIdField.optional(), safety_stock: z.number().int().min(0).max(100_000_000) })
+  .strictObject({ location_id: LocationIdField.optional(), safety_stock: z.number().int().min(0).max(MAX_COUNTED) })
   .openapi("SafetyStock");

@@ -6,13 +6,12 @@
  * A location that still has stock or open holds cannot be deleted either; it can be
  * deactivated, which takes it out of allocation.
  */
-import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { guard, isUniqueViolation, retryOnRace, runBatch } from "../../db/batch";
 import type { Database } from "../../db/client";
-import { IDS_PER_QUERY, inList } from "../../db/lists";
+import { inList, selectInPieces } from "../../db/lists";
 import { DEFAULT_LOCATION_ID, locations } from "../../db/schema";
-import { chunks } from "../../lib/chunks";
 import { conflict, notFound, preconditionFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
@@ -188,24 +187,16 @@ export async function fulfillingLocationIds(db: Database): Promise<string[]> {
 
 /** Which of these ids name a location. */
 export async function knownLocations(db: Database, ids: string[]): Promise<Map<string, LocationRow>> {
-  const found = new Map<string, LocationRow>();
-  for (const part of chunks([...new Set(ids)], IDS_PER_QUERY)) {
-    for (const row of await db.select().from(locations).where(inArray(locations.id, part))) found.set(row.id, row);
-  }
-  return found;
+  const rows = await selectInPieces(ids, (piece) => db.select().from(locations).where(inList(locations.id, piece)));
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** The ids of the locations with these codes. */
 export async function locationIdsByCode(db: Database, codes: string[]): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  for (const part of chunks([...new Set(codes)], IDS_PER_QUERY)) {
-    const rows = await db
-      .select({ id: locations.id, code: locations.code })
-      .from(locations)
-      .where(inArray(locations.code, part));
-    for (const row of rows) found.set(row.code, row.id);
-  }
-  return found;
+  const rows = await selectInPieces(codes, (piece) =>
+    db.select({ id: locations.id, code: locations.code }).from(locations).where(inList(locations.code, piece)),
+  );
+  return new Map(rows.map((row) => [row.code, row.id]));
 }
 
 /** Which of these locations exist (their ids), as a query a caller can put in a batch. */

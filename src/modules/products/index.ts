@@ -1,5 +1,5 @@
 export { countProductsInCategory, moveCategoryProducts } from "./category-links";
-export { existingProductsQuery, findProductsForStock, markProductsOrdered } from "./lookup";
+export { existingProductsQuery, findProductsBySku, findProductsForStock, markProductsOrdered } from "./lookup";
 export {
   imagesOf,
   imagesOfQuery,
@@ -21,4 +21,5 @@ export {
 export { searchProducts } from "./search";
 export { createProduct, deleteProduct, type ProductImageFiles, updateProduct } from "./service";
 export { type ImageRow, toImageResponse, toProductResponse } from "./view";
+export { productWriteRefusals, type WriteRefusal } from "./write-check";
 export { commitProductChange, productChangeBatch } from "./writes";

@@ -1,6 +1,6 @@
 import { and, isNull } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { inList } from "../../db/lists";
+import { inList, selectInPieces } from "../../db/lists";
 import { type ProductStatus, products } from "../../db/schema";
 
 export interface ProductForStock {
@@ -50,4 +50,37 @@ export function markProductsOrdered(db: Database, ids: string[], at: string) {
     .update(products)
     .set({ firstOrderedAt: at })
     .where(and(isNull(products.firstOrderedAt), inList(products.id, ids)));
+}
+
+export interface ProductBySku {
+  id: string;
+  sku: string;
+  status: ProductStatus;
+  price: number | null;
+  compareAtPrice: number | null;
+}
+
+/** The products with these SKUs, by SKU: what a bulk write (an import) matches its rows to. */
+export async function findProductsBySku(db: Database, skus: readonly string[]): Promise<Map<string, ProductBySku>> {
+  const rows = await selectInPieces(skus, (piece) =>
+    db
+      .select({
+        id: products.id,
+        sku: products.sku,
+        status: products.status,
+        price: products.price,
+        compareAtPrice: products.compareAtPrice,
+      })
+      .from(products)
+      .where(inList(products.sku, piece)),
+  );
+  return new Map(rows.map((row) => [row.sku, row]));
+}
+
+/** The SKU of the product holding each of these barcode keys. */
+export async function barcodeHolders(db: Database, keys: readonly string[]): Promise<Map<string, string>> {
+  const rows = await selectInPieces(keys, (piece) =>
+    db.select({ key: products.barcodeKey, sku: products.sku }).from(products).where(inList(products.barcodeKey, piece)),
+  );
+  return new Map(rows.map((row) => [String(row.key), row.sku]));
 }

@@ -39,8 +39,9 @@ const MAX_SEARCH_TERMS = 10;
  * matched as a prefix, and all words must match. Null when nothing is searchable.
  */
 export function ftsQuery(text: string): string | null {
+  // Control characters separate words too: SQLite ends a string at NUL, so one inside a phrase breaks the query.
   const words = text
-    .split(/\s+/)
+    .split(/[\s\p{Cc}]+/u)
     .filter((word) => /[\p{L}\p{N}]/u.test(word))
     .slice(0, MAX_SEARCH_TERMS);
   if (words.length === 0) return null;

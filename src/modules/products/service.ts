@@ -27,6 +27,7 @@ import { barcodeKey } from "./barcode";
 import { imagesOf, loadProductRow } from "./queries";
 import type { CreateProductInput, ProductResponse, UpdateProductInput } from "./schemas";
 import { type ImageRow, type ProductRow, toProductResponse } from "./view";
+import { compareAtFits } from "./write-check";
 import { commitProductChange, productChangeBatch } from "./writes";
 
 function productWriteError(err: unknown): unknown {
@@ -40,7 +41,7 @@ function productWriteError(err: unknown): unknown {
 }
 
 function checkPrices(price: number | null, compareAt: number | null) {
-  if (price !== null && compareAt !== null && compareAt <= price) {
+  if (!compareAtFits(price, compareAt)) {
     throw badRequest("compare_at_price is the former price and must be above price.", [
       { path: "compare_at_price", message: "Must be greater than price" },
     ]);

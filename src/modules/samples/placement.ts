@@ -1,15 +1,14 @@
 /*
  * Where a new sample may go: its number is not taken, its location and hole exist, its
  * interval lies within the hole's depth and overlaps no other interval of that hole. Checked for many
- * rows at once (a batch of a thousand reads the holes, numbers and intervals it needs in
- * a few chunked queries), and each accepted row is added to what later rows are checked
- * against, so two rows of one batch cannot clash either.
+ * rows at once (a batch, or an import of 100,000 rows, reads the holes, numbers and
+ * intervals it needs in a few list queries, and finds a clash by binary search), and each
+ * accepted row is added to what later rows are checked against, so two rows of one batch
+ * cannot clash either.
  */
-import { inArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { IDS_PER_QUERY } from "../../db/lists";
+import { inList, selectInPieces } from "../../db/lists";
 import { drillholes, samples } from "../../db/schema";
-import { chunks } from "../../lib/chunks";
 import { type DrillholeRow, depthOf } from "../companies";
 import { knownLocations } from "../locations";
 import type { RowError } from "./schemas";
@@ -37,21 +36,15 @@ export interface Candidate {
   locationId: string | null;
 }
 
-async function inChunks<T>(values: string[], query: (part: string[]) => Promise<T[]>): Promise<T[]> {
-  const parts = await Promise.all(chunks([...new Set(values)], IDS_PER_QUERY).map(query));
-  return parts.flat();
-}
-
 export async function loadPlacement(db: Database, candidates: Candidate[]): Promise<Placement> {
   const holeIds = candidates.flatMap((c) => (c.drillholeId ? [c.drillholeId] : []));
   const [holes, taken, cut, places] = await Promise.all([
-    inChunks(holeIds, (part) => db.select().from(drillholes).where(inArray(drillholes.id, part))),
-    inChunks(
+    selectInPieces(holeIds, (part) => db.select().from(drillholes).where(inList(drillholes.id, part))),
+    selectInPieces(
       candidates.map((c) => c.number),
-      (part) =>
-        db.select({ id: samples.id, number: samples.number }).from(samples).where(inArray(samples.number, part)),
+      (part) => db.select({ id: samples.id, number: samples.number }).from(samples).where(inList(samples.number, part)),
     ),
-    inChunks(holeIds, (part) =>
+    selectInPieces(holeIds, (part) =>
       db
         .select({
           id: samples.id,
@@ -61,7 +54,7 @@ export async function loadPlacement(db: Database, candidates: Candidate[]): Prom
           to: samples.depthTo,
         })
         .from(samples)
-        .where(inArray(samples.drillholeId, part)),
+        .where(inList(samples.drillholeId, part)),
     ),
     knownLocations(
       db,
@@ -72,8 +65,11 @@ export async function loadPlacement(db: Database, candidates: Candidate[]): Prom
   const intervals = new Map<string, Interval[]>();
   for (const s of cut) {
     if (!s.hole || s.from === null || s.to === null || selves.has(s.id)) continue;
-    intervals.set(s.hole, [...(intervals.get(s.hole) ?? []), { id: s.id, number: s.number, from: s.from, to: s.to }]);
+    const list = intervals.get(s.hole) ?? [];
+    list.push({ id: s.id, number: s.number, from: s.from, to: s.to });
+    intervals.set(s.hole, list);
   }
+  for (const list of intervals.values()) list.sort((a, b) => a.from - b.from);
   return {
     holes: new Map(holes.map((h) => [h.id, h])),
     intervals,
@@ -88,6 +84,18 @@ const refusal = (code: string, field: string, detail: string, clash: Interval | 
   detail,
   clashing_sample: clash ? { id: clash.id, number: clash.number } : null,
 });
+
+/** The position of the first interval that starts at `depth` or deeper (binary search). */
+function firstStartingAt(sorted: Interval[], depth: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((sorted[mid]?.from ?? depth) < depth) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
 
 /** Why the candidate cannot be placed, or null (and it is then counted as placed). */
 export function place(placement: Placement, c: Candidate): RowError | null {
@@ -105,8 +113,12 @@ export function place(placement: Placement, c: Candidate): RowError | null {
     }
     const from = c.depthFrom;
     const to = c.depthTo;
-    const clash = placement.intervals.get(c.drillholeId)?.find((i) => i.from < to && i.to > from);
-    if (clash) {
+    const intervals = placement.intervals.get(c.drillholeId) ?? [];
+    // The hole's intervals never overlap, so sorted by start they end in order too: of
+    // those starting before `to`, only the deepest can reach past `from`.
+    const after = firstStartingAt(intervals, to);
+    const clash = intervals[after - 1];
+    if (clash && clash.to > from) {
       return refusal(
         "CONFLICT",
         "depth_from",
@@ -114,10 +126,8 @@ export function place(placement: Placement, c: Candidate): RowError | null {
         clash,
       );
     }
-    placement.intervals.set(c.drillholeId, [
-      ...(placement.intervals.get(c.drillholeId) ?? []),
-      { id: c.id, number: c.number, from, to },
-    ]);
+    intervals.splice(after, 0, { id: c.id, number: c.number, from, to });
+    placement.intervals.set(c.drillholeId, intervals);
   }
   placement.numbers.add(c.number);
   return null;

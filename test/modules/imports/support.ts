@@ -14,6 +14,7 @@ export interface ImportBody {
   rows_done: number;
   rows_created: number;
   rows_updated: number;
+  error: string | null;
   code?: string;
 }
 
@@ -35,13 +36,20 @@ export async function upload(user: SignedIn, type: string, csv: string, headers:
 export const confirm = (user: SignedIn, id: string) =>
   call<ImportBody>("POST", `/v1/imports/${id}/confirm`, { token: user.token });
 
-export function completed(user: SignedIn, id: string) {
+/** The import once it stops applying: `completed`, or `failed` with its `error`. */
+export function finished(user: SignedIn, id: string) {
   return vi.waitFor(
     async () => {
       const res = await call<ImportBody>("GET", `/v1/imports/${id}`, { token: user.token });
-      if (res.body.status !== "completed") throw new Error(`still ${res.body.status}`);
+      if (res.body.status === "applying") throw new Error("still applying");
       return res.body;
     },
     { timeout: 20_000, interval: 100 },
   );
+}
+
+export async function completed(user: SignedIn, id: string) {
+  const body = await finished(user, id);
+  if (body.status !== "completed") throw new Error(`the import ${body.status}: ${body.error}`);
+  return body;
 }

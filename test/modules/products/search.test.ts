@@ -158,8 +158,8 @@ describe("product search (FTS5) over 1,000 seeded products", () => {
     expect((await search(`after ${run}x`)).data).toEqual([]);
   });
 
-  it("treats search syntax as plain text", async () => {
-    for (const q of ['"unbalanced', "NEAR(a b)", "a OR b", "col:value", "*", "-", "^start"]) {
+  it("treats search syntax and control characters as plain text", async () => {
+    for (const q of ['"unbalanced', "NEAR(a b)", "a OR b", "col:value", "*", "-", "^start", "a\u0000b", "lamp\u0000"]) {
       const res = await call("GET", `/v1/products?q=${encodeURIComponent(q)}`, { token: admin.token });
       expect(res.status, q).toBe(200);
     }
@@ -171,6 +171,7 @@ describe("ftsQuery", () => {
     expect(ftsQuery("red  shoe")).toBe('"red"* "shoe"*');
     expect(ftsQuery('ABC-123 say "hi"')).toBe('"ABC-123"* "say"* """hi"""*');
     expect(ftsQuery("- * ~")).toBeNull();
+    expect(ftsQuery("lamp\u0000shade\u0007")).toBe('"lamp"* "shade"*');
     expect(ftsQuery(Array.from({ length: 20 }, (_, i) => `w${i}`).join(" "))?.split(" ")).toHaveLength(10);
   });
 });
