@@ -20,5 +20,7 @@ export const events = sqliteTable(
     index("events_unsent").on(t.sentAt, t.createdAt),
     index("events_type_created").on(t.type, t.createdAt),
     index("events_resource").on(t.resourceId, t.createdAt),
+    // The log's order (newest first) and its retention both go by time.
+    index("events_created").on(t.createdAt, t.id),
   ],
 );

@@ -6,7 +6,6 @@ import { actorOf, requestMeta } from "../../middleware/actor";
 import { answeredInBatch, answerStatements, idempotent, keyedId } from "../../middleware/idempotency";
 import {
   CheckoutSchema,
-  cancelOrder,
   FulfilSchema,
   fulfilOrder,
   ListOrdersQuery,
@@ -19,12 +18,12 @@ import {
   placeOrder,
   ReasonSchema,
   RefundSchema,
-  refundOrder,
   resumeStuckOrder,
   updateOrderNotes,
 } from "../../modules/orders";
 import { PaymentInputSchema } from "../../modules/payments";
 import { OrderDetailSchema, orderDetail } from "./detail";
+import { cancelAroundReturns, refundAroundReturns } from "./returns-first";
 
 const tags = ["Orders"];
 const params = idParam("Order id (`ord_…`)");
@@ -187,7 +186,7 @@ orderRoutes.openapi(
     const deps = orderDeps(c.env, c.get("db"));
     const { id } = c.req.valid("param");
     const actor = actorOf(c);
-    await cancelOrder(deps, id, actor, c.req.valid("json").reason, requestMeta(c));
+    await cancelAroundReturns(deps, id, actor, c.req.valid("json").reason, requestMeta(c));
     return c.json(await orderDetail(deps, id, actor), 200);
   },
 );
@@ -207,7 +206,7 @@ orderRoutes.openapi(
     const deps = orderDeps(c.env, c.get("db"));
     const { id } = c.req.valid("param");
     const actor = actorOf(c);
-    await refundOrder(deps, id, c.req.valid("json"), actor, requestMeta(c), { refundId: await keyedId(c, "rfd") });
+    await refundAroundReturns(deps, id, c.req.valid("json"), actor, requestMeta(c), await keyedId(c, "rfd"));
     return c.json(await orderDetail(deps, id, actor), 200);
   },
 );

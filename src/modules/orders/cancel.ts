@@ -1,10 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { isGuardFailure, runBatch } from "../../db/batch";
+import { isGuardFailure, runBatch, type Statement } from "../../db/batch";
 import { payments } from "../../db/schema";
 import { AppError, forbidden, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
+import { isAllowed, PERMISSIONS } from "../../middleware/permissions";
 import type { RequestMeta } from "../audit";
 import { salesRollup } from "../reports";
 import { getSettings } from "../settings";
@@ -35,6 +36,7 @@ async function commitCancellation(
   lines: LineRow[],
   reason: string,
   meta: RequestMeta,
+  alongside: Statement[] = [],
 ): Promise<void> {
   const { db } = deps;
   const now = nowIso();
@@ -74,6 +76,7 @@ async function commitCancellation(
       ...cancel.statements,
       ...(refund?.statements ?? []),
       salesRollup(db, { timeZone, at: now, currency: order.currency }, { ordersCancelled: 1 }),
+      ...alongside,
     ]);
   } catch (err) {
     if (!isGuardFailure(err)) throw err;
@@ -82,19 +85,30 @@ async function commitCancellation(
   }
 }
 
+const REFUND_RULE = PERMISSIONS["POST /v1/orders/:id/refund"];
+
+/**
+ * `alongside`: statements that must commit with the cancellation (a guard of the
+ * caller's), which then fails as "changed meanwhile" when one aborts the batch.
+ */
 export async function cancelOrder(
   deps: OrderDeps,
   orderId: string,
   actor: Actor,
   reason: string | undefined,
   meta: RequestMeta,
+  alongside: Statement[] = [],
 ) {
   const { order, lines } = await loadOrder(deps.db, orderId, actor);
   if (isCustomer(actor) && order.status === "processing") {
     throw forbidden("A paid order is cancelled by the store; please contact us.");
   }
+  // Cancelling a paid order refunds it: only those who may refund may do it.
+  if (order.status === "processing" && !(REFUND_RULE && isAllowed(REFUND_RULE, actor))) {
+    throw forbidden("Cancelling a paid order refunds it, and you may not refund orders.");
+  }
   assertTransition(order, "cancelled", "cancelled");
-  await commitCancellation(deps, order, lines, reason ?? "requested", meta);
+  await commitCancellation(deps, order, lines, reason ?? "requested", meta, alongside);
   await settleCancellation(deps, orderId, { strict: false, actorId: actor.id });
   // A pending order's flow is waiting for its payment: it ends now rather than at the expiry.
   if (order.status === "pending") await endPaymentWait(deps.flow, orderId);

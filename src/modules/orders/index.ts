@@ -28,6 +28,7 @@ export {
   OrderPage,
   PatchOrderSchema,
   ReasonSchema,
+  type RefundInput,
   RefundSchema,
 } from "./schemas";
 export { cancelOrder, fulfilOrder, listOrders, payOrder, placeOrder, updateOrderNotes } from "./service";

@@ -43,43 +43,69 @@ function finish(order: OrderRow, allLines: LineRow[], planned: RefundPlanLine[],
   return { lines: planned, subtotal, tax, restockingFee, amount: subtotal + tax - restockingFee, fully };
 }
 
-/** The refund asked for, checked against what was sold and not yet refunded. */
+/**
+ * Units of each product a refund must leave alone: those in the order's returns not yet
+ * settled, which are refunded (and were or will be restocked) through those returns.
+ */
+export type HeldBack = ReadonlyMap<string, number>;
+
+const NOTHING_HELD: HeldBack = new Map();
+
+/** The refund asked for, checked against what was sold and not yet refunded or held back. */
 export function planRefund(
   order: OrderRow,
   lines: LineRow[],
   requested: { product_id: string; qty: number; restock: boolean }[] | undefined,
   restockingFee = 0,
+  heldBack: HeldBack = NOTHING_HELD,
 ): RefundPlan {
   if (requested === undefined) {
-    return planFullRefund(order, lines, () => false);
+    const plan = planFullRefund(order, lines, () => false, heldBack);
+    if (plan.lines.length === 0) {
+      throw conflict("Every unit left to refund is in an open return; refund them through the return.");
+    }
+    return plan;
   }
   const byProduct = new Map(lines.map((l) => [l.productId, l]));
   const seen = new Set<string>();
   const problems: { path: string; message: string }[] = [];
-  const tooMany: { product_id: string; requested: number; refundable: number }[] = [];
+  const tooMany: { product_id: string; requested: number; refundable: number; in_open_returns: number }[] = [];
   const planned: RefundPlanLine[] = [];
   for (const [i, r] of requested.entries()) {
     const line = byProduct.get(r.product_id);
-    const refundable = line ? line.qty - line.refundedQty : 0;
+    const held = heldBack.get(r.product_id) ?? 0;
+    const refundable = line ? Math.max(0, line.qty - line.refundedQty - held) : 0;
     if (!line) problems.push({ path: `lines.${i}.product_id`, message: "Not a line of this order" });
     else if (seen.has(r.product_id)) problems.push({ path: `lines.${i}.product_id`, message: "Named twice" });
-    else if (r.qty > refundable) tooMany.push({ product_id: r.product_id, requested: r.qty, refundable });
-    else planned.push({ line, qty: r.qty, restock: r.restock, amount: line.unitPrice * r.qty });
+    else if (r.qty > refundable) {
+      tooMany.push({ product_id: r.product_id, requested: r.qty, refundable, in_open_returns: held });
+    } else planned.push({ line, qty: r.qty, restock: r.restock, amount: line.unitPrice * r.qty });
     seen.add(r.product_id);
   }
   if (problems.length > 0) throw badRequest("Some refund lines are not valid.", problems);
   if (tooMany.length > 0) {
-    throw conflict("Some lines ask to refund more than was sold and not yet refunded.", { lines: tooMany });
+    throw conflict(
+      tooMany.some((l) => l.in_open_returns > 0)
+        ? "Some lines ask to refund units that are in an open return; refund those through the return."
+        : "Some lines ask to refund more than was sold and not yet refunded.",
+      { lines: tooMany },
+    );
   }
   return finish(order, lines, planned, restockingFee);
 }
 
-/** Everything not yet refunded; `restock` says which lines go back on the shelf. */
-export function planFullRefund(order: OrderRow, lines: LineRow[], restock: (line: LineRow) => boolean): RefundPlan {
+/** Everything not yet refunded or held back; `restock` says which lines go back on the shelf. */
+export function planFullRefund(
+  order: OrderRow,
+  lines: LineRow[],
+  restock: (line: LineRow) => boolean,
+  heldBack: HeldBack = NOTHING_HELD,
+): RefundPlan {
+  const left = (l: LineRow) => l.qty - l.refundedQty - (heldBack.get(l.productId) ?? 0);
   const planned = lines
-    .filter((l) => l.qty > l.refundedQty)
+    .filter((l) => left(l) > 0)
     .map((line) => {
-      const qty = line.qty - line.refundedQty;
+      const qty = left(line);
       return { line, qty, restock: restock(line), amount: line.unitPrice * qty };
     });
   return finish(order, lines, planned);

@@ -7,7 +7,7 @@ import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import type { RequestMeta } from "../audit";
 import { getSettings } from "../settings";
-import { planRefund, refundStatements } from "./refund-plan";
+import { type HeldBack, planRefund, refundStatements } from "./refund-plan";
 import type { RefundInput } from "./schemas";
 import { settleRefund } from "./settle";
 import { loadOrder, type OrderDeps } from "./store";
@@ -22,6 +22,11 @@ export interface RefundOptions {
   refundId?: string;
   /** Kept back from the money, in minor units (order returns). */
   restockingFee?: number;
+  /**
+   * Units the refund must leave alone (in open returns), read afresh for every attempt,
+   * with `alongside` guarding that they did not change before the batch commits.
+   */
+  heldBack?: () => Promise<HeldBack>;
   /**
    * Statements that must commit with the refund (an order return's own transition),
    * built afresh for every attempt; throwing refuses the refund.
@@ -54,7 +59,8 @@ export async function refundOrder(
     const alongside = options.alongside ? await options.alongside(refundId, now) : [];
     if (order.status === "refunded") throw invalidTransition("The order is already fully refunded.");
     assertTransition(order, "refunded", "refunded");
-    const plan = planRefund(order, lines, input.lines, options.restockingFee);
+    const heldBack = options.heldBack ? await options.heldBack() : undefined;
+    const plan = planRefund(order, lines, input.lines, options.restockingFee, heldBack);
     const [payment] = await deps.db
       .select({ id: payments.id })
       .from(payments)

@@ -33,7 +33,6 @@ export { payOrder } from "./payment";
 export { listOrders } from "./queries";
 export { refundOrder } from "./refund";
 
-/** The goods left: `processing → completed`. */
 /** Staff notes and metadata; not a status change, so no event. `If-Match` is honoured when sent. */
 export async function updateOrderNotes(
   deps: OrderDeps,

@@ -75,3 +75,27 @@ export function noLineOverCommitted(db: Database, orderId: string): Statement {
         )})) > ol.qty)`,
   );
 }
+
+/**
+ * Returns that stop the order being cancelled: one not yet settled (its units may be
+ * on their way back or already restocked), or one closed after its units were
+ * received (they are back on the shelf, unrefunded). Cancelling refunds and restocks
+ * every unit not refunded, so it would put those units back a second time.
+ */
+const blocksCancel = (orderId: string) =>
+  sql`${returns.orderId} = ${orderId} AND (${inArray(returns.status, [...OPEN_RETURN_STATUSES])}
+    OR (${returns.status} = 'closed' AND ${returns.receivedAt} IS NOT NULL))`;
+
+/** The first return that stops the order being cancelled, if any. */
+export async function returnBlockingCancel(db: Database, orderId: string) {
+  const [found] = await db
+    .select({ id: returns.id, status: returns.status })
+    .from(returns)
+    .where(blocksCancel(orderId))
+    .limit(1);
+  return found ?? null;
+}
+
+/** Put in the cancellation's batch: aborts it when such a return was opened meanwhile. */
+export const noReturnBlockingCancel = (db: Database, orderId: string): Statement =>
+  guard(db, sql`NOT EXISTS (SELECT 1 FROM returns WHERE ${blocksCancel(orderId)})`);

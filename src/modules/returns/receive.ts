@@ -46,7 +46,13 @@ async function checkReceipt(db: Database, lines: ReturnLineRow[], input: Receive
       });
     }
   }
-  if (problems.length > 0) throw badRequest("The receipt does not account for the return's units.", problems);
+  if (problems.length > 0) {
+    const unaccounted = problems.some((p) => p.path === "lines");
+    throw badRequest(
+      unaccounted ? "The receipt does not account for the return's units." : "Some receipt lines are not valid.",
+      problems,
+    );
+  }
 }
 
 /** The receipt's stock movements; idempotent by their derived ids. Returns whether all went through. */

@@ -55,6 +55,19 @@ describe("event log", () => {
     expectProblem(await list("?cursor=garbage"), 400, "VALIDATION_FAILED");
   });
 
+  it("orders by when events were written, whatever their ids (a keyed step's id is derived from its key)", async () => {
+    const resource = `prd_${crypto.randomUUID().slice(0, 8)}`;
+    const written = await writeEvent("product.published", { id: resource, version: 2 }, resource);
+    // An id derived from a key is hex: this one sorts above every time-based id.
+    const derived = `evt_ff${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+    await db.update(events).set({ id: derived }).where(eq(events.id, written));
+    const later = await writeEvent("product.updated", { id: resource, version: 3 }, resource);
+    expect((await list(`?resource_id=${resource}`)).body.data.map((e) => e.id)).toEqual([later, derived]);
+    const page1 = await list(`?resource_id=${resource}&limit=1`);
+    const page2 = await list(`?resource_id=${resource}&limit=1&cursor=${page1.body.next_cursor}`);
+    expect([...page1.body.data, ...page2.body.data].map((e) => e.id)).toEqual([later, derived]);
+  });
+
   it("reads one event, and 404s an unknown one", async () => {
     const id = await writeEvent("invoice.issued", { id: "inv_9", version: 1, order_id: null, total: 1200 }, "inv_9");
     const res = await call("GET", `/v1/events/${id}`, { token: operator.token });

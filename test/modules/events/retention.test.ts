@@ -47,6 +47,32 @@ async function writeHistory(endpointId: string, ageMs: number) {
 }
 
 describe("retention", () => {
+  it("goes by when an event was written, not by its id (keyed steps derive theirs)", async () => {
+    const hex = () => crypto.randomUUID().replaceAll("-", "").slice(0, 24);
+    const iso = (ageMs: number) => new Date(Date.now() - ageMs).toISOString();
+    const row = (id: string, createdAt: string) => ({
+      id,
+      type: "return.approved",
+      resourceType: "return",
+      resourceId: "ret_old",
+      data: { id: "ret_old", version: 1 },
+      createdAt,
+    });
+    // Sorting before today's time-based ids, yet written now and not even sent: it stays.
+    const recent = `evt_00${hex()}`;
+    // Sorting after every time-based id, yet 31 days old: it goes.
+    const old = `evt_ff${hex()}`;
+    await db.insert(events).values([row(recent, iso(0)), row(old, iso(31 * DAY))]);
+
+    await worker.scheduled(createScheduledController({ cron: "17 * * * *", scheduledTime: Date.now() }), env);
+
+    const left = await db
+      .select({ id: events.id })
+      .from(events)
+      .where(inArray(events.id, [recent, old]));
+    expect(left.map((r) => r.id)).toEqual([recent]);
+  });
+
   it("removes events, deliveries and attempts older than 30 days and keeps the rest", async () => {
     const endpoint = await createEndpoint(admin, { url: "https://example.com/retention", event_types: ["order.paid"] });
     const old = await writeHistory(endpoint.id, 31 * DAY);
