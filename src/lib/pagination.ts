@@ -28,8 +28,12 @@ export function decodeCursor(cursor: string, length: number): CursorKey {
   } catch {
     // fall through to the 400 below
   }
-  throw badRequest("The cursor is not valid for this list.", [{ path: "cursor", message: "Invalid cursor" }]);
+  throw invalidCursor();
 }
+
+/** For a cursor that decodes but holds what no page of the list ends with. */
+export const invalidCursor = () =>
+  badRequest("The cursor is not valid for this list.", [{ path: "cursor", message: "Invalid cursor" }]);
 
 export interface Page<T> {
   data: T[];

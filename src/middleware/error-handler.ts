@@ -31,6 +31,9 @@ export function problemResponse(c: Context<AppEnv>, err: AppError): Response {
 /** The one error handler: every failure leaves as problem+json, never with internals. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof AppError) return problemResponse(c, err);
+  // An AppError thrown inside a D1 query (the session check that rides with a read's
+  // first query) reaches here wrapped by drizzle's "Failed query" error.
+  if (err.cause instanceof AppError) return problemResponse(c, err.cause);
   if (err instanceof HTTPException) return problemResponse(c, fromHttpException(err));
   log.error("unhandled error", { request_id: c.get("requestId"), error: err });
   return problemResponse(c, internalError("Something went wrong on our side."));

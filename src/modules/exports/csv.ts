@@ -12,6 +12,11 @@ export function neutralise(cell: Cell): Cell {
   return typeof cell === "string" && FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
+/** Text as it was before `neutralise`, so an exported file imports back to the same values. */
+export function restoreNeutralised(text: string): string {
+  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
+}
+
 /** CSV lines (RFC 4180, CRLF) for these rows, every text cell neutralised. */
 export function csvLines(rows: Cell[][]): string {
   if (rows.length === 0) return "";

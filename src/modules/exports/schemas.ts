@@ -6,7 +6,10 @@ import { EXPORT_SOURCES } from "./sources";
 const typeDocs = EXPORT_TYPES.map((type) => {
   const source = EXPORT_SOURCES[type];
   const columns = source.columns.map(([c]) => `\`${c.name}\` (${c.description})`).join(", ");
-  const filters = Object.keys(source.filters).join(", ") || "none";
+  const filters =
+    (Object.keys(source.filters) as (keyof typeof source.filters)[])
+      .map((name) => (source.values?.[name] ? `${name} (${source.values[name].join(" | ")})` : name))
+      .join(", ") || "none";
   return `- \`${type}\`: ${source.description} Filters: ${filters}. Columns: ${columns}`;
 }).join("\n");
 

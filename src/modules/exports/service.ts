@@ -57,6 +57,17 @@ export async function createExport(
       unknown.map((name) => ({ path: `filters.${name}`, message: "Not a filter of this export type" })),
     );
   }
+  const values = EXPORT_SOURCES[input.type].values ?? {};
+  const outside = (Object.keys(values) as (keyof typeof values)[]).filter((name) => {
+    const value = input.filters[name];
+    return value !== undefined && !values[name]?.includes(value);
+  });
+  if (outside.length > 0) {
+    throw badRequest(
+      "Some filters name a value their column never holds.",
+      outside.map((name) => ({ path: `filters.${name}`, message: `One of ${values[name]?.join(", ")}` })),
+    );
+  }
   // Stored times are `toISOString()` text, so filters are brought to that form to compare as text.
   const filters: ExportFilters = { ...input.filters };
   if (filters.from) filters.from = new Date(filters.from).toISOString();

@@ -1,4 +1,13 @@
-import type { ExportFilters, ExportType } from "../../db/schema";
+import {
+  DISPATCH_STATUSES,
+  type ExportFilters,
+  type ExportType,
+  INVOICE_STATUSES,
+  ORDER_STATUSES,
+  PRODUCT_STATUSES,
+  SAMPLE_STATUSES,
+} from "../../db/schema";
+import { MOVEMENT_REASONS } from "../../durable/inventory/types";
 
 /** One documented CSV column: its header and what it holds. */
 export interface ColumnDoc {
@@ -20,6 +29,8 @@ export interface ExportSource {
   columns: [ColumnDoc, string][];
   key: string[];
   filters: Partial<Record<FilterName, string>>;
+  /** The values a filter may take where its column holds one of a fixed set. */
+  values?: Partial<Record<FilterName, readonly string[]>>;
   /** A condition every row of this type meets (customers are the `customer` accounts). */
   where?: string;
 }
@@ -51,6 +62,7 @@ export const EXPORT_SOURCES: Record<ExportType, ExportSource> = {
     ],
     key: ["p.seq"],
     filters: { from: "p.created_at", to: "p.created_at", status: "p.status" },
+    values: { status: PRODUCT_STATUSES },
   },
   inventory: {
     description: "Stock per product and location, as projected from the stock objects.",
@@ -93,6 +105,7 @@ export const EXPORT_SOURCES: Record<ExportType, ExportSource> = {
     ],
     key: ["m.created_at", "m.id"],
     filters: { from: "m.created_at", to: "m.created_at", product_id: "m.product_id", reason: "m.reason" },
+    values: { reason: MOVEMENT_REASONS },
   },
   orders: {
     description: "Orders, oldest first.",
@@ -116,6 +129,7 @@ export const EXPORT_SOURCES: Record<ExportType, ExportSource> = {
     ],
     key: ["o.created_at", "o.id"],
     filters: { from: "o.created_at", to: "o.created_at", status: "o.status", customer_id: "o.customer_id" },
+    values: { status: ORDER_STATUSES },
   },
   order_lines: {
     description: "Order lines, grouped by order, orders oldest first.",
@@ -137,6 +151,7 @@ export const EXPORT_SOURCES: Record<ExportType, ExportSource> = {
     ],
     key: ["o.created_at", "l.order_id", "l.product_id"],
     filters: { from: "o.created_at", to: "o.created_at", status: "o.status", product_id: "l.product_id" },
+    values: { status: ORDER_STATUSES },
   },
   invoices: {
     description: "Invoices in issue order.",
@@ -157,6 +172,7 @@ export const EXPORT_SOURCES: Record<ExportType, ExportSource> = {
     ],
     key: ["i.issued_at", "i.id"],
     filters: { from: "i.issued_at", to: "i.issued_at", status: "i.status", customer_id: "i.customer_id" },
+    values: { status: INVOICE_STATUSES },
   },
   customers: {
     description: "Customer accounts, oldest first.",
@@ -172,6 +188,7 @@ export const EXPORT_SOURCES: Record<ExportType, ExportSource> = {
     ],
     key: ["u.created_at", "u.id"],
     filters: { from: "u.created_at", to: "u.created_at", status: "u.status" },
+    values: { status: ["active", "deactivated"] },
     where: "u.role = 'customer'",
   },
   dispatches: {
@@ -219,6 +236,7 @@ export const EXPORT_SOURCES: Record<ExportType, ExportSource> = {
       project_id: "d.project_id",
       location_id: "d.location_id",
     },
+    values: { status: DISPATCH_STATUSES },
   },
   samples: {
     description: "Samples, by id.",
@@ -248,6 +266,7 @@ export const EXPORT_SOURCES: Record<ExportType, ExportSource> = {
       location_id: "s.location_id",
       project_id: "h.project_id",
     },
+    values: { status: SAMPLE_STATUSES },
   },
   audit_log: {
     description: "The audit trail in time order (before/after images as JSON).",

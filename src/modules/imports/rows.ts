@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import type { Database } from "../../db/client";
 import type { ImportRowError, ImportType } from "../../db/schema";
 import { badRequest } from "../../lib/errors";
+import { restoreNeutralised } from "../exports";
 import { MAX_COUNTED } from "../inventory";
 import { locationIdsByCode } from "../locations";
 import { findProductsBySku, productWriteRefusals } from "../products";
@@ -48,7 +49,10 @@ export interface CsvRow {
   cells: Record<string, string>;
 }
 
-/** The file's rows; a file that is not CSV, or lacks a required column, is refused whole. */
+/**
+ * The file's rows; a file that is not CSV, or lacks a required column, is refused whole.
+ * A cell an export neutralised (`'=…`) reads back as its text.
+ */
 export function readRows(type: ImportType, text: string): CsvRow[] {
   let records: string[][];
   try {
@@ -74,7 +78,7 @@ export function readRows(type: ImportType, text: string): CsvRow[] {
   }
   return data.map((record, i) => ({
     row: i + 2,
-    cells: Object.fromEntries(names.map((name, j) => [name, (record[j] ?? "").trim()])),
+    cells: Object.fromEntries(names.map((name, j) => [name, restoreNeutralised((record[j] ?? "").trim())])),
   }));
 }
 

@@ -2,7 +2,7 @@ import { asc, gt } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { inList } from "../../db/lists";
 import { products, stockLevels } from "../../db/schema";
-import { decodeCursor, encodeCursor } from "../../lib/pagination";
+import { decodeCursor, encodeCursor, invalidCursor } from "../../lib/pagination";
 import { type InventoryDO, type StockLevel, stockObject } from "../stock";
 import { type LocationRow, locationFacts, locationRows } from "./reconciliation-locations";
 
@@ -112,7 +112,9 @@ export async function reconciliationPage(
   objects: Objects,
   query: { limit: number; cursor?: string | undefined; only_mismatches?: boolean | undefined },
 ) {
-  const after = query.cursor ? Number(decodeCursor(query.cursor, 1)[0]) : 0;
+  const [after = 0] = query.cursor ? decodeCursor(query.cursor, 1) : [];
+  // The cursor is the last product's seq: a whole number (anything else would start over silently).
+  if (typeof after !== "number" || !Number.isSafeInteger(after) || after < 0) throw invalidCursor();
   const rows = await db
     .select({ seq: products.seq, id: products.id, sku: products.sku })
     .from(products)

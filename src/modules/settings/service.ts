@@ -64,6 +64,9 @@ export async function updateSettings(
   if (before.version !== expectedVersion) throw preconditionFailed();
   const now = nowIso();
   const data = SettingsSchema.parse(input);
+  // A change to what is already there (an empty PATCH) writes nothing and keeps the version.
+  const { version: _version, updated_at: _updatedAt, ...current } = before;
+  if (JSON.stringify(SettingsSchema.parse(current)) === JSON.stringify(data)) return before;
   const version = expectedVersion + 1;
   try {
     await db.batch([

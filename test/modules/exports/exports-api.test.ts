@@ -87,12 +87,21 @@ describe("POST /v1/exports", () => {
     await finished(manager, first.body.id);
   });
 
-  it("refuses an unknown type, filters the type does not take, and an empty time range, creating nothing", async () => {
+  it("refuses an unknown type, filters the type does not take or values they never match, and an empty time range, creating nothing", async () => {
     const before = (await db().select({ id: exportJobs.id }).from(exportJobs)).length;
     expectProblem(await start(manager, { type: "secrets" }), 400, "VALIDATION_FAILED");
     const wrongFilter = await start(manager, { type: "products", filters: { reason: "sale" } });
     expectProblem(wrongFilter, 400, "VALIDATION_FAILED");
     expect(JSON.stringify(wrongFilter.body)).toContain("filters.reason");
+    for (const [type, filters] of [
+      ["products", { status: "bogus" }],
+      ["orders", { status: "shipped" }],
+      ["movements", { reason: "nonsense" }],
+    ] as const) {
+      const never = await start(manager, { type, filters });
+      expectProblem(never, 400, "VALIDATION_FAILED");
+      expect(never.body).toMatchObject({ errors: [{ path: `filters.${Object.keys(filters)[0]}` }] });
+    }
     const range = { from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z" };
     expectProblem(await start(manager, { type: "orders", filters: range }), 400, "VALIDATION_FAILED");
     expectProblem(await start(manager, { type: "orders", format: "xlsx" }), 400, "VALIDATION_FAILED");

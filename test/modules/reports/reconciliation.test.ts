@@ -137,4 +137,12 @@ describe("reconciliation", () => {
       "VALIDATION_FAILED",
     );
   });
+
+  it("refuses a cursor that decodes to anything but a product's position", async () => {
+    const encode = (key: unknown) => Buffer.from(JSON.stringify(key)).toString("base64url");
+    for (const key of [["x"], [-5], [1.5], [null], [1e300]]) {
+      const res = await call("GET", `/v1/reports/reconciliation?cursor=${encode(key)}`, { token: manager.token });
+      expectProblem(res, 400, "VALIDATION_FAILED");
+    }
+  });
 });

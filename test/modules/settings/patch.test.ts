@@ -44,6 +44,15 @@ describe("PATCH /v1/settings", () => {
     expect((await getSettings(admin)).body).toEqual(before);
   });
 
+  it("writes nothing for an empty change: the version and updated_at stay", async () => {
+    const before = (await getSettings(admin)).body;
+    const res = await patch({}, `W/"${before.version}"`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.headers.get("etag")).toBe(`W/"${before.version}"`);
+    expect((await getSettings(admin)).body).toEqual(before);
+    expect((await patch({ tax_rate_bps: before.tax_rate_bps }, `W/"${before.version}"`)).body).toEqual(before);
+  });
+
   it("is for admins only", async () => {
     const manager = await signInAs("manager");
     const res = await call("PATCH", "/v1/settings", {
