@@ -6432,7 +6432,9 @@ export interface components {
             /** @description Customers with an order paid or a refund in the period, by net_sales, largest first. */
             top_customers: {
                 customer_id: string;
+                /** @description Null unless the caller may read customers (`GET /v1/customers`). */
                 email: string | null;
+                /** @description Like email. */
                 name: string | null;
                 /** @description The day of their first paid order ever. */
                 first_paid_day: string | null;

@@ -31,9 +31,10 @@ interface TopCustomer {
  * Customers over the period from the per-customer daily rollups, in the store's
  * currency. A customer is active with at least one order paid in the period; new when
  * their first paid order ever falls in it, returning when they had paid before it.
- * The top customers are by net spend (paid totals − refunds recorded in the period).
+ * The top customers are by net spend (paid totals − refunds recorded in the period);
+ * their email and name only with `contacts` (the caller may read customers).
  */
-export async function customersReport(db: Database, query: CustomersQuery) {
+export async function customersReport(db: Database, query: CustomersQuery, contacts: boolean) {
   const { from, end } = reportRange(query);
   const { currency, time_zone } = await getSettings(db);
   const inPeriod = sql`currency = ${currency} AND day >= ${from} AND day < ${end}`;
@@ -63,6 +64,6 @@ export async function customersReport(db: Database, query: CustomersQuery) {
     to: query.to,
     ...counts,
     repeat_rate: counts.customers > 0 ? counts.repeat_customers / counts.customers : null,
-    top_customers: top,
+    top_customers: contacts ? top : top.map((t) => ({ ...t, email: null, name: null })),
   };
 }

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../context";
 import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/openapi";
-import { requestMeta } from "../../middleware/actor";
+import { actorOf, requestMeta } from "../../middleware/actor";
 import { idempotent } from "../../middleware/idempotency";
+import { isAllowed, PERMISSIONS } from "../../middleware/permissions";
 import { customersReport } from "./customers-report";
 import { dashboard } from "./dashboard";
 import { dispatchesReport } from "./dispatches-report";
@@ -36,6 +37,7 @@ import {
   InventoryReportSchema,
 } from "./stock-schemas";
 
+const CUSTOMERS_RULE = PERMISSIONS["GET /v1/customers"];
 const tags = ["Reports"];
 
 export const reportRoutes = createRouter();
@@ -107,7 +109,11 @@ reportRoutes.openapi(
     request: { query: CustomersQuerySchema },
     responses: { 200: jsonContent(CustomersReportSchema, "The customers report"), ...problems() },
   }),
-  async (c) => c.json(await customersReport(c.get("db"), c.req.valid("query")), 200),
+  async (c) => {
+    // Who the top customers are is for those who may read customers (a `reports:read` key may not).
+    const contacts = CUSTOMERS_RULE !== undefined && isAllowed(CUSTOMERS_RULE, actorOf(c));
+    return c.json(await customersReport(c.get("db"), c.req.valid("query"), contacts), 200);
+  },
 );
 
 reportRoutes.openapi(

@@ -73,8 +73,11 @@ export const CustomersReportSchema = z
       .array(
         z.object({
           customer_id: z.string(),
-          email: z.string().nullable(),
-          name: z.string().nullable(),
+          email: z
+            .string()
+            .nullable()
+            .openapi({ description: "Null unless the caller may read customers (`GET /v1/customers`)." }),
+          name: z.string().nullable().openapi({ description: "Like email." }),
           first_paid_day: z.string().nullable().openapi({ description: "The day of their first paid order ever." }),
           orders_paid: count("Orders paid in the period."),
           gross_sales: money("Totals (tax included) of those orders."),

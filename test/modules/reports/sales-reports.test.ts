@@ -227,6 +227,16 @@ describe("GET /v1/reports/customers", () => {
     expect(top1.body.top_customers.map((c) => c.customer_id)).toEqual([c1.id]);
   });
 
+  it("names the top customers only to callers who may read customers", async () => {
+    const key = await createApiKey(admin, { scopes: ["reports:read"] });
+    const res = await report<CustomersBody>("customers", "from=2025-06-10&to=2025-06-12", key.secret);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.top_customers.length).toBeGreaterThan(0);
+    for (const top of res.body.top_customers) expect(top).toMatchObject({ email: null, name: null });
+    const named = await report<CustomersBody>("customers", "from=2025-06-10&to=2025-06-12");
+    expect(named.body.top_customers.every((c) => typeof c.email === "string")).toBe(true);
+  });
+
   it("counts payments and refunds on their LA days", async () => {
     const [, c2, c3] = customers as [SignedIn, SignedIn, SignedIn];
     // The 11th: C1's second order was paid on the 10th there, C2's refund was on the 11th.
