@@ -201,12 +201,14 @@ export const InventoryPage = pageSchema(InventoryItemSchema).openapi("InventoryP
 
 export const MovementsQuery = pageQuery.extend({
   reason: z
-    .union([z.enum(MOVEMENT_REASONS), z.array(z.enum(MOVEMENT_REASONS))])
+    .union([z.enum(MOVEMENT_REASONS), z.array(z.enum(MOVEMENT_REASONS)).max(MOVEMENT_REASONS.length * 4)])
     .optional()
-    .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v])),
+    // Repeats add nothing to the filter (and each would bind a parameter): one of each is kept.
+    .transform((v) => (v === undefined ? undefined : [...new Set(Array.isArray(v) ? v : [v])]))
+    .openapi({ description: "Only movements with these reasons (repeat the parameter for several)." }),
   location_id: LocationIdField.optional().openapi({ description: "Only movements at this location." }),
-  created_from: z.iso.datetime().optional(),
-  created_to: z.iso.datetime().optional(),
+  created_from: z.iso.datetime({ offset: true }).optional(),
+  created_to: z.iso.datetime({ offset: true }).optional(),
 });
 
 export const MovementPage = pageSchema(MovementSchema).openapi("StockMovementPage");

@@ -285,8 +285,9 @@ export async function listMovements(
     before_seq: query.cursor ? Number(decodeCursor(query.cursor, 1)[0]) : null,
     reasons: query.reason ?? [],
     location_id: query.location_id ?? null,
-    from: query.created_from ?? null,
-    to: query.created_to ?? null,
+    // The ledger compares `toISOString()` text: a time with an offset is brought to that form.
+    from: query.created_from ? new Date(query.created_from).toISOString() : null,
+    to: query.created_to ? new Date(query.created_to).toISOString() : null,
   };
   const rows = await stockObject(objects, productId).ledger(ledgerQuery);
   return toPage(

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_LOCATION_ID } from "../../../src/db/schema";
+import { MOVEMENT_REASONS } from "../../../src/durable/inventory/types";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
+import { expectProblem } from "../../support/problem";
 import { insertProduct } from "../../support/products";
 
 let manager: SignedIn;
@@ -122,6 +125,25 @@ describe("inventory over HTTP", () => {
       token: manager.token,
     });
     expect(damaged.body.data).toHaveLength(1);
+    // The reason filter at its maximum of repeats, with every other filter: one of each reason is kept.
+    const repeats = Array.from(
+      { length: MOVEMENT_REASONS.length * 4 },
+      (_, i) => `reason=${MOVEMENT_REASONS[i % MOVEMENT_REASONS.length]}`,
+    );
+    const since = encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString().replace("Z", "+00:00"));
+    const all = await call<{ data: unknown[] }>(
+      "GET",
+      `/v1/inventory/${product.id}/movements?${repeats.join("&")}&location_id=${DEFAULT_LOCATION_ID}&created_from=${since}&limit=200`,
+      { token: manager.token },
+    );
+    expect(all.status, all.text).toBe(200);
+    expect(all.body.data).toHaveLength(4);
+    const tooMany = `${repeats.join("&")}&reason=damaged`;
+    expectProblem(
+      await call("GET", `/v1/inventory/${product.id}/movements?${tooMany}`, { token: manager.token }),
+      400,
+      "VALIDATION_FAILED",
+    );
   });
 
   it("checks lines and reports availability of many products from their objects", async () => {
