@@ -23,6 +23,11 @@ export const transfers = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     shippedAt: text("shipped_at"),
+    /**
+     * Set by the first ship before it moves any stock, so a cancel can no longer win once
+     * stock may have moved; cleared again when no line could ship.
+     */
+    shipStartedAt: text("ship_started_at"),
     receivedAt: text("received_at"),
     cancelledAt: text("cancelled_at"),
   },

@@ -80,6 +80,7 @@ export async function createTransfer(
     shippedAt: null,
     receivedAt: null,
     cancelledAt: null,
+    shipStartedAt: null,
   };
   const lines: TransferLineRow[] = input.lines.map((l, position) => ({
     transferId: row.id,

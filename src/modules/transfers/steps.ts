@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { guard, isGuardFailure, runBatch, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { transferLines, transfers } from "../../db/schema";
@@ -7,6 +7,7 @@ import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
 import { eventInsert, eventRecorded } from "../events";
+import { requireLocations } from "../locations";
 import { type InventoryDO, type Refusal, refusalError, stockObject } from "../stock";
 import { type TransferLineRow, type TransferRow, type TransferView, toTransferView } from "./schemas";
 import { loadTransfer } from "./service";
@@ -83,6 +84,17 @@ export async function shipTransfer(db: Database, objects: Objects, id: string, a
   if (row.status !== "draft" && !(await eventRecorded(db, actor.eventId))) {
     throw invalidTransition(`The transfer is ${row.status}; only a draft can be shipped.`);
   }
+  if (row.status === "draft") {
+    // Both places must still exist: a draft may outlive its destination's deletion.
+    await requireLocations(db, [row.fromLocationId, row.toLocationId]);
+    // Claimed before any stock moves: from here a racing cancel is refused (see cancelTransfer).
+    const [claimed] = await db
+      .update(transfers)
+      .set({ shipStartedAt: sql`coalesce(${transfers.shipStartedAt}, ${nowIso()})` })
+      .where(and(eq(transfers.id, id), eq(transfers.status, "draft")))
+      .returning({ id: transfers.id });
+    if (!claimed) throw invalidTransition("The transfer changed meanwhile; fetch it again.");
+  }
   const outcomes = await Promise.all(
     lines.map(async (line): Promise<LineOutcome> => {
       const stub = stockObject(objects, line.productId);
@@ -101,6 +113,11 @@ export async function shipTransfer(db: Database, objects: Objects, id: string, a
     }),
   );
   if (!outcomes.some((o) => o.ok)) {
+    // Nothing moved: the draft may be cancelled again.
+    await db
+      .update(transfers)
+      .set({ shipStartedAt: null })
+      .where(and(eq(transfers.id, id), eq(transfers.status, "draft")));
     throw insufficientStock("No line of the transfer could be shipped; nothing moved.", { results: results(outcomes) });
   }
   const now = nowIso();
@@ -217,16 +234,24 @@ export async function receiveTransfer(
 }
 
 /**
- * Cancels a draft: nothing has moved, so only the document changes. A retry whose first
- * run committed finds its `transfer.cancelled` event and answers with the transfer.
+ * Cancels a draft: nothing has moved, so only the document changes. A draft a ship has
+ * claimed may have moved stock, so it is refused (until that ship finishes or is
+ * repeated). A retry whose first run committed finds its `transfer.cancelled` event and
+ * answers with the transfer.
  */
 export async function cancelTransfer(db: Database, id: string, actor: StepActor, meta: RequestMeta) {
   const { row, lines } = await loadTransfer(db, id);
+  if (row.status === "cancelled") {
+    if (await eventRecorded(db, actor.eventId)) return toTransferView(row, lines);
+    throw invalidTransition("The transfer is already cancelled.");
+  }
   if (row.status !== "draft") {
-    if (row.status === "cancelled" && (await eventRecorded(db, actor.eventId))) return toTransferView(row, lines);
     throw invalidTransition(
       `A ${row.status} transfer cannot be cancelled; receive what is in transit and write the rest off as lost.`,
     );
+  }
+  if (row.shipStartedAt !== null) {
+    throw invalidTransition("The transfer is being shipped and can no longer be cancelled; ship it again to finish.");
   }
   const now = nowIso();
   const after: TransferRow = {
@@ -237,7 +262,12 @@ export async function cancelTransfer(db: Database, id: string, actor: StepActor,
     version: row.version + 1,
   };
   const view = toTransferView(after, lines);
-  const still = and(eq(transfers.id, id), eq(transfers.status, "draft"), eq(transfers.version, row.version));
+  const still = and(
+    eq(transfers.id, id),
+    eq(transfers.status, "draft"),
+    eq(transfers.version, row.version),
+    isNull(transfers.shipStartedAt),
+  );
   try {
     await runBatch(db, [
       guard(db, sql`EXISTS (SELECT 1 FROM ${transfers} WHERE ${still})`),

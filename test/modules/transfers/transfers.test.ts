@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../../src/db/client";
-import { auditLogs, DEFAULT_LOCATION_ID, events } from "../../../src/db/schema";
+import { auditLogs, DEFAULT_LOCATION_ID, events, transfers } from "../../../src/db/schema";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { createLocation } from "../../support/locations";
@@ -152,5 +152,74 @@ describe("transfers", () => {
     expect((await call("GET", `/v1/transfers/${draft.body.id}`, { token: operator.token })).body).toMatchObject({
       status: "draft",
     });
+    // Nothing moved, so the draft can still be cancelled.
+    expect((await send("POST", `/v1/transfers/${draft.body.id}/cancel`)).body).toMatchObject({ status: "cancelled" });
+  });
+
+  it("lets exactly one of racing ships and cancels win, and a cancelled transfer moved nothing", async () => {
+    const product = await insertProduct();
+    const lab = await createLocation();
+    await stock(product.id, DEFAULT_LOCATION_ID, 20);
+    let cancelled = 0;
+    for (let round = 0; round < 5; round++) {
+      const draft = await send("POST", "/v1/transfers", {
+        from_location_id: DEFAULT_LOCATION_ID,
+        to_location_id: lab.id,
+        lines: [{ product_id: product.id, qty: 1 }],
+      });
+      const path = `/v1/transfers/${draft.body.id}`;
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) => send("POST", `${path}/${i % 2 === 0 ? "ship" : "cancel"}`)),
+      );
+      const after = (await call<{ status: string }>("GET", path, { token: operator.token })).body;
+      expect(["shipped", "cancelled"]).toContain(after.status);
+      if (after.status === "cancelled") cancelled++;
+    }
+    const moved = await level(product.id);
+    // Every shipped transfer moved one unit into transit; cancelled ones moved none.
+    expect(at(moved, lab.id)?.incoming ?? 0).toBe(5 - cancelled);
+    expect(at(moved, DEFAULT_LOCATION_ID)?.on_hand).toBe(20 - (5 - cancelled));
+  });
+
+  it("refuses to cancel a draft a ship has claimed, and a repeated ship finishes it", async () => {
+    const product = await insertProduct();
+    await stock(product.id, DEFAULT_LOCATION_ID, 2);
+    const draft = await send("POST", "/v1/transfers", {
+      from_location_id: DEFAULT_LOCATION_ID,
+      to_location_id: (await createLocation()).id,
+      lines: [{ product_id: product.id, qty: 2 }],
+    });
+    // As if a ship claimed it and stopped before its batch (a crash, a lost connection).
+    await createDb(env.DB)
+      .update(transfers)
+      .set({ shipStartedAt: new Date().toISOString() })
+      .where(eq(transfers.id, draft.body.id));
+    expectProblem(await send("POST", `/v1/transfers/${draft.body.id}/cancel`), 409, "INVALID_TRANSITION");
+    expect((await send("POST", `/v1/transfers/${draft.body.id}/ship`)).body).toMatchObject({
+      transfer: { status: "shipped" },
+    });
+  });
+
+  it("refuses to ship a draft whose destination was deleted, moving nothing", async () => {
+    const admin = await signInAs("admin");
+    const product = await insertProduct();
+    await stock(product.id, DEFAULT_LOCATION_ID, 5);
+    const gone = await createLocation();
+    const draft = await send("POST", "/v1/transfers", {
+      from_location_id: DEFAULT_LOCATION_ID,
+      to_location_id: gone.id,
+      lines: [{ product_id: product.id, qty: 2 }],
+    });
+    expect(
+      (
+        await call("DELETE", `/v1/locations/${gone.id}`, {
+          token: admin.token,
+          headers: { "if-match": `W/"${gone.version}"` },
+        })
+      ).status,
+    ).toBe(204);
+    expectProblem(await send("POST", `/v1/transfers/${draft.body.id}/ship`), 404, "NOT_FOUND");
+    expect((await level(product.id)).on_hand).toBe(5);
+    expect((await send("POST", `/v1/transfers/${draft.body.id}/cancel`)).body).toMatchObject({ status: "cancelled" });
   });
 });

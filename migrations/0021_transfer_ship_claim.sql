@@ -1,0 +1,1 @@
+ALTER TABLE `transfers` ADD `ship_started_at` text;
