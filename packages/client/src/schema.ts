@@ -13682,6 +13682,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
+                /** @description Only movements with these reasons (repeat the parameter for several). */
                 reason?: ("received" | "correction" | "damaged" | "lost" | "found" | "returned" | "cycle_count" | "other" | "transfer_out" | "transfer_in" | "marked_damaged" | "quarantined" | "released_from_quarantine" | "written_off" | "dispatch" | "dispatch_return" | "reserved" | "released" | "expired" | "sale" | "restock") | ("received" | "correction" | "damaged" | "lost" | "found" | "returned" | "cycle_count" | "other" | "transfer_out" | "transfer_in" | "marked_damaged" | "quarantined" | "released_from_quarantine" | "written_off" | "dispatch" | "dispatch_return" | "reserved" | "released" | "expired" | "sale" | "restock")[];
                 /** @description Only movements at this location. */
                 location_id?: string;
