@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
 import { isGuardFailure, runBatch, type Statement } from "../../db/batch";
 import { payments } from "../../db/schema";
-import { AppError, forbidden, invalidTransition } from "../../lib/errors";
+import { AppError, conflict, forbidden, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { isAllowed, PERMISSIONS } from "../../middleware/permissions";
@@ -108,6 +108,14 @@ export async function cancelOrder(
     throw forbidden("Cancelling a paid order refunds it, and you may not refund orders.");
   }
   assertTransition(order, "cancelled", "cancelled");
+  // Cancelling restocks every unit: once some have left, they are not on the shelf to restock.
+  const gone = lines.reduce((sum, l) => sum + l.fulfilled.reduce((n, f) => n + f.qty, 0), 0);
+  if (gone > 0) {
+    throw conflict(
+      `${gone} units of this order have already been fulfilled; fulfil the rest and refund, rather than cancel.`,
+      { fulfilled_units: gone },
+    );
+  }
   await commitCancellation(deps, order, lines, reason ?? "requested", meta, alongside);
   await settleCancellation(deps, orderId, { strict: false, actorId: actor.id });
   // A pending order's flow is waiting for its payment: it ends now rather than at the expiry.

@@ -77,6 +77,12 @@ describe("allocation at checkout", () => {
       status: "processing",
       lines: [{ fulfilled: [{ location_id: first, qty: 2 }], fulfilled_qty: 2 }],
     });
+    // The 2 that left cannot be restocked by a cancellation: it is refused, and nothing moves.
+    const manager = await signInAs("manager");
+    const cancel = await act(manager.token, order.body.id, "cancel", { reason: "changed" });
+    expectProblem(cancel, 409, "CONFLICT");
+    expect(cancel.body).toMatchObject({ fulfilled_units: 2 });
+    expect((await level(product.id)).on_hand).toBe(sold.on_hand);
     const rest = await act(staff.token, order.body.id, "fulfil", {
       location_id: second,
       lines: [{ product_id: product.id, qty: 4 }],
