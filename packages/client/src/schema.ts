@@ -890,8 +890,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Move units between states at a location (damaged, quarantine, written off, out, arriving)
-         * @description `sellable → damaged` is `marked_damaged`, `sellable → quarantine` `quarantined`, `quarantine → sellable` `released_from_quarantine`, `damaged → written_off` `written_off`. Refused with 409 and the location's level when it would break an invariant (e.g. damaging held units).
+         * Move units between states at a location (damaged, quarantine, written off, arriving)
+         * @description `sellable → damaged` is `marked_damaged`, `sellable → quarantine` `quarantined`, `quarantine → sellable` `released_from_quarantine`, `damaged → written_off` `written_off`. Units go `out` and back only on dispatches (400 here). Refused with 409 and the location's level when it would break an invariant (e.g. damaging held units).
          */
         post: operations["createInventoryStateChange"];
         delete?: never;
@@ -14638,6 +14638,17 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     /** @description The request's id (yours, or made up); problems carry it as `request_id`. */
                     "X-Request-Id"?: string;

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type AppEnv, createRouter } from "../../context";
-import { preconditionRequired } from "../../lib/errors";
+import { badRequest, preconditionRequired } from "../../lib/errors";
 import { ifMatchVersion, versionEtag } from "../../lib/etag";
 import { bearerSecurity, jsonBody, jsonContent, problems } from "../../lib/openapi";
 import { actorOf } from "../../middleware/actor";
@@ -190,7 +190,13 @@ inventoryRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const expectedVersion = ifMatchVersion(c.req.header("if-match")) ?? body.expected_version;
+    const ifMatch = ifMatchVersion(c.req.header("if-match"));
+    if (ifMatch !== null && body.expected_version != null && ifMatch !== body.expected_version) {
+      throw badRequest("If-Match and expected_version name different versions; send one.", [
+        { path: "expected_version", message: "Differs from If-Match" },
+      ]);
+    }
+    const expectedVersion = ifMatch ?? body.expected_version;
     if (expectedVersion === undefined) {
       throw preconditionRequired(
         "Send If-Match or expected_version, so a count never overwrites changes you have not seen.",
@@ -259,9 +265,9 @@ inventoryRoutes.openapi(
     method: "post",
     path: "/{product_id}/state-changes",
     tags,
-    summary: "Move units between states at a location (damaged, quarantine, written off, out, arriving)",
+    summary: "Move units between states at a location (damaged, quarantine, written off, arriving)",
     description:
-      "`sellable → damaged` is `marked_damaged`, `sellable → quarantine` `quarantined`, `quarantine → sellable` `released_from_quarantine`, `damaged → written_off` `written_off`. Refused with 409 and the location's level when it would break an invariant (e.g. damaging held units).",
+      "`sellable → damaged` is `marked_damaged`, `sellable → quarantine` `quarantined`, `quarantine → sellable` `released_from_quarantine`, `damaged → written_off` `written_off`. Units go `out` and back only on dispatches (400 here). Refused with 409 and the location's level when it would break an invariant (e.g. damaging held units).",
     security: bearerSecurity,
     middleware: [stockChange(true)] as const,
     request: { params, headers: idempotencyHeader, body: jsonBody(StateChangeSchema) },

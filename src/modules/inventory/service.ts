@@ -116,11 +116,17 @@ export async function checkAvailability(
       lines.map((l) => l.product_id),
     ),
   ]);
-  const levels = await Promise.all(lines.map((l) => stockObject(objects, l.product_id).snapshot()));
-  const checked = lines.map((line, i) => {
-    const level = levels[i];
+  // Lines naming the same product are checked together, as checkout merges them.
+  const wanted = new Map<string, number>();
+  for (const l of lines) wanted.set(l.product_id, (wanted.get(l.product_id) ?? 0) + l.qty);
+  const levels = new Map(
+    await Promise.all([...wanted.keys()].map(async (id) => [id, await stockObject(objects, id).snapshot()] as const)),
+  );
+  const checked = lines.map((line) => {
+    const level = levels.get(line.product_id);
     const available = level ? sellable(level) : 0;
-    return { product_id: line.product_id, requested: line.qty, available, ok: available >= line.qty };
+    const ok = available >= (wanted.get(line.product_id) ?? line.qty);
+    return { product_id: line.product_id, requested: line.qty, available, ok };
   });
   return { lines: checked, ok: checked.every((l) => l.ok) };
 }

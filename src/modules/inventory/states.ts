@@ -1,6 +1,7 @@
 import type { Database } from "../../db/client";
 import type { InventoryDO } from "../../durable/inventory/object";
 import type { MovementReason, StateSource, StateTarget } from "../../durable/inventory/types";
+import { badRequest } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { DEFAULT_LOCATION_ID } from "../locations";
 import { moveUnits, refusalError, stockObject } from "../stock";
@@ -26,6 +27,17 @@ export async function changeStockState(
   actor: StockActor,
 ) {
   assertStockPlace(place, productId, input.location_id);
+  // Units go out and come back only on dispatches, which keep what is out and where.
+  if (input.from === "out" || input.to === "out") {
+    throw badRequest("Units go out and come back through dispatches.", [
+      { path: input.from === "out" ? "from" : "to", message: "Use a dispatch" },
+    ]);
+  }
+  if (input.from === "external" && input.to === "written_off") {
+    throw badRequest("Units arriving from outside cannot be written off: they were never stock.", [
+      { path: "to", message: "Not a target for external units" },
+    ]);
+  }
   const result = await moveUnits(objects, productId, {
     movement_id: await derivedId("mov", actor.id, actor.idempotencyKey, productId),
     location_id: input.location_id ?? null,

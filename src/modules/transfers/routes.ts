@@ -55,7 +55,7 @@ transferRoutes.openapi(
     security: bearerSecurity,
     middleware: [idempotent({ required: true })] as const,
     request: { headers: idempotencyHeader, body: jsonBody(CreateTransferSchema) },
-    responses: { 201: jsonContent(TransferSchema, "The draft"), ...problems(404) },
+    responses: { 201: jsonContent(TransferSchema, "The draft"), ...problems(404, 409) },
   }),
   async (c) => {
     const transfer = await service.createTransfer(

@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { guard, isGuardFailure, runBatch, type Statement } from "../../db/batch";
 import type { Database } from "../../db/client";
 import { transferLines, transfers } from "../../db/schema";
-import { badRequest, insufficientStock, invalidTransition } from "../../lib/errors";
+import { badRequest, conflict, insufficientStock, invalidTransition } from "../../lib/errors";
 import { derivedId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { auditInsert, type RequestMeta } from "../audit";
@@ -197,7 +197,9 @@ export async function receiveTransfer(
     version: row.version + 1,
   };
   const view = toTransferView(after, counted);
-  if (!outcomes.some((o) => o.ok)) return { transfer: toTransferView(row, lines), results: results(outcomes) };
+  if (!outcomes.some((o) => o.ok)) {
+    throw conflict("No line of the receipt could be taken; nothing moved.", { results: results(outcomes) });
+  }
   // Counts come from the objects and only grow, so concurrent receipts need no version guard.
   const allDone = sql`NOT EXISTS (SELECT 1 FROM ${transferLines} WHERE ${transferLines.transferId} = ${id} AND ${transferLines.received} + ${transferLines.lost} < ${transferLines.shipped})`;
   const current = async () => ({

@@ -89,6 +89,12 @@ describe("inventory over HTTP", () => {
       body: { on_hand: 7 },
     });
     expect(stale.status).toBe(412);
+    const both = await call("PUT", url, {
+      token: manager.token,
+      headers: { "if-match": 'W/"1"' },
+      body: { on_hand: 7, expected_version: 999 },
+    });
+    expectProblem(both, 400, "VALIDATION_FAILED");
     const counted = await call<{ movement: { reason: string; delta_on_hand: number }; level: { on_hand: number } }>(
       "PUT",
       url,
@@ -165,6 +171,17 @@ describe("inventory over HTTP", () => {
         { product_id: b.id, requested: 1, available: 0, ok: false },
       ],
     });
+    // Two lines of one product are checked together, as checkout merges them: 3 + 3 of 4 is short.
+    const split = await call<{ ok: boolean; lines: { ok: boolean }[] }>("POST", "/v1/inventory/check", {
+      token: manager.token,
+      body: {
+        lines: [
+          { product_id: a.id, qty: 3 },
+          { product_id: a.id, qty: 3 },
+        ],
+      },
+    });
+    expect(split.body).toMatchObject({ ok: false, lines: [{ ok: false }, { ok: false }] });
     const many = await call<{ data: { product_id: string; in_stock: boolean }[] }>(
       "GET",
       `/v1/inventory/available?product_id=${a.id}&product_id=${b.id}`,

@@ -140,5 +140,19 @@ describe("inventory at a location over HTTP", () => {
     const problem = expectProblem(refused, 409, "INSUFFICIENT_STOCK");
     expect(problem).toMatchObject({ level: { location_id: DEFAULT_LOCATION_ID, on_hand: 3, damaged: 2 } });
     expectProblem(await change({ from: "damaged", to: "damaged", qty: 1 }), 400, "VALIDATION_FAILED");
+    // `out` belongs to dispatches, and units from outside were never stock to write off.
+    for (const pair of [
+      { from: "sellable", to: "out" },
+      { from: "external", to: "out" },
+      { from: "out", to: "sellable" },
+      { from: "external", to: "written_off" },
+    ]) {
+      expectProblem(await change({ ...pair, qty: 1 }), 400, "VALIDATION_FAILED");
+    }
+    expect((await call("GET", `/v1/inventory/${product.id}`, { token: operator.token })).body).toMatchObject({
+      on_hand: 3,
+      damaged: 2,
+      out: 0,
+    });
   });
 });

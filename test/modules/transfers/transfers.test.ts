@@ -85,6 +85,8 @@ describe("transfers", () => {
       transfer: { status: "partially_received", lines: [{ received: 4, in_transit: 2 }, { shipped: 0 }] },
     });
     const tooMany = await send("POST", `/v1/transfers/${id}/receive`, { lines: [{ product_id: p1.id, received: 3 }] });
+    // No line could be taken: a 409 like a ship that moves nothing, with each line's reason.
+    expectProblem(tooMany, 409, "CONFLICT");
     expect(tooMany.body).toMatchObject({ results: [{ ok: false, error: { code: "CONFLICT" } }] });
     const rest = await send("POST", `/v1/transfers/${id}/receive`, {
       lines: [{ product_id: p1.id, received: 1, lost: 1 }],
