@@ -12945,6 +12945,7 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
                 low_stock?: "true" | "false";
+                /** @description Only these products (repeat the parameter, at most 100). */
                 product_id?: string | string[];
                 category_id?: string;
                 /** @description That location's numbers instead of the totals. */

@@ -159,7 +159,8 @@ export const CheckResultSchema = z
 export const ManyProductsQuery = z.object({
   location_id: LocationIdField.optional().openapi({ description: "Availability at this location only." }),
   product_id: z
-    .union([productId, z.array(productId)])
+    // The bound on the array itself too, so the document says it (maxItems).
+    .union([productId, z.array(productId).max(100)])
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .pipe(z.array(productId).min(1).max(100))
     .openapi({ description: "Repeat for many products (at most 100)." }),
@@ -171,10 +172,11 @@ export const InventoryListQuery = pageQuery.extend({
     .optional()
     .transform((v) => (v === undefined ? undefined : v === "true")),
   product_id: z
-    .union([productId, z.array(productId)])
+    .union([productId, z.array(productId).max(100)])
     .optional()
     .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]))
-    .pipe(z.array(productId).max(100).optional()),
+    .pipe(z.array(productId).max(100).optional())
+    .openapi({ description: "Only these products (repeat the parameter, at most 100)." }),
   category_id: z.string().max(64).optional(),
   location_id: LocationIdField.optional().openapi({ description: "That location's numbers instead of the totals." }),
   state: z

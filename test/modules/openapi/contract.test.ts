@@ -12,6 +12,7 @@ interface Parameter {
   name: string;
   in: string;
   required?: boolean;
+  schema?: unknown;
 }
 interface Operation {
   parameters?: Parameter[];
@@ -20,6 +21,7 @@ interface Operation {
 interface Schema {
   $ref?: string;
   type?: string | string[];
+  maxItems?: number;
   additionalProperties?: unknown;
   allOf?: Schema[];
 }
@@ -66,6 +68,16 @@ describe("the OpenAPI document's schemas", () => {
 });
 
 describe("headers in the OpenAPI document", () => {
+  it("bounds every repeatable query parameter (maxItems), so a tool can test it at its limit", () => {
+    const unbounded = operations().flatMap(({ method, path, operation }) =>
+      (operation.parameters ?? [])
+        .filter((p) => p.in === "query")
+        .filter((p) => [...subschemas(p.schema, "")].some(([, s]) => s.type === "array" && s.maxItems === undefined))
+        .map((p) => `${method.toUpperCase()} ${path} ?${p.name}`),
+    );
+    expect(unbounded).toEqual([]);
+  });
+
   it("declares If-Match on every operation that can answer 412 or 428", () => {
     const missing = operations()
       .filter(({ operation }) => "412" in operation.responses || "428" in operation.responses)
