@@ -15,10 +15,15 @@ export function refusalError(refusal: Refusal): AppError {
         ...(refusal.level ? { level: refusal.level } : {}),
       });
     case "VERSION_MISMATCH":
-      return preconditionFailed("The stock level has changed; fetch it again and retry.", {
-        current_version: refusal.version,
-        ...(refusal.location_id ? { location_id: refusal.location_id } : {}),
-      });
+      return preconditionFailed(
+        refusal.location_id
+          ? "The stock level at this location has changed: fetch its ETag (GET with this location_id) and retry."
+          : "The stock level has changed; fetch it again and retry.",
+        {
+          current_version: refusal.version,
+          ...(refusal.location_id ? { location_id: refusal.location_id } : {}),
+        },
+      );
     case "RESERVATION_NOT_FOUND":
       return notFound("Reservation");
     case "RESERVATION_NOT_HELD":
