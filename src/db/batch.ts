@@ -86,7 +86,13 @@ function errorText(err: unknown): string {
   return parts.join(" | ");
 }
 
-const RACE_ATTEMPTS = 3;
+/**
+ * Enough for a burst of writers on one row (a gallery uploaded in parallel: 20 at once
+ * left 16 refused at 3 attempts); a short jittered pause spreads the retries.
+ */
+export const RACE_ATTEMPTS = 10;
+export const racePause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 
 /**
  * Runs a read-validate-write attempt again when its guard lost a race, so the rules
@@ -101,6 +107,7 @@ export async function retryOnRace<T>(attempt: () => Promise<T>): Promise<T> {
     } catch (err) {
       if (!isGuardFailure(err)) throw err;
       if (n >= RACE_ATTEMPTS) throw conflict("The resource is changing too fast; retry the request.");
+      await racePause(n);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
-import { isGuardFailure, runBatch, type Statement } from "../../db/batch";
+import { isGuardFailure, RACE_ATTEMPTS, racePause, runBatch, type Statement } from "../../db/batch";
 import { payments, refunds } from "../../db/schema";
 import { conflict, invalidTransition } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -12,10 +12,6 @@ import type { RefundInput } from "./schemas";
 import { settleRefund } from "./settle";
 import { loadOrder, type OrderDeps } from "./store";
 import { assertTransition, transitionStatements } from "./transitions";
-
-/** Refunds racing on one order each get through eventually; a short jittered pause spreads the retries. */
-const RACE_ATTEMPTS = 10;
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 
 export interface RefundOptions {
   /** The refund id a keyed request derived (see `keyedId`); a fresh one otherwise. */
@@ -103,7 +99,7 @@ export async function refundOrder(
     } catch (err) {
       if (!isGuardFailure(err)) throw err;
       if (attempt >= RACE_ATTEMPTS) throw conflict("The order is changing too fast; retry the refund.");
-      await pause(attempt);
+      await racePause(attempt);
     }
   }
   await settleRefund(deps, refundId, { strict: false, actorId: actor.id });

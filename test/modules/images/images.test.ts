@@ -162,6 +162,17 @@ describe("image upload", () => {
     expect(shared.body.url).toBe(first.body.url);
   });
 
+  it("takes a gallery uploaded in parallel: 20 images at once, each at its own position", async () => {
+    const product = await createProduct(admin.token);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => uploadRaw(product.id, uniquePng(), "image/png")),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 201));
+    const listed = await call<ProductResponse>("GET", `/v1/products/${product.id}`, { token: admin.token });
+    expect(listed.body.images).toHaveLength(20);
+    expect(new Set(listed.body.images.map((i) => i.position)).size).toBe(20);
+  });
+
   it("404s an upload to an unknown product and stores nothing", async () => {
     const png = uniquePng();
     expect((await uploadRaw("prd_nope", png, "image/png")).status).toBe(404);
