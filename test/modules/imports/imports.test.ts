@@ -2,19 +2,17 @@ import { env } from "cloudflare:workers";
 import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { importJobs, products } from "../../../src/db/schema";
+import { importJobs } from "../../../src/db/schema";
 import { applyImport } from "../../../src/modules/imports/apply";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
 import { db, ledger, level, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
 import { insertProduct } from "../../support/products";
-import { completed, confirm, upload } from "./support";
+import { bySku, completed, confirm, upload } from "./support";
 
 let manager: SignedIn;
 let operator: SignedIn;
-
-const bySku = async (sku: string) => db.select().from(products).where(eq(products.sku, sku));
 
 beforeAll(async () => {
   manager = await signInAs("manager");

@@ -1,4 +1,4 @@
-import { eq, like } from "drizzle-orm";
+import { like } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { products } from "../../../src/db/schema";
 import { type SignedIn, signInAs } from "../../support/auth";
@@ -6,12 +6,10 @@ import { createCategory, createProduct, eventsOf, randomEan13, unique } from "..
 import { createLocation } from "../../support/locations";
 import { db, level, stockedProduct } from "../../support/orders";
 import { expectProblem } from "../../support/problem";
-import { completed, confirm, finished, upload } from "./support";
+import { bySku, completed, confirm, finished, upload } from "./support";
 
 let manager: SignedIn;
 let operator: SignedIn;
-
-const bySku = async (sku: string) => db.select().from(products).where(eq(products.sku, sku));
 
 beforeAll(async () => {
   manager = await signInAs("manager");

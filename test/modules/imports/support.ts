@@ -1,6 +1,9 @@
 import { exports } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { vi } from "vitest";
+import { products } from "../../../src/db/schema";
 import type { SignedIn } from "../../support/auth";
+import { db } from "../../support/db";
 import { call } from "../../support/http";
 
 export interface ImportBody {
@@ -53,3 +56,5 @@ export async function completed(user: SignedIn, id: string) {
   if (body.status !== "completed") throw new Error(`the import ${body.status}: ${body.error}`);
   return body;
 }
+
+export const bySku = (sku: string) => db.select().from(products).where(eq(products.sku, sku));
