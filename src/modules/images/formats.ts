@@ -136,3 +136,14 @@ export function readDimensions(format: ImageFormat, bytes: Uint8Array): Dimensio
     throw err;
   }
 }
+
+/**
+ * Whether a PNG reaches its end: the IEND chunk, within the last KiB (some tools append
+ * a few bytes after it). A file cut short keeps a valid header but loses it; the other
+ * formats are judged by their header alone.
+ */
+export function reachesEnd(format: ImageFormat, bytes: Uint8Array): boolean {
+  if (format !== "png") return true;
+  const tail = bytes.subarray(Math.max(0, bytes.length - 1024));
+  return ascii(tail, 0, tail.length).includes("IEND");
+}

@@ -24,7 +24,7 @@ import {
   productChangeBatch,
   toImageResponse,
 } from "../products";
-import { detectFormat, IMAGE_FORMATS, readDimensions } from "./formats";
+import { detectFormat, IMAGE_FORMATS, reachesEnd, readDimensions } from "./formats";
 import { releaseImageObjects, storeImageObject } from "./storage";
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -58,6 +58,7 @@ export function inspectImage(bytes: Uint8Array) {
   if (size.width * size.height > MAX_IMAGE_PIXELS) {
     throw badRequest(`Images may have at most ${MAX_IMAGE_PIXELS / 1_000_000} megapixels.`);
   }
+  if (!reachesEnd(format, bytes)) throw badRequest(`The ${format.toUpperCase()} file is cut short (no IEND chunk).`);
   return { format, ...IMAGE_FORMATS[format], ...size };
 }
 

@@ -22,9 +22,10 @@ export function bytesOf(base64: string): Uint8Array {
   return Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
 }
 
-/** A PNG signature and IHDR claiming any size, for limit checks (no pixel data). */
+/** A PNG signature and IHDR claiming any size, then IEND, for limit checks (no pixel data). */
 export function pngHeader(width: number, height: number): Uint8Array {
-  const bytes = new Uint8Array(33);
+  const bytes = new Uint8Array(33 + 12);
+  bytes.set([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82], 33);
   bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
   const view = new DataView(bytes.buffer);
   view.setUint32(16, width);

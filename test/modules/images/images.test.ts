@@ -139,7 +139,7 @@ describe("image upload", () => {
     expect(res.status).toBe(413);
   });
 
-  it("refuses an empty upload, a missing file field and a corrupt header with 400", async () => {
+  it("refuses an empty upload, a missing file field, a corrupt header and a cut-short file with 400", async () => {
     const product = await createProduct(admin.token);
     expect((await uploadRaw(product.id, new Uint8Array(0), "image/png")).status).toBe(400);
     const form = new FormData();
@@ -147,6 +147,12 @@ describe("image upload", () => {
     const noFile = await raw("POST", `/v1/products/${product.id}/images`, { token: admin.token, body: form });
     expect(noFile.status).toBe(400);
     expect((await uploadRaw(product.id, bytesOf(PNG_4X3).subarray(0, 14), "image/png")).status).toBe(400);
+    // Cut short after a whole header: the size reads, but the file never reaches its IEND.
+    const cut = await uploadRaw(product.id, bytesOf(PNG_4X3).subarray(0, 40), "image/png");
+    expect(cut.status).toBe(400);
+    expect(cut.body).toMatchObject({ detail: "The PNG file is cut short (no IEND chunk)." });
+    const listed = await call<ProductResponse>("GET", `/v1/products/${product.id}`, { token: admin.token });
+    expect(listed.body.images).toEqual([]);
   });
 
   it("refuses the same picture twice on one product, but shares it between products", async () => {
