@@ -74,6 +74,26 @@ export const MovementSchema = z
   })
   .openapi("StockMovement");
 
+/** Reasons that say which way the units went: stock that arrives adds, stock that is damaged or lost takes away. */
+const REASON_SIGN: Partial<Record<(typeof ADJUSTMENT_REASONS)[number], 1 | -1>> = {
+  received: 1,
+  found: 1,
+  returned: 1,
+  damaged: -1,
+  lost: -1,
+};
+
+function deltaFitsReason(line: { delta: number; reason: (typeof ADJUSTMENT_REASONS)[number] }, ctx: z.RefinementCtx) {
+  const sign = REASON_SIGN[line.reason];
+  if (sign !== undefined && Math.sign(line.delta) !== sign) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["delta"],
+      message: `A ${line.reason} adjustment ${sign > 0 ? "adds" : "takes away"} units: the delta must be ${sign > 0 ? "positive" : "negative"}`,
+    });
+  }
+}
+
 export const AdjustmentSchema = z
   .strictObject({
     delta: z
@@ -87,6 +107,7 @@ export const AdjustmentSchema = z
     note: z.string().max(500).optional(),
     reference: z.string().max(120).optional(),
   })
+  .superRefine(deltaFitsReason)
   .openapi("StockAdjustment");
 
 export const AdjustmentResultSchema = z
@@ -112,7 +133,7 @@ export const BatchAdjustmentSchema = z
     lines: z
       // A new closed object, not `extend`: the document would render that as allOf of two
       // closed objects, which no line could satisfy.
-      .array(z.strictObject({ ...AdjustmentSchema.shape, product_id: productId }))
+      .array(z.strictObject({ ...AdjustmentSchema.shape, product_id: productId }).superRefine(deltaFitsReason))
       .min(1)
       .max(500),
   })

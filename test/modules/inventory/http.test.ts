@@ -3,7 +3,7 @@ import { DEFAULT_LOCATION_ID } from "../../../src/db/schema";
 import { MOVEMENT_REASONS } from "../../../src/durable/inventory/types";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { call } from "../../support/http";
-import { expectProblem } from "../../support/problem";
+import { expectProblem, problemPaths } from "../../support/problem";
 import { insertProduct } from "../../support/products";
 
 let manager: SignedIn;
@@ -75,6 +75,20 @@ describe("inventory over HTTP", () => {
     expect(below.body).toMatchObject({ code: "INSUFFICIENT_STOCK", requested: 1, available: 0 });
     expect((await adjust(product.id, 1, key(), "stolen")).status).toBe(400);
     expect((await adjust("prd_unknown", 1)).status).toBe(404);
+    // A reason that says which way units went must agree with the delta's sign.
+    for (const [delta, reason] of [
+      [3, "damaged"],
+      [2, "lost"],
+      [-1, "received"],
+      [-1, "found"],
+    ] as const) {
+      const res = await adjust(product.id, delta, key(), reason);
+      expectProblem(res, 400, "VALIDATION_FAILED");
+      expect(problemPaths(res)).toEqual(["delta"]);
+    }
+    expect((await call("GET", `/v1/inventory/${product.id}`, { token: manager.token })).body).toMatchObject({
+      on_hand: 0,
+    });
   });
 
   it("sets a counted base inventory with If-Match, refusing stale or missing versions", async () => {
