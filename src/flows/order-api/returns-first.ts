@@ -8,7 +8,7 @@
 import type { Actor } from "../../context";
 import { conflict } from "../../lib/errors";
 import type { RequestMeta } from "../../modules/audit";
-import { cancelOrder, type OrderDeps, type RefundInput, refundOrder } from "../../modules/orders";
+import { cancelOrder, loadOrder, type OrderDeps, type RefundInput, refundOrder } from "../../modules/orders";
 import {
   noLineOverCommitted,
   noReturnBlockingCancel,
@@ -23,6 +23,8 @@ export async function cancelAroundReturns(
   reason: string | undefined,
   meta: RequestMeta,
 ): Promise<void> {
+  // Whoever may not see the order learns nothing of its returns: its 404 comes first.
+  await loadOrder(deps.db, orderId, actor);
   const blocking = await returnBlockingCancel(deps.db, orderId);
   if (blocking) {
     throw conflict(

@@ -65,6 +65,15 @@ describe("cancelling a paid order with a return", () => {
     expect((await level(productId)).on_hand).toBe(10);
   });
 
+  it("tells another customer nothing of the order's returns: its 404 comes first", async () => {
+    const { orderId, productId } = await paidOrder();
+    const returnId = await returnOf(orderId, productId, 1);
+    const stranger = await signInAs("customer");
+    const res = await act(stranger.token, orderId, "cancel", { reason: "x" });
+    expectProblem(res, 404, "NOT_FOUND");
+    expect(res.text).not.toContain(returnId);
+  });
+
   it("needs the right to refund: an operator may not cancel a paid order", async () => {
     const { orderId, productId } = await paidOrder();
     expectProblem(await act(operator.token, orderId, "cancel", { reason: "x" }), 403, "FORBIDDEN");
