@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["admin", "manager", "operator", "customer"] as const;
+export const USER_STATUSES = ["active", "deactivated"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const users = sqliteTable(
@@ -11,9 +12,7 @@ export const users = sqliteTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
-    status: text("status", { enum: ["active", "deactivated"] })
-      .notNull()
-      .default("active"),
+    status: text("status", { enum: USER_STATUSES }).notNull().default("active"),
     version: integer("version").notNull().default(1),
     lastLoginAt: text("last_login_at"),
     createdAt: text("created_at").notNull(),

@@ -8,7 +8,7 @@
 import type { Actor } from "../../context";
 import { conflict } from "../../lib/errors";
 import type { RequestMeta } from "../../modules/audit";
-import { cancelOrder, loadOrder, type OrderDeps, type RefundInput, refundOrder } from "../../modules/orders";
+import { cancelOrder, type OrderDeps, type RefundInput, refundOrder } from "../../modules/orders";
 import {
   noLineOverCommitted,
   noReturnBlockingCancel,
@@ -16,23 +16,24 @@ import {
   unitsInOpenReturns,
 } from "../../modules/returns";
 
-export async function cancelAroundReturns(
+export function cancelAroundReturns(
   deps: OrderDeps,
   orderId: string,
   actor: Actor,
   reason: string | undefined,
   meta: RequestMeta,
 ): Promise<void> {
-  // Whoever may not see the order learns nothing of its returns: its 404 comes first.
-  await loadOrder(deps.db, orderId, actor);
-  const blocking = await returnBlockingCancel(deps.db, orderId);
-  if (blocking) {
-    throw conflict(
-      `Return ${blocking.id} of this order is ${blocking.status}: settle it, or refund the order instead of cancelling it.`,
-      { return_id: blocking.id, return_status: blocking.status },
-    );
-  }
-  await cancelOrder(deps, orderId, actor, reason, meta, [noReturnBlockingCancel(deps.db, orderId)]);
+  // Checked once the order is read, so whoever may not see it gets its 404 and learns nothing of its returns.
+  return cancelOrder(deps, orderId, actor, reason, meta, async () => {
+    const blocking = await returnBlockingCancel(deps.db, orderId);
+    if (blocking) {
+      throw conflict(
+        `Return ${blocking.id} of this order is ${blocking.status}: settle it, or refund the order instead of cancelling it.`,
+        { return_id: blocking.id, return_status: blocking.status },
+      );
+    }
+    return [noReturnBlockingCancel(deps.db, orderId)];
+  });
 }
 
 export function refundAroundReturns(

@@ -6,6 +6,7 @@ import {
   ORDER_STATUSES,
   PRODUCT_STATUSES,
   SAMPLE_STATUSES,
+  USER_STATUSES,
 } from "../../db/schema";
 import { MOVEMENT_REASONS } from "../../durable/inventory/types";
 
@@ -188,7 +189,7 @@ export const EXPORT_SOURCES: Record<ExportType, ExportSource> = {
     ],
     key: ["u.created_at", "u.id"],
     filters: { from: "u.created_at", to: "u.created_at", status: "u.status" },
-    values: { status: ["active", "deactivated"] },
+    values: { status: USER_STATUSES },
     where: "u.role = 'customer'",
   },
   dispatches: {

@@ -114,12 +114,14 @@ async function applySamples(
 
 /**
  * Saves the place after a chunk, under the version the chunk started from; the last
- * chunk completes the import and a refusal fails it, each with its event. Null when
- * another delivery of the same message moved the job meanwhile: that one carries on.
+ * chunk completes the import and a refusal (or spent retries) fails it, each with its
+ * event. Null when another delivery of the same message moved the job meanwhile: that
+ * one carries on.
  */
 async function saveChunk(db: Database, job: Job, outcome: ChunkOutcome, rowCount: number): Promise<Job | null> {
   const rowsDone = job.rowsDone + outcome.applied;
   const status: Job["status"] = outcome.refusal ? "failed" : rowsDone >= rowCount ? "completed" : "applying";
+  const error = outcome.refusal?.slice(0, 500) ?? null;
   const now = nowIso();
   const changes = {
     rowsDone,
@@ -128,7 +130,7 @@ async function saveChunk(db: Database, job: Job, outcome: ChunkOutcome, rowCount
     version: job.version + 1,
     updatedAt: now,
     status,
-    error: outcome.refusal,
+    error,
     ...(status === "completed" ? { completedAt: now } : {}),
   };
   const update = db
@@ -152,13 +154,22 @@ async function saveChunk(db: Database, job: Job, outcome: ChunkOutcome, rowCount
               version: changes.version,
               type: job.type,
               rows: rowsDone,
-              ...(outcome.refusal ? { error: outcome.refusal } : {}),
+              ...(error ? { error } : {}),
             },
           },
           sql`EXISTS (SELECT 1 FROM import_jobs WHERE id = ${job.id} AND version = ${job.version})`,
         ).statement;
   const updated = event ? (await db.batch([event, update]))[1] : await update;
   return updated.length > 0 ? { ...job, ...changes } : null;
+}
+
+/** Marks an import failed when its message ran out of attempts, with its event. */
+export async function failImport(db: Database, id: string, error: string): Promise<void> {
+  const [job] = await db.select().from(importJobs).where(eq(importJobs.id, id));
+  if (job?.status !== "applying") return;
+  if (!(await saveChunk(db, job, { applied: 0, created: 0, refusal: error }, job.rowsTotal))) {
+    throw new Error(`import ${id} changed while failing it; retry`);
+  }
 }
 
 /**

@@ -1,3 +1,3 @@
 // What the queue consumers and the cron may use of imports.
-export { applyImport } from "./apply";
-export { failImport, type ImportApplyMessage, resumeStalledImports } from "./service";
+export { applyImport, failImport } from "./apply";
+export { type ImportApplyMessage, resumeStalledImports } from "./service";

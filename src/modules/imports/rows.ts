@@ -62,7 +62,6 @@ export function readRows(type: ImportType, text: string): CsvRow[] {
   }
   const [header, ...data] = records;
   if (!header) throw badRequest("The file is empty; it needs a header row.");
-
   const names = header.map((h) => h.trim().toLowerCase());
   const { required, optional } = IMPORT_COLUMNS[type];
   const missing = required.filter((c) => !names.includes(c));

@@ -7,7 +7,6 @@ import { AppError, badRequest, forbidden, idempotencyConflict, invalidTransition
 import { nowIso } from "../../lib/time";
 import { isAllowed, PERMISSIONS } from "../../middleware/permissions";
 import { auditInsert, type RequestMeta } from "../audit";
-import { eventInsertIf } from "../events";
 import { neutralise } from "../exports";
 import { MAX_IMPORT_ROWS, readRows, validateRows } from "./rows";
 import { importView } from "./view";
@@ -162,31 +161,6 @@ export async function confirmImport(db: Database, jobs: Queue, id: string, meta:
   ]);
   if (moved.length > 0) await jobs.send({ type: "import.apply", import_id: id } satisfies ImportApplyMessage);
   return getImport(db, meta.actor, id);
-}
-
-/** Marks an import failed when its message ran out of attempts, with its event. */
-export async function failImport(db: Database, id: string, error: string): Promise<void> {
-  const [job] = await db.select().from(importJobs).where(eq(importJobs.id, id));
-  if (job?.status !== "applying") return;
-  // The event goes first, on the update's own condition, so it is written exactly when the update lands.
-  const [, updated] = await db.batch([
-    eventInsertIf(
-      db,
-      {
-        type: "import.failed",
-        resourceType: "import",
-        resourceId: id,
-        data: { id, version: job.version + 1, type: job.type, rows: job.rowsDone, error: error.slice(0, 500) },
-      },
-      sql`EXISTS (SELECT 1 FROM import_jobs WHERE id = ${id} AND version = ${job.version})`,
-    ).statement,
-    db
-      .update(importJobs)
-      .set({ status: "failed", error: error.slice(0, 500), version: job.version + 1, updatedAt: nowIso() })
-      .where(and(eq(importJobs.id, id), eq(importJobs.version, job.version)))
-      .returning({ id: importJobs.id }),
-  ]);
-  if (updated.length === 0) throw new Error(`import ${id} changed while failing it; retry`);
 }
 
 const STALLED_MS = 5 * 60 * 1000;

@@ -89,7 +89,8 @@ const REFUND_RULE = PERMISSIONS["POST /v1/orders/:id/refund"];
 
 /**
  * `alongside`: statements that must commit with the cancellation (a guard of the
- * caller's), which then fails as "changed meanwhile" when one aborts the batch.
+ * caller's), built once the order is read and its rules pass; throwing refuses the
+ * cancellation, and a statement aborting the batch fails it as "changed meanwhile".
  */
 export async function cancelOrder(
   deps: OrderDeps,
@@ -97,7 +98,7 @@ export async function cancelOrder(
   actor: Actor,
   reason: string | undefined,
   meta: RequestMeta,
-  alongside: Statement[] = [],
+  alongside: () => Promise<Statement[]> = async () => [],
 ) {
   const { order, lines } = await loadOrder(deps.db, orderId, actor);
   if (isCustomer(actor) && order.status === "processing") {
@@ -116,7 +117,7 @@ export async function cancelOrder(
       { fulfilled_units: gone },
     );
   }
-  await commitCancellation(deps, order, lines, reason ?? "requested", meta, alongside);
+  await commitCancellation(deps, order, lines, reason ?? "requested", meta, await alongside());
   await settleCancellation(deps, orderId, { strict: false, actorId: actor.id });
   // A pending order's flow is waiting for its payment: it ends now rather than at the expiry.
   if (order.status === "pending") await endPaymentWait(deps.flow, orderId);

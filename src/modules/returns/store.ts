@@ -1,9 +1,8 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Actor } from "../../context";
 import type { Database } from "../../db/client";
-import { IDS_PER_QUERY } from "../../db/lists";
+import { inList, selectInPieces } from "../../db/lists";
 import { orderLines, orders, returnLines, returnReceipts, returns } from "../../db/schema";
-import { chunks } from "../../lib/chunks";
 import { notFound } from "../../lib/errors";
 import type { ReturnView } from "./schemas";
 
@@ -40,23 +39,23 @@ export async function loadReturn(db: Database, id: string, actor: Actor | null):
 /** The views of many returns in three queries (their lines with the sold names and prices, their receipts). */
 export async function returnViews(db: Database, rows: ReturnRow[]): Promise<ReturnView[]> {
   if (rows.length === 0) return [];
-  // A page holds up to 200 returns: the IN lists are cut to fit D1's 100 parameters.
+  // A page holds up to 200 returns: each id list is one bound JSON parameter.
   const ids = rows.map((r) => r.id);
   const orderIds = [...new Set(rows.map((r) => r.orderId))];
   const [lines, receipts, sold, currencies] = await Promise.all([
-    inChunks(ids, (part) =>
-      db.select().from(returnLines).where(inArray(returnLines.returnId, part)).orderBy(asc(returnLines.position)),
+    selectInPieces(ids, (part) =>
+      db.select().from(returnLines).where(inList(returnLines.returnId, part)).orderBy(asc(returnLines.position)),
     ),
-    inChunks(ids, (part) =>
+    selectInPieces(ids, (part) =>
       db
         .select()
         .from(returnReceipts)
-        .where(inArray(returnReceipts.returnId, part))
+        .where(inList(returnReceipts.returnId, part))
         .orderBy(asc(returnReceipts.position)),
     ),
-    inChunks(orderIds, (part) => db.select().from(orderLines).where(inArray(orderLines.orderId, part))),
-    inChunks(orderIds, (part) =>
-      db.select({ id: orders.id, currency: orders.currency }).from(orders).where(inArray(orders.id, part)),
+    selectInPieces(orderIds, (part) => db.select().from(orderLines).where(inList(orderLines.orderId, part))),
+    selectInPieces(orderIds, (part) =>
+      db.select({ id: orders.id, currency: orders.currency }).from(orders).where(inList(orders.id, part)),
     ),
   ]);
   const soldOf = new Map(sold.map((l) => [`${l.orderId} ${l.productId}`, l]));
@@ -70,10 +69,6 @@ export async function returnViews(db: Database, rows: ReturnRow[]): Promise<Retu
       soldOf,
     ),
   );
-}
-
-async function inChunks<T>(ids: string[], query: (part: string[]) => Promise<T[]>): Promise<T[]> {
-  return (await Promise.all(chunks(ids, IDS_PER_QUERY).map(query))).flat();
 }
 
 export function toReturnView(

@@ -1,6 +1,7 @@
-import { like } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { products } from "../../../src/db/schema";
+import { importJobs, products } from "../../../src/db/schema";
+import { failImport } from "../../../src/modules/imports";
 import { type SignedIn, signInAs } from "../../support/auth";
 import { createCategory, createProduct, eventsOf, randomEan13, unique } from "../../support/catalog";
 import { createLocation } from "../../support/locations";
@@ -124,5 +125,17 @@ describe("applying an import", () => {
       .where(like(products.sku, `${sku}-%`));
     expect(created).toHaveLength(250);
     expect((await eventsOf(res.body.id)).filter((e) => e.type === "import.completed")).toHaveLength(1);
+  });
+
+  it("is marked failed, once, with its event, when its message ran out of retries", async () => {
+    const res = await upload(manager, "products", `sku,name\n${unique("DLQ")},Never applied\n`);
+    // As if it had been confirmed and every delivery of its message had failed.
+    await db.update(importJobs).set({ status: "applying" }).where(eq(importJobs.id, res.body.id));
+    await failImport(db, res.body.id, "Applying failed after every retry.");
+    await failImport(db, res.body.id, "Applying failed after every retry.");
+    const [job] = await db.select().from(importJobs).where(eq(importJobs.id, res.body.id));
+    expect(job).toMatchObject({ status: "failed", error: "Applying failed after every retry.", rowsDone: 0 });
+    const failed = (await eventsOf(res.body.id)).filter((e) => e.type === "import.failed");
+    expect(failed).toHaveLength(1);
   });
 });
